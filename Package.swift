@@ -1,0 +1,82 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "terun",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "terun", targets: ["terun"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+  ],
+  targets: [
+    // Debian's liblua5.4 through pkg-config.
+    .systemLibrary(
+      name: "CLua",
+      pkgConfig: "lua5.4",
+      providers: [.apt(["liblua5.4-dev"])]
+    ),
+    // Static-inline wrappers for Lua's macros, error trampolines, capped allocator, count hook.
+    .target(name: "CLuaBridge", dependencies: ["CLua"]),
+    // The lua_State wrapper: values, functions, JSON, sandbox, limits, require.
+    .target(name: "LuaHost", dependencies: ["CLuaBridge"]),
+    // The HTTP client for the ThousandEyes API v7 and its generated operation catalog.
+    .target(
+      name: "ThousandEyes",
+      dependencies: [
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]
+    ),
+    // The API v7 simulator. Shares no code with the client.
+    .target(
+      name: "Simulator",
+      dependencies: [
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+    // The `te` module, runbook headers and parameters, dry-run, the runner.
+    .target(
+      name: "Runbook",
+      dependencies: [
+        "LuaHost", "ThousandEyes",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+    // The command-line interface.
+    .target(
+      name: "TerunCLI",
+      dependencies: [
+        "Runbook", "Simulator", "LuaHost", "ThousandEyes",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(name: "terun", dependencies: ["TerunCLI"]),
+
+    .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
+    .testTarget(
+      name: "ThousandEyesTests",
+      dependencies: [
+        "ThousandEyes", "Simulator",
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ]
+    ),
+    .testTarget(
+      name: "SimulatorTests",
+      dependencies: [
+        "Simulator",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]
+    ),
+    .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Simulator"]),
+    .testTarget(name: "TerunTests", dependencies: ["Simulator"]),
+  ]
+)

@@ -1,0 +1,1 @@
+#include "terun_lua_bridge.h"

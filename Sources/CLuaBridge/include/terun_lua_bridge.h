@@ -1,0 +1,4 @@
+#ifndef TERUN_LUA_BRIDGE_H
+#define TERUN_LUA_BRIDGE_H
+#include "../../CLua/shim.h"
+#endif

@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderLuaHostTests: XCTestCase {
+  func testPlaceholder() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderRunbookTests: XCTestCase {
+  func testPlaceholder() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderSimulatorTests: XCTestCase {
+  func testPlaceholder() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderTerunTests: XCTestCase {
+  func testPlaceholder() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderThousandEyesTests: XCTestCase {
+  func testPlaceholder() {}
+}
