@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds terun, runs the Swift test suites
+# (unit and end-to-end against the simulator over real HTTP), then the Python conformance
+# harness that validates the simulator's responses against the official OpenAPI spec.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+swift build
+export TERUN_BIN="$(swift build --show-bin-path)/terun"
+swift test
+if [ -d tests ]; then
+  bash scripts/python.sh -m pytest -q tests
+fi
