@@ -1,1 +1,188 @@
 #include "terun_lua_bridge.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+
+// MARK: - Limits
+
+/// Instructions between two count-hook ticks.
+#define TERUN_HOOK_INTERVAL 1000
+
+typedef struct terun_limits {
+  size_t used;
+  size_t limit;
+  int host_depth;
+  int refused_once;
+  int64_t max_instructions;
+  int64_t instructions;
+  _Atomic int kill_reason;
+} terun_limits;
+
+static char terun_kill_sentinel_key;
+
+static terun_limits *limits_of(lua_State *L) {
+  void *ud = NULL;
+  lua_getallocf(L, &ud);
+  return (terun_limits *)ud;
+}
+
+static void set_kill(terun_limits *lim, int reason) {
+  int expected = TERUN_KILL_NONE;
+  atomic_compare_exchange_strong(&lim->kill_reason, &expected, reason);
+}
+
+static void *terun_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  terun_limits *lim = (terun_limits *)ud;
+  if (ptr == NULL) osize = 0;
+  if (nsize == 0) {
+    free(ptr);
+    lim->used -= osize;
+    return NULL;
+  }
+  if (lim->limit != 0 && nsize > osize && lim->used - osize + nsize > lim->limit) {
+    if (lim->host_depth > 0) {
+      // Host (Swift) code is on the stack: never fail under it. Record the overshoot; the
+      // trampoline or the next hook tick raises once Swift has returned.
+      set_kill(lim, TERUN_KILL_MEMORY);
+    } else if (lim->refused_once) {
+      // Refused again after Lua's emergency collection: the run is over.
+      set_kill(lim, TERUN_KILL_MEMORY);
+      return NULL;
+    } else {
+      // First refusal: Lua collects garbage and asks again.
+      lim->refused_once = 1;
+      return NULL;
+    }
+  }
+  void *block = realloc(ptr, nsize);
+  if (block == NULL) return NULL;
+  if (nsize > osize) lim->refused_once = 0;
+  lim->used = lim->used - osize + nsize;
+  return block;
+}
+
+static void raise_kill(lua_State *L) {
+  terun_push_kill_sentinel(L);
+  lua_error(L);
+}
+
+static void terun_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  terun_limits *lim = limits_of(L);
+  lim->instructions += TERUN_HOOK_INTERVAL;
+  if (lim->max_instructions > 0 && lim->instructions > lim->max_instructions) {
+    set_kill(lim, TERUN_KILL_INSTRUCTIONS);
+  }
+  if (atomic_load(&lim->kill_reason) != TERUN_KILL_NONE) raise_kill(L);
+}
+
+lua_State *terun_newstate(size_t memory_limit, int64_t max_instructions) {
+  terun_limits *lim = calloc(1, sizeof(terun_limits));
+  if (lim == NULL) return NULL;
+  lim->limit = memory_limit;
+  lim->max_instructions = max_instructions;
+  lim->host_depth = 1;
+  atomic_init(&lim->kill_reason, TERUN_KILL_NONE);
+  lua_State *L = lua_newstate(terun_alloc, lim);
+  if (L == NULL) {
+    free(lim);
+    return NULL;
+  }
+  return L;
+}
+
+void terun_close(lua_State *L) {
+  terun_limits *lim = limits_of(L);
+  lim->host_depth = 1;
+  lua_close(L);
+  free(lim);
+}
+
+void terun_enter_host(lua_State *L) { limits_of(L)->host_depth++; }
+void terun_leave_host(lua_State *L) { limits_of(L)->host_depth--; }
+void terun_kill(lua_State *L, int reason) { set_kill(limits_of(L), reason); }
+void *terun_kill_handle(lua_State *L) { return limits_of(L); }
+void terun_kill_with_handle(void *handle, int reason) { set_kill((terun_limits *)handle, reason); }
+int terun_kill_reason(lua_State *L) { return atomic_load(&limits_of(L)->kill_reason); }
+size_t terun_memory_used(lua_State *L) { return limits_of(L)->used; }
+size_t terun_memory_limit(lua_State *L) { return limits_of(L)->limit; }
+int64_t terun_instructions_used(lua_State *L) { return limits_of(L)->instructions; }
+
+void terun_install_hook(lua_State *L) { lua_sethook(L, terun_hook, LUA_MASKCOUNT, TERUN_HOOK_INTERVAL); }
+
+void terun_push_kill_sentinel(lua_State *L) { lua_pushlightuserdata(L, &terun_kill_sentinel_key); }
+
+int terun_is_kill_sentinel(lua_State *L, int idx) {
+  return lua_type(L, idx) == LUA_TLIGHTUSERDATA && lua_touserdata(L, idx) == &terun_kill_sentinel_key;
+}
+
+void terun_check_kill(lua_State *L) {
+  terun_limits *lim = limits_of(L);
+  if (atomic_load(&lim->kill_reason) != TERUN_KILL_NONE) raise_kill(L);
+}
+
+// MARK: - Host functions
+
+static terun_dispatch_fn g_dispatch = NULL;
+static terun_release_fn g_release = NULL;
+static const char *const HOSTFN_META = "terun.hostfn";
+
+void terun_bridge_init(terun_dispatch_fn dispatch, terun_release_fn release) {
+  g_dispatch = dispatch;
+  g_release = release;
+}
+
+static int hostfn_gc(lua_State *L) {
+  void **slot = (void **)luaL_testudata(L, 1, HOSTFN_META);
+  if (slot != NULL && *slot != NULL) {
+    void *box = *slot;
+    *slot = NULL;  // a second __gc call finds nothing to release
+    g_release(box);
+  }
+  return 0;
+}
+
+static int terun_trampoline(lua_State *L) {
+  terun_limits *lim = limits_of(L);
+  if (atomic_load(&lim->kill_reason) != TERUN_KILL_NONE) raise_kill(L);
+  void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
+  if (slot == NULL || *slot == NULL) {
+    lua_pushliteral(L, "host function was released");
+    return lua_error(L);
+  }
+  lim->host_depth++;
+  int results = g_dispatch(L, *slot);
+  lim->host_depth--;
+  if (atomic_load(&lim->kill_reason) != TERUN_KILL_NONE) raise_kill(L);
+  if (results == TERUN_HOST_RAISE) return lua_error(L);
+  return results;
+}
+
+void terun_push_host_function(lua_State *L, void *box) {
+  void **slot = (void **)lua_newuserdatauv(L, sizeof(void *), 0);
+  *slot = box;
+  if (luaL_newmetatable(L, HOSTFN_META)) {
+    lua_pushcfunction(L, hostfn_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_setmetatable(L, -2);
+  lua_pushcclosure(L, terun_trampoline, 1);
+}
+
+// MARK: - Errors
+
+int terun_message_handler(lua_State *L) {
+  if (terun_is_kill_sentinel(L, 1)) return 1;
+  const char *msg = lua_tostring(L, 1);
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+  }
+  // A structured error (a table) or another value: keep it, record a traceback aside.
+  luaL_traceback(L, L, NULL, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, "terun.traceback");
+  lua_settop(L, 1);
+  return 1;
+}

@@ -1,4 +1,116 @@
 #ifndef TERUN_LUA_BRIDGE_H
 #define TERUN_LUA_BRIDGE_H
+// The C side of LuaHost: wrappers for Lua's macros (Swift cannot import them), the
+// trampoline that calls Swift functions and raises their errors from C, the capped
+// allocator, the count hook and the kill switch. Swift never calls lua_error.
 #include "../../CLua/shim.h"
+#include <stddef.h>
+#include <stdint.h>
+
+// MARK: - Macro wrappers
+
+static inline void terun_pop(lua_State *L, int n) { lua_pop(L, n); }
+static inline void terun_newtable(lua_State *L) { lua_newtable(L); }
+static inline int terun_pcall(lua_State *L, int nargs, int nresults, int msgh) {
+  return lua_pcall(L, nargs, nresults, msgh);
+}
+static inline int terun_upvalueindex(int i) { return lua_upvalueindex(i); }
+static inline int terun_registryindex(void) { return LUA_REGISTRYINDEX; }
+static inline int terun_isnil(lua_State *L, int i) { return lua_isnil(L, i); }
+static inline int terun_isnoneornil(lua_State *L, int i) { return lua_isnoneornil(L, i); }
+static inline int terun_istable(lua_State *L, int i) { return lua_istable(L, i); }
+static inline int terun_isfunction(lua_State *L, int i) { return lua_isfunction(L, i); }
+static inline void terun_pushglobaltable(lua_State *L) { lua_pushglobaltable(L); }
+static inline void terun_insert(lua_State *L, int i) { lua_insert(L, i); }
+static inline void terun_remove(lua_State *L, int i) { lua_remove(L, i); }
+static inline void terun_replace(lua_State *L, int i) { lua_replace(L, i); }
+static inline int terun_getmetatable_named(lua_State *L, const char *name) {
+  return luaL_getmetatable(L, name);
+}
+static inline const char *terun_tolstring(lua_State *L, int i, size_t *len) {
+  return lua_tolstring(L, i, len);
+}
+static inline lua_Integer terun_tointegerx(lua_State *L, int i, int *isnum) {
+  return lua_tointegerx(L, i, isnum);
+}
+static inline lua_Number terun_tonumberx(lua_State *L, int i, int *isnum) {
+  return lua_tonumberx(L, i, isnum);
+}
+static inline void terun_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
+static inline int terun_ok(void) { return LUA_OK; }
+static inline void **terun_extraspace(lua_State *L) { return (void **)lua_getextraspace(L); }
+
+// MARK: - Status and kill reasons
+
+/// Why a run was stopped. Once set, it stays: every hook tick and trampoline return raises.
+enum {
+  TERUN_KILL_NONE = 0,
+  TERUN_KILL_INSTRUCTIONS = 1,
+  TERUN_KILL_TIMEOUT = 2,
+  TERUN_KILL_MEMORY = 3,
+  TERUN_KILL_VIOLATION = 4,
+};
+
+/// A host function returns this to ask the trampoline to raise the value on top of the stack.
+#define TERUN_HOST_RAISE (-1)
+
+// MARK: - Host functions
+
+/// The Swift dispatcher: called by the trampoline with the boxed Swift closure.
+/// Returns the number of results, or TERUN_HOST_RAISE with the error value on top.
+typedef int (*terun_dispatch_fn)(lua_State *L, void *box);
+/// Releases a boxed Swift closure (called from the userdata's __gc, at most once).
+typedef void (*terun_release_fn)(void *box);
+
+/// Installs the Swift dispatcher and release functions (idempotent; same values every time).
+void terun_bridge_init(terun_dispatch_fn dispatch, terun_release_fn release);
+/// Pushes a Lua C closure that calls `box` through the dispatcher. `box` is owned by Lua from
+/// now on and released by the closure's userdata __gc.
+void terun_push_host_function(lua_State *L, void *box);
+
+// MARK: - State with limits
+
+/// Creates a state whose allocator is capped at `memory_limit` bytes (0: no cap) and whose
+/// count hook enforces `max_instructions` (0: no budget). Returns NULL if out of memory.
+lua_State *terun_newstate(size_t memory_limit, int64_t max_instructions);
+/// Closes a state made by terun_newstate and frees its limits.
+void terun_close(lua_State *L);
+/// Marks entry to / exit from host (Swift) code: while host code runs, allocations over the
+/// cap are tolerated and recorded; the next trampoline return or hook tick raises.
+void terun_enter_host(lua_State *L);
+void terun_leave_host(lua_State *L);
+/// Asks the running code to stop (thread-safe; for the watchdog). `reason` is a TERUN_KILL_*.
+void terun_kill(lua_State *L, int reason);
+/// An opaque handle to the kill switch, usable from another thread while the state lives.
+void *terun_kill_handle(lua_State *L);
+void terun_kill_with_handle(void *handle, int reason);
+/// The kill reason (TERUN_KILL_NONE while running normally).
+int terun_kill_reason(lua_State *L);
+/// Bytes currently allocated by the state, and its cap (0: none).
+size_t terun_memory_used(lua_State *L);
+size_t terun_memory_limit(lua_State *L);
+/// Instructions counted so far (in steps of the hook interval).
+int64_t terun_instructions_used(lua_State *L);
+/// Installs the count hook on `L` (threads created later inherit it).
+void terun_install_hook(lua_State *L);
+/// Pushes the kill sentinel (a light userdata that prints as the kill reason).
+void terun_push_kill_sentinel(lua_State *L);
+/// True if the value at `idx` is the kill sentinel.
+int terun_is_kill_sentinel(lua_State *L, int idx);
+/// Raises the kill sentinel if the run was killed; for C functions that run long.
+void terun_check_kill(lua_State *L);
+
+// MARK: - Errors
+
+/// A message handler for lua_pcall: keeps non-string error values (tables, the kill sentinel)
+/// as they are and appends a traceback to strings; stores the traceback in the registry
+/// under "terun.traceback" so structured errors keep one too.
+int terun_message_handler(lua_State *L);
+
+// MARK: - Sandboxed pattern matching
+
+/// Opens replacements of string.find, match, gmatch and gsub that check the kill switch and
+/// the instruction budget while matching. Pushes a table with the four functions.
+int terun_open_safe_patterns(lua_State *L);
+
 #endif

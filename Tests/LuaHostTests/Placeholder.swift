@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderLuaHostTests: XCTestCase {
-  func testPlaceholder() {}
-}
