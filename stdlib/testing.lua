@@ -1,0 +1,381 @@
+--- testing: a small busted-style test framework for runbook tests (`*_test.lua`).
+---
+--- ```lua
+--- local testing = require("testing")
+--- local describe, it, before_each, assert = testing.describe, testing.it, testing.before_each, testing.assert
+---
+--- describe("export_latency", function()
+---   local rows
+---   before_each(function() rows = {} end)
+---   it("keeps integers", function()
+---     assert.equals(3, math.tointeger(3.0))
+---     assert.same({ a = { 1, 2 } }, { a = { 1, 2 } })
+---     assert.has_error(function() error("boom") end, "boom")
+---   end)
+--- end)
+---
+--- local results = testing.run()   -- `terun test` calls this for you
+--- print(testing.summary(results)) -- "1 passed, 0 failed"
+--- ```
+--- `describe` runs its body at once to collect tests; `run` then runs every `it` in order,
+--- each after the `before_each` functions of its enclosing blocks (outermost first) and
+--- before their `after_each` functions (innermost first). A failing test does not stop the
+--- others. `testing.new()` makes an independent suite with the same functions.
+local testing = {}
+
+-- Values and messages -----------------------------------------------------------------------
+
+local function describe_value(v, depth)
+  depth = depth or 0
+  local t = type(v)
+  if t == "string" then
+    return string.format("%q", v)
+  elseif t == "number" then
+    if math.type(v) == "integer" then
+      return tostring(v)
+    end
+    local s = string.format("%.17g", v)
+    if not s:find("[%.eEn]") then
+      s = s .. ".0"
+    end
+    return s
+  elseif t == "table" then
+    if depth > 2 then
+      return "{...}"
+    end
+    local parts, n = {}, 0
+    local count = #v
+    for i = 1, count do
+      parts[#parts + 1] = describe_value(v[i], depth + 1)
+      n = n + 1
+      if n >= 10 then
+        parts[#parts + 1] = "..."
+        return "{" .. table.concat(parts, ", ") .. "}"
+      end
+    end
+    local keys = {}
+    for k in pairs(v) do
+      if not (math.type(k) == "integer" and k >= 1 and k <= count) then
+        keys[#keys + 1] = k
+      end
+    end
+    table.sort(keys, function(a, b)
+      return tostring(a) < tostring(b)
+    end)
+    for _, k in ipairs(keys) do
+      local key = (type(k) == "string" and k:match("^[%a_][%w_]*$")) and k or ("[" .. describe_value(k, depth + 1) .. "]")
+      parts[#parts + 1] = key .. " = " .. describe_value(v[k], depth + 1)
+      n = n + 1
+      if n >= 10 then
+        parts[#parts + 1] = "..."
+        break
+      end
+    end
+    return "{" .. table.concat(parts, ", ") .. "}"
+  end
+  return tostring(v)
+end
+testing.describe_value = describe_value
+
+local function same_scalar(a, b)
+  if type(a) == "number" and type(b) == "number" then
+    return a == b and math.type(a) == math.type(b)
+  end
+  return a == b
+end
+
+-- Deep comparison; returns nil when equal, or the path and both values where they differ.
+local function deep_diff(expected, actual, path, seen)
+  if type(expected) ~= "table" or type(actual) ~= "table" then
+    if same_scalar(expected, actual) then
+      return nil
+    end
+    return path, expected, actual
+  end
+  if expected == actual then
+    return nil
+  end
+  seen = seen or {}
+  if seen[expected] == actual then
+    return nil
+  end
+  seen[expected] = actual
+  for k, v in pairs(expected) do
+    local p, e, a = deep_diff(v, actual[k], path .. "[" .. describe_value(k) .. "]", seen)
+    if p then
+      return p, e, a
+    end
+  end
+  for k, v in pairs(actual) do
+    if expected[k] == nil then
+      return path .. "[" .. describe_value(k) .. "]", nil, v
+    end
+  end
+  return nil
+end
+
+--- Whether two values are deeply equal (tables compared by content; 3 and 3.0 differ).
+---@param a any
+---@param b any
+---@return boolean
+function testing.deep_equal(a, b)
+  return deep_diff(a, b, "") == nil
+end
+
+local function fail(message, user_message)
+  if user_message then
+    message = tostring(user_message) .. ": " .. message
+  end
+  error(message, 3)
+end
+
+-- Assertions ---------------------------------------------------------------------------------
+
+--- Assertions. Each raises an error that names the caller's line when it does not hold.
+--- The table can also be called like Lua's `assert(value, message)`.
+local assert_table = {}
+
+--- `expected == actual`, with integers and floats distinct (3 is not 3.0).
+function assert_table.equals(expected, actual, message)
+  if not same_scalar(expected, actual) then
+    fail(string.format("expected %s, got %s", describe_value(expected), describe_value(actual)), message)
+  end
+end
+
+--- `expected ~= actual`.
+function assert_table.not_equals(unexpected, actual, message)
+  if same_scalar(unexpected, actual) then
+    fail(string.format("expected a value other than %s", describe_value(actual)), message)
+  end
+end
+
+--- Deep equality of tables (and equality of anything else).
+function assert_table.same(expected, actual, message)
+  local path, e, a = deep_diff(expected, actual, "")
+  if path then
+    local where = path == "" and "" or (" at " .. path)
+    fail(string.format("values differ%s: expected %s, got %s", where, describe_value(e), describe_value(a)), message)
+  end
+end
+
+--- The value is neither nil nor false.
+function assert_table.truthy(value, message)
+  if not value then
+    fail("expected a truthy value, got " .. describe_value(value), message)
+  end
+end
+
+--- The value is nil or false.
+function assert_table.falsy(value, message)
+  if value then
+    fail("expected a falsy value, got " .. describe_value(value), message)
+  end
+end
+
+--- The value is nil.
+function assert_table.is_nil(value, message)
+  if value ~= nil then
+    fail("expected nil, got " .. describe_value(value), message)
+  end
+end
+
+--- The value is not nil.
+function assert_table.not_nil(value, message)
+  if value == nil then
+    fail("expected a value, got nil", message)
+  end
+end
+
+--- |expected - actual| <= tolerance.
+function assert_table.near(expected, actual, tolerance, message)
+  if type(actual) ~= "number" or math.abs(expected - actual) > tolerance then
+    fail(string.format("expected %s ± %s, got %s", describe_value(expected), describe_value(tolerance), describe_value(actual)), message)
+  end
+end
+
+--- The string matches a Lua pattern.
+function assert_table.matches(pattern, actual, message)
+  if type(actual) ~= "string" or not actual:find(pattern) then
+    fail(string.format("expected %s to match pattern %s", describe_value(actual), describe_value(pattern)), message)
+  end
+end
+
+--- `fn` raises an error. If `expected` is a string, the error's text must contain it (plain
+--- text, not a pattern); if a table, the error value must be deeply equal to it. Returns the
+--- error value, so a test can look further (`err.status == 404`).
+function assert_table.has_error(fn, expected, message)
+  local ok, err = pcall(fn)
+  if ok then
+    fail("expected an error, but the function returned normally", message)
+  end
+  if type(expected) == "string" then
+    local text = tostring(err)
+    if not text:find(expected, 1, true) then
+      fail(string.format("expected an error containing %s, got %s", describe_value(expected), describe_value(text)), message)
+    end
+  elseif type(expected) == "table" then
+    local path, e, a = deep_diff(expected, err, "")
+    if path then
+      fail(string.format("error value differs at %s: expected %s, got %s", path == "" and "top" or path, describe_value(e), describe_value(a)), message)
+    end
+  end
+  return err
+end
+
+--- `fn` runs without raising. Returns what it returned.
+function assert_table.has_no_error(fn, message)
+  local results = table.pack(pcall(fn))
+  if not results[1] then
+    fail("expected no error, got " .. tostring(results[2]), message)
+  end
+  return table.unpack(results, 2, results.n)
+end
+
+local assert_metatable = {
+  __call = function(_, value, message, ...)
+    if not value then
+      error(message or "assertion failed!", 2)
+    end
+    return value, message, ...
+  end,
+}
+setmetatable(assert_table, assert_metatable)
+testing.assert = assert_table
+
+-- Suites -------------------------------------------------------------------------------------
+
+---@class testing.Failure
+---@field name string     "describe > it"
+---@field message string
+
+---@class testing.Results
+---@field passed integer
+---@field failed integer
+---@field failures testing.Failure[]
+---@field names string[]  every test's full name, in run order
+
+---@class testing.Suite
+---@field describe fun(name: string, body: fun())
+---@field it fun(name: string, body: fun())
+---@field before_each fun(fn: fun())
+---@field after_each fun(fn: fun())
+---@field assert table
+---@field run fun(opts?: {print?: fun(line: string), verbose?: boolean}): testing.Results
+---@field summary fun(results: testing.Results): string
+
+--- The summary line: "N passed, N failed".
+---@param results testing.Results
+---@return string
+function testing.summary(results)
+  return string.format("%d passed, %d failed", results.passed, results.failed)
+end
+
+--- Creates an independent suite.
+---@return testing.Suite
+function testing.new()
+  local root = { name = nil, before = {}, after = {}, children = {}, parent = nil }
+  local current = root
+  local suite = { assert = assert_table, summary = testing.summary }
+
+  function suite.describe(name, body)
+    assert(type(name) == "string" and type(body) == "function", "describe(name, function)")
+    local block = { name = name, before = {}, after = {}, children = {}, parent = current }
+    current.children[#current.children + 1] = { block = block }
+    local saved = current
+    current = block
+    local ok, err = pcall(body)
+    current = saved
+    if not ok then
+      -- An error while collecting is a failed test of its own.
+      block.children[#block.children + 1] = {
+        test = {
+          name = "(describe body)",
+          fn = function()
+            error(err, 0)
+          end,
+        },
+      }
+    end
+  end
+
+  function suite.it(name, body)
+    assert(type(name) == "string" and type(body) == "function", "it(name, function)")
+    current.children[#current.children + 1] = { test = { name = name, fn = body } }
+  end
+
+  function suite.before_each(fn)
+    current.before[#current.before + 1] = fn
+  end
+
+  function suite.after_each(fn)
+    current.after[#current.after + 1] = fn
+  end
+
+  function suite.run(opts)
+    opts = opts or {}
+    local out = opts.print or print
+    local results = { passed = 0, failed = 0, failures = {}, names = {} }
+    local function run_block(block, chain, names)
+      for _, child in ipairs(block.children) do
+        if child.block then
+          local sub = child.block
+          local sub_chain = table.move(chain, 1, #chain, 1, {})
+          sub_chain[#sub_chain + 1] = sub
+          local sub_names = table.move(names, 1, #names, 1, {})
+          sub_names[#sub_names + 1] = sub.name
+          run_block(sub, sub_chain, sub_names)
+        else
+          local full = table.concat(names, " > ")
+          full = (full == "" and "" or full .. " > ") .. child.test.name
+          results.names[#results.names + 1] = full
+          local ok, err = true, nil
+          for _, b in ipairs(chain) do
+            for _, fn in ipairs(b.before) do
+              if ok then
+                ok, err = pcall(fn)
+              end
+            end
+          end
+          if ok then
+            ok, err = pcall(child.test.fn)
+          end
+          for i = #chain, 1, -1 do
+            for _, fn in ipairs(chain[i].after) do
+              local ok2, err2 = pcall(fn)
+              if ok and not ok2 then
+                ok, err = false, err2
+              end
+            end
+          end
+          if ok then
+            results.passed = results.passed + 1
+            if opts.verbose then
+              out("ok   " .. full)
+            end
+          else
+            results.failed = results.failed + 1
+            local message = type(err) == "string" and err or describe_value(err)
+            if type(err) == "table" and getmetatable(err) and getmetatable(err).__tostring then
+              message = tostring(err)
+            end
+            results.failures[#results.failures + 1] = { name = full, message = message }
+            out("FAIL " .. full .. ": " .. message)
+          end
+        end
+      end
+    end
+    run_block(root, { root }, {})
+    return results
+  end
+
+  return suite
+end
+
+local default_suite = testing.new()
+testing.describe = default_suite.describe
+testing.it = default_suite.it
+testing.before_each = default_suite.before_each
+testing.after_each = default_suite.after_each
+testing.run = default_suite.run
+
+return testing

@@ -1,0 +1,34 @@
+-- Runs the stdlib unit tests with the system interpreter: `lua5.4 tests/lua/run.lua`.
+-- Prints failures and "N passed, N failed"; exits non-zero when a test fails.
+local here = (arg and arg[0] or ""):match("^(.*)[/\\]") or "."
+local root = here .. "/../.."
+package.path = table.concat({ root .. "/stdlib/?.lua", here .. "/?.lua" }, ";")
+
+local testing = require("testing")
+
+local files = {
+  "csv_spec",
+  "tablex_spec",
+  "time_spec",
+  "stats_spec",
+  "report_spec",
+  "svg_spec",
+  "testing_spec",
+}
+
+local suite = testing.new()
+for _, name in ipairs(files) do
+  local chunk, err = loadfile(here .. "/" .. name .. ".lua")
+  if not chunk then
+    io.stderr:write(err, "\n")
+    os.exit(2)
+  end
+  suite.describe(name, function()
+    chunk(suite)
+  end)
+end
+
+local verbose = arg and arg[1] == "-v"
+local results = suite.run({ verbose = verbose })
+print(testing.summary(results))
+os.exit(results.failed == 0 and 0 or 1)
