@@ -14,6 +14,8 @@ local files = {
   "report_spec",
   "svg_spec",
   "testing_spec",
+  "admin_spec",
+  "runbooks_spec",
 }
 
 local suite = testing.new()

@@ -1,0 +1,148 @@
+-- assign_users.lua: adds users to an account group with roles, or moves them there. Users
+-- come as a list of emails or as a CSV file with an `email` column (and optionally
+-- `account_group` and `roles` columns that override the parameters per row).
+--
+--   terun assign_users emails=ana@example.com,bo@example.com account_group=Production roles="Regular User"
+--   terun assign_users csv=moves.csv mode=move --dry-run
+--
+-- Modes: add (default) gives the roles in that account group on top of the user's others;
+-- set makes them the user's only roles in that group; move makes that group the user's only
+-- one (and their login account group).
+
+runbook {
+  name = "assign_users",
+  description = "Adds users (by email list or CSV) to an account group with roles, or moves them there.",
+  params = {
+    emails = { type = "list", help = "users' emails, comma-separated" },
+    csv = { type = "path", help = "CSV with an email column, and optional account_group and roles columns" },
+    account_group = { type = "string", help = "account group, by name or aid (required unless every CSV row names one)" },
+    roles = { type = "list", help = "roles by name or roleId, comma-separated (a CSV roles cell separates them with ;)" },
+    mode = { type = "enum", values = { "add", "set", "move" }, default = "add", help = "add: add roles; set: replace roles in that group; move: keep only that group" },
+    strict = { type = "boolean", default = false, help = "stop at the first problem instead of reporting it and going on" },
+  },
+}
+
+local admin = require("admin")
+local csv = require("csv")
+
+local params = te.params
+local mode = params.mode or "add"
+local strict = params.strict == true
+local dry = te.dry_run == true
+local trim = admin.trim
+
+local find_group = admin.finder(te.account_groups.list(), "aid", "accountGroupName")
+local find_role = admin.finder(te.roles.list(), "roleId", "name")
+
+-- The work list: { where = "line 3" or "ana@...", email, group text, role texts }.
+local entries = {}
+for _, email in ipairs(params.emails or {}) do
+  if trim(email) ~= "" then
+    entries[#entries + 1] = { where = trim(email), email = trim(email), group = params.account_group, roles = params.roles or {} }
+  end
+end
+if params.csv then
+  local records, lines, header, problems = csv.read_records(te.fs.read(params.csv), { lower_header = true, lenient = true })
+  local has = {}
+  for _, h in ipairs(header) do
+    has[h] = true
+  end
+  if not has.email then
+    error(params.csv .. ": the CSV needs an 'email' column", 0)
+  end
+  for i, record in ipairs(records) do
+    entries[#entries + 1] = {
+      where = "line " .. lines[i],
+      email = trim(record.email),
+      group = (has.account_group and trim(record.account_group) ~= "") and record.account_group or params.account_group,
+      roles = (has.roles and trim(record.roles) ~= "") and admin.split(record.roles) or (params.roles or {}),
+      problem = problems[i],
+    }
+  end
+end
+if #entries == 0 then
+  error("no users given: use emails=a@x,b@y or csv=FILE", 0)
+end
+
+local users_by_email = {}
+for _, user in ipairs(te.users.list()) do
+  if user.email then
+    users_by_email[trim(user.email):lower()] = user
+  end
+end
+
+local counts = { changed = 0, unchanged = 0, failed = 0 }
+local function problem(entry, message)
+  counts.failed = counts.failed + 1
+  local text = string.format("%s: %s", entry.where, message)
+  if entry.where ~= entry.email and entry.email ~= "" then
+    text = string.format("%s: %s: %s", entry.where, entry.email, message)
+  end
+  print(text)
+  if strict then
+    error("strict: stopped at " .. text, 0)
+  end
+end
+
+for _, entry in ipairs(entries) do
+  local user = users_by_email[entry.email:lower()]
+  local group, why = find_group(entry.group)
+  local role_ids, role_problems = admin.resolve_all(entry.roles, find_role, "roleId", "role")
+  if entry.problem then
+    problem(entry, entry.problem)
+  elseif not admin.is_email(entry.email) then
+    problem(entry, string.format("'%s' is not an email address", entry.email))
+  elseif not user then
+    problem(entry, "no user has this email")
+  elseif trim(entry.group) == "" then
+    problem(entry, "no account group given (account_group=...)")
+  elseif not group then
+    problem(entry, string.format("account group '%s' %s", trim(entry.group), why))
+  elseif #role_problems > 0 then
+    problem(entry, table.concat(role_problems, "; "))
+  elseif #role_ids == 0 then
+    problem(entry, "no roles given (roles=...)")
+  else
+    local ok, err = pcall(function()
+      local detail = te.users.get(user.uid)
+      local aid = tostring(group.aid)
+      local groups, changed = admin.apply_roles(admin.request_roles(detail), aid, role_ids, mode)
+      local login = detail.loginAccountGroup and tostring(detail.loginAccountGroup.aid) or nil
+      if mode == "move" and login ~= aid then
+        changed = true
+      end
+      if not changed then
+        counts.unchanged = counts.unchanged + 1
+        print(string.format("%s: already in %s with those roles", entry.email, group.accountGroupName or aid))
+        return
+      end
+      for _, g in ipairs(groups) do
+        g.roleIds = te.json.array(g.roleIds)
+      end
+      local body = {
+        name = detail.name or user.name,
+        email = detail.email or user.email,
+        accountGroupRoles = te.json.array(groups),
+      }
+      if mode == "move" then
+        body.loginAccountGroupId = aid
+      end
+      te.users.update(user.uid, body)
+      counts.changed = counts.changed + 1
+      local verb = mode == "move" and "moved to" or "assigned to"
+      print(string.format("%s: %s%s %s", entry.email, dry and "would be " or "", verb, group.accountGroupName or aid))
+    end)
+    if not ok then
+      problem(entry, tostring(err))
+    end
+  end
+end
+
+print(string.format(
+  "%s %d, unchanged %d, failed %d%s",
+  dry and "Would change" or "Changed",
+  counts.changed,
+  counts.unchanged,
+  counts.failed,
+  dry and " (dry run, nothing sent)" or ""
+))

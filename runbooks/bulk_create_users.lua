@@ -1,0 +1,166 @@
+-- bulk_create_users.lua: creates users from a CSV file with the header
+-- name,email,account_group,roles. Account groups and roles are given by name or id; several
+-- roles are separated by ";". Existing users (matched by email, ignoring case) are left alone,
+-- or with update=true get the file's roles in that account group. A bad row is reported with
+-- its line number and does not stop the others (strict=true stops before creating anything).
+-- Safe to re-run: users created by an earlier run are found by email and skipped.
+--
+--   terun bulk_create_users csv=users.csv
+--   terun bulk_create_users csv=users.csv update=true --dry-run
+--
+-- users.csv:
+--   name,email,account_group,roles
+--   Ana Lima,ana@example.com,Production,Account Admin
+--   Bo Chen,bo@example.com,1234,Regular User;API Access
+
+runbook {
+  name = "bulk_create_users",
+  description = "Creates users from a CSV (name,email,account_group,roles); skips or updates existing ones.",
+  params = {
+    csv = { type = "path", required = true, help = "CSV file with header name,email,account_group,roles (roles separated by ;)" },
+    update = { type = "boolean", default = false, help = "give existing users the file's roles in the row's account group" },
+    strict = { type = "boolean", default = false, help = "stop at the first bad row instead of reporting it and going on" },
+  },
+}
+
+local admin = require("admin")
+local csv = require("csv")
+local tablex = require("tablex")
+
+local params = te.params
+local update = params.update == true
+local strict = params.strict == true
+local dry = te.dry_run == true
+local trim = admin.trim
+
+local find_group = admin.finder(te.account_groups.list(), "aid", "accountGroupName")
+local find_role = admin.finder(te.roles.list(), "roleId", "name")
+
+local existing = {}
+for _, user in ipairs(te.users.list()) do
+  if user.email then
+    existing[trim(user.email):lower()] = user
+  end
+end
+
+-- 1. Read and validate every row.
+local text = te.fs.read(params.csv)
+local records, lines, header, problems = csv.read_records(text, { lower_header = true, lenient = true })
+for _, column in ipairs({ "name", "email", "account_group", "roles" }) do
+  if not tablex.contains(header, column) then
+    error(string.format("%s: the header must name the columns name,email,account_group,roles (missing '%s')", params.csv, column), 0)
+  end
+end
+
+local rows, bad = {}, {}
+local first_line_of_email = {}
+for i, record in ipairs(records) do
+  local line = lines[i]
+  local function reject(message)
+    bad[#bad + 1] = { line = line, email = trim(record.email), message = message }
+  end
+  local name, email = trim(record.name), trim(record.email)
+  local group, group_problem = find_group(record.account_group)
+  local role_ids, role_problems = admin.resolve_all(admin.split(record.roles), find_role, "roleId", "role")
+  if problems[i] then
+    reject(problems[i])
+  elseif name == "" then
+    reject("name is empty")
+  elseif not admin.is_email(email) then
+    reject(string.format("email '%s' is not an email address", email))
+  elseif first_line_of_email[email:lower()] then
+    reject(string.format("email %s already appears on line %d", email, first_line_of_email[email:lower()]))
+  elseif trim(record.account_group) == "" then
+    reject("account_group is empty")
+  elseif not group then
+    reject(string.format("account group '%s' %s", trim(record.account_group), group_problem))
+  elseif #role_problems > 0 then
+    reject(table.concat(role_problems, "; "))
+  elseif #role_ids == 0 then
+    reject("roles is empty")
+  else
+    first_line_of_email[email:lower()] = line
+    rows[#rows + 1] = { line = line, name = name, email = email, aid = tostring(group.aid), role_ids = role_ids }
+  end
+end
+
+local function report_bad(entry)
+  print(string.format("line %d: %s%s", entry.line, entry.email ~= "" and (entry.email .. ": ") or "", entry.message))
+end
+
+for _, entry in ipairs(bad) do
+  report_bad(entry)
+end
+if strict and #bad > 0 then
+  error(string.format("strict: %d bad row(s) in %s; no user was created or updated", #bad, params.csv), 0)
+end
+
+-- 2. Create or update.
+local counts = { created = 0, updated = 0, skipped = 0, failed = #bad }
+
+--- Gives an existing user the row's roles in the row's account group. Returns whether a
+--- change was needed.
+local function update_roles(row, user)
+  local detail = te.users.get(user.uid)
+  local groups, changed = admin.apply_roles(admin.request_roles(detail), row.aid, row.role_ids, "set")
+  if not changed then
+    return false
+  end
+  for _, g in ipairs(groups) do
+    g.roleIds = te.json.array(g.roleIds)
+  end
+  te.users.update(user.uid, {
+    name = detail.name or user.name,
+    email = detail.email or user.email,
+    accountGroupRoles = te.json.array(groups),
+  })
+  return true
+end
+
+for _, row in ipairs(rows) do
+  local user = existing[row.email:lower()]
+  local ok, err = pcall(function()
+    if user and not update then
+      counts.skipped = counts.skipped + 1
+      te.log.debug("line %d: %s exists, skipped", row.line, row.email)
+    elseif user then
+      if update_roles(row, user) then
+        counts.updated = counts.updated + 1
+        te.log.info("line %d: %s roles %s", row.line, row.email, dry and "would be updated" or "updated")
+      else
+        counts.skipped = counts.skipped + 1
+        te.log.debug("line %d: %s already has these roles", row.line, row.email)
+      end
+    else
+      local created = te.users.create({
+        name = row.name,
+        email = row.email,
+        loginAccountGroupId = row.aid,
+        accountGroupRoles = te.json.array({ { accountGroupId = row.aid, roleIds = te.json.array(row.role_ids) } }),
+      })
+      existing[row.email:lower()] = created or { email = row.email }
+      counts.created = counts.created + 1
+      te.log.info("line %d: %s %s", row.line, row.email, dry and "would be created" or "created")
+    end
+  end)
+  if not ok then
+    counts.failed = counts.failed + 1
+    report_bad({ line = row.line, email = row.email, message = tostring(err) })
+    if strict then
+      print(string.format("Stopped at line %d. Created %d, updated %d, skipped %d, failed %d.", row.line, counts.created, counts.updated, counts.skipped, counts.failed))
+      error(err, 0)
+    end
+  end
+end
+
+if dry then
+  print(string.format(
+    "Dry run: would create %d, update %d, skip %d; %d failed (%d row(s) in %s; nothing was sent)",
+    counts.created, counts.updated, counts.skipped, counts.failed, #records, params.csv
+  ))
+else
+  print(string.format(
+    "Created %d, updated %d, skipped %d, failed %d (%d row(s) in %s)",
+    counts.created, counts.updated, counts.skipped, counts.failed, #records, params.csv
+  ))
+end

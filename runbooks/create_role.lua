@@ -1,0 +1,141 @@
+-- create_role.lua: creates a role from permission labels (or updates the role of that name
+-- to exactly those permissions), then gives it to a list of users in an account group.
+-- Re-running it changes nothing once the role and assignments are in place.
+--
+--   terun create_role name="NetOps Viewer" permissions="View tests,View alerts" users=ana@example.com,bo@example.com
+--   terun create_role name="NetOps Viewer" permissions=... account_group=Production --dry-run
+--
+-- Permission labels are matched ignoring case; permissionIds work too. Run with a bad label
+-- to see the available ones.
+
+runbook {
+  name = "create_role",
+  description = "Creates or updates a role from permission labels and assigns it to users.",
+  params = {
+    name = { type = "string", required = true, help = "the role's name" },
+    permissions = { type = "list", required = true, help = "permission labels or permissionIds, comma-separated" },
+    users = { type = "list", help = "emails of the users who get the role" },
+    account_group = { type = "string", help = "account group (name or aid) in which users get the role; default: the current one" },
+  },
+}
+
+local admin = require("admin")
+local tablex = require("tablex")
+
+local params = te.params
+local dry = te.dry_run == true
+local role_name = admin.trim(params.name)
+if role_name == "" then
+  error("name must not be empty", 0)
+end
+
+-- 1. Permissions by label or id.
+local permissions = te.permissions.list()
+local find_permission = admin.finder(permissions, "permissionId", "label")
+local permission_ids, problems = admin.resolve_all(params.permissions, find_permission, "permissionId", "permission")
+if #problems > 0 then
+  local labels = tablex.sort_by(tablex.map(permissions, function(p)
+    return tostring(p.label)
+  end))
+  error(table.concat(problems, "; ") .. "\navailable permissions: " .. table.concat(labels, ", "), 0)
+end
+if #permission_ids == 0 then
+  error("permissions must name at least one permission", 0)
+end
+
+-- 2. The role: create it, or bring the existing one to exactly these permissions.
+local existing = tablex.find(te.roles.list(), function(r)
+  return tostring(r.name):lower() == role_name:lower()
+end)
+local role_id
+if existing then
+  role_id = tostring(existing.roleId)
+  if existing.isBuiltin then
+    error(string.format('"%s" is a built-in role and cannot be changed; choose another name', existing.name), 0)
+  end
+  local detail = te.roles.get(role_id)
+  local current = tablex.map(detail.permissions or {}, function(p)
+    return tostring(p.permissionId)
+  end)
+  if admin.same_set(current, permission_ids) then
+    print(string.format('Role "%s" (%s) already has these %d permission(s)', existing.name, role_id, #permission_ids))
+  else
+    te.roles.update(role_id, { name = existing.name, permissions = te.json.array(permission_ids) })
+    print(string.format('%s role "%s" (%s): %d → %d permission(s)', dry and "Would update" or "Updated", existing.name, role_id, #current, #permission_ids))
+  end
+else
+  local created = te.roles.create({ name = role_name, permissions = te.json.array(permission_ids) })
+  -- Kept as returned: in a dry run it is a placeholder that later planned requests refer to.
+  role_id = created.roleId
+  print(string.format('%s role "%s" with %d permission(s)', dry and "Would create" or "Created", role_name, #permission_ids))
+end
+
+-- 3. Assignments.
+local emails = params.users or {}
+if #emails == 0 then
+  return
+end
+
+local aid
+if params.account_group and admin.trim(params.account_group) ~= "" then
+  local group, why = admin.finder(te.account_groups.list(), "aid", "accountGroupName")(params.account_group)
+  if not group then
+    error(string.format("account group '%s' %s", admin.trim(params.account_group), why), 0)
+  end
+  aid = tostring(group.aid)
+else
+  local config = te.config()
+  aid = config.aid and tostring(config.aid) or nil
+end
+
+local by_email = {}
+for _, user in ipairs(te.users.list()) do
+  if user.email then
+    by_email[admin.trim(user.email):lower()] = user
+  end
+end
+
+local counts = { assigned = 0, unchanged = 0, failed = 0 }
+for _, email in ipairs(emails) do
+  local user = by_email[admin.trim(email):lower()]
+  if not user then
+    counts.failed = counts.failed + 1
+    print(string.format("%s: no user has this email", email))
+  else
+    local ok, err = pcall(function()
+      local detail = te.users.get(user.uid)
+      local group_aid = aid or (detail.loginAccountGroup and tostring(detail.loginAccountGroup.aid))
+      if not group_aid then
+        error("cannot tell which account group to use; give account_group=", 0)
+      end
+      local groups, changed = admin.apply_roles(admin.request_roles(detail), group_aid, { role_id }, "add")
+      if not changed then
+        counts.unchanged = counts.unchanged + 1
+        print(string.format("%s: already has the role", email))
+        return
+      end
+      for _, g in ipairs(groups) do
+        g.roleIds = te.json.array(g.roleIds)
+      end
+      te.users.update(user.uid, {
+        name = detail.name or user.name,
+        email = detail.email or user.email,
+        accountGroupRoles = te.json.array(groups),
+      })
+      counts.assigned = counts.assigned + 1
+      print(string.format("%s: %s", email, dry and "would get the role" or "given the role"))
+    end)
+    if not ok then
+      counts.failed = counts.failed + 1
+      print(string.format("%s: %s", email, tostring(err)))
+    end
+  end
+end
+print(string.format(
+  "%s %d, unchanged %d, failed %d%s",
+  dry and "Would assign" or "Assigned",
+  counts.assigned,
+  counts.unchanged,
+  counts.failed,
+  dry and " (dry run, nothing sent)" or ""
+))

@@ -1,0 +1,61 @@
+-- tests_inventory.lua: every test with its type, interval, enabled state, agent count and
+-- alert rules, as CSV (one GET per test for the agents and rules).
+--
+--   terun tests_inventory
+--   terun tests_inventory types=agent-to-server,http-server out=-
+
+runbook {
+  name = "tests_inventory",
+  description = "Every test with type, interval, enabled state, agent count and alert rules, as CSV.",
+  params = {
+    out = { type = "string", default = "tests_inventory.csv", help = "output CSV under --out-dir, or - for stdout" },
+    types = { type = "list", help = "only these test types, e.g. agent-to-server,http-server" },
+  },
+}
+
+local csv = require("csv")
+local tablex = require("tablex")
+
+local params = te.params
+local out = params.out or "tests_inventory.csv"
+local type_filter = params.types and #params.types > 0 and tablex.set(params.types) or nil
+
+local header = { "testId", "testName", "type", "interval", "enabled", "alertsEnabled", "agentCount", "alertRules" }
+local writer = csv.file_writer(te.fs, out, { header = header })
+
+local tests = {}
+for test in te.tests.each() do
+  if not type_filter or type_filter[test.type] then
+    tests[#tests + 1] = test
+  end
+end
+tests = tablex.sort_by(tests, function(t)
+  return tonumber(t.testId) or math.huge
+end)
+
+for i, summary in ipairs(tests) do
+  local test = te.tests.get(summary.testId, { expand = "agent,alert-rule" })
+  local rules = tablex.map(test.alertRules or {}, function(r)
+    return tostring(r.ruleName or r.ruleId)
+  end)
+  local agent_count = test.agents and #test.agents or nil
+  writer:row({
+    test.testId or summary.testId,
+    test.testName or summary.testName,
+    test.type or summary.type,
+    test.interval or summary.interval,
+    test.enabled,
+    test.alertsEnabled,
+    agent_count,
+    table.concat(rules, ";"),
+    n = #header,
+  })
+  if i % 50 == 0 then
+    te.log.info("%d of %d tests read", i, #tests)
+  end
+end
+writer:close()
+
+if out ~= "-" then
+  print(string.format("Wrote %d test(s) to %s", #tests, out))
+end

@@ -1,0 +1,367 @@
+-- A small in-memory stand-in for terun's `te` module (issue 4's Lua surface), so the shipped
+-- runbooks can be exercised with plain lua5.4 before the Swift host exists. It models only
+-- what the runbooks use; terun's own runbook tests (`terun test`, against the simulator)
+-- are the real check.
+local fake_te = {}
+
+local json_kind = setmetatable({}, { __mode = "k" })
+
+local function copy(v)
+  if type(v) ~= "table" then
+    return v
+  end
+  local out = {}
+  for k, x in pairs(v) do
+    out[k] = copy(x)
+  end
+  return out
+end
+
+local function api_error(status, title, detail, method, path)
+  return setmetatable({ status = status, title = title, detail = detail, method = method, path = path }, {
+    __tostring = function(e)
+      return string.format("%s %s: %d %s: %s", e.method, e.path, e.status, e.title, e.detail)
+    end,
+  })
+end
+
+-- Minimal JSON encoder: sorted object keys, arrays by kind or by shape.
+local function encode(v, pretty, indent)
+  indent = indent or ""
+  local t = type(v)
+  if t == "nil" then
+    return "null"
+  elseif t == "boolean" then
+    return tostring(v)
+  elseif t == "number" then
+    return math.type(v) == "integer" and tostring(v) or string.format("%.17g", v)
+  elseif t == "string" then
+    return '"' .. v:gsub('[%c"\\]', function(c)
+      return string.format("\\u%04x", c:byte())
+    end) .. '"'
+  end
+  local is_array = json_kind[v] == "array" or (json_kind[v] ~= "object" and (#v > 0 or next(v) == nil))
+  local inner = indent .. "  "
+  local nl = pretty and "\n" or ""
+  local parts = {}
+  if is_array then
+    for i = 1, #v do
+      parts[i] = (pretty and inner or "") .. encode(v[i], pretty, inner)
+    end
+    if #parts == 0 then
+      return "[]"
+    end
+    return "[" .. nl .. table.concat(parts, "," .. nl) .. nl .. (pretty and indent or "") .. "]"
+  end
+  local keys = {}
+  for k in pairs(v) do
+    keys[#keys + 1] = tostring(k)
+  end
+  table.sort(keys)
+  for i, k in ipairs(keys) do
+    parts[i] = (pretty and inner or "") .. encode(k) .. ":" .. (pretty and " " or "") .. encode(v[k], pretty, inner)
+  end
+  return "{" .. nl .. table.concat(parts, "," .. nl) .. nl .. (pretty and indent or "") .. "}"
+end
+
+local function iterate(list)
+  local i = 0
+  return function()
+    i = i + 1
+    return list[i]
+  end
+end
+
+--- Creates a fake te over `state` (agents, tests, results, users, roles, account_groups,
+--- permissions, alerts, windows, files). `opts.dry_run` records writes without applying them.
+function fake_te.new(state, opts)
+  opts = opts or {}
+  state = copy(state)
+  for _, key in ipairs({ "agents", "tests", "results", "users", "roles", "account_groups", "permissions", "alerts", "windows" }) do
+    state[key] = state[key] or {}
+  end
+  local te = {
+    params = copy(opts.params or {}),
+    dry_run = opts.dry_run == true,
+    requests = {}, -- every call: { method, path, body, query }
+    writes = {}, -- write requests only
+    logs = {},
+    files = {}, -- files written through te.fs.write: path -> text
+    file_writes = 0,
+  }
+  local next_id = 1000
+
+  local function record(method, path, body, query)
+    local r = { method = method, path = path, body = copy(body), query = copy(query) }
+    te.requests[#te.requests + 1] = r
+    if method ~= "GET" then
+      te.writes[#te.writes + 1] = r
+    end
+  end
+
+  local function new_id()
+    next_id = next_id + 1
+    return tostring(next_id)
+  end
+
+  local function find(list, key, id)
+    for _, item in ipairs(list) do
+      if tostring(item[key]) == tostring(id) then
+        return item
+      end
+    end
+    return nil
+  end
+
+  te.json = {
+    null = setmetatable({}, { __name = "null" }),
+    array = function(t)
+      json_kind[t] = "array"
+      return t
+    end,
+    object = function(t)
+      json_kind[t] = "object"
+      return t
+    end,
+    encode = function(v, o)
+      return encode(v, o and o.pretty)
+    end,
+  }
+  te.log = {}
+  for _, level in ipairs({ "debug", "info", "warn", "error" }) do
+    te.log[level] = function(fmt, ...)
+      te.logs[#te.logs + 1] = level .. ": " .. string.format(fmt, ...)
+    end
+  end
+  te.fs = {
+    read = function(path)
+      local text = (state.files or {})[path]
+      if not text then
+        error("te.fs.read: no such file: " .. path, 2)
+      end
+      return text
+    end,
+    write = function(path, text)
+      te.files[path] = text
+      te.file_writes = te.file_writes + 1
+    end,
+  }
+  te.now = function()
+    return opts.now or 1795748400
+  end
+  te.config = function()
+    return { base_url = "https://api.example", aid = opts.aid, dry_run = te.dry_run, user_agent = "terun/test" }
+  end
+
+  local function list_of(key, collection)
+    return {
+      list = function(query)
+        record("GET", "/" .. collection, nil, query)
+        return copy(state[key])
+      end,
+      each = function(query)
+        record("GET", "/" .. collection, nil, query)
+        return iterate(copy(state[key]))
+      end,
+    }
+  end
+
+  te.agents = list_of("agents", "agents")
+  local agents_each = te.agents.each
+  te.agents.each = function(query)
+    local it = agents_each(query)
+    local wanted = query and query.agentTypes
+    return function()
+      while true do
+        local a = it()
+        if not a or not wanted or a.agentType == wanted then
+          return a
+        end
+      end
+    end
+  end
+
+  te.tests = list_of("tests", "tests")
+  te.tests.get = function(id, query)
+    local t = find(state.tests, "testId", id)
+    record("GET", "/tests/" .. (t and t.type or "?") .. "/" .. tostring(id), nil, query)
+    if not t then
+      error(api_error(404, "Not Found", "no test " .. tostring(id), "GET", "/v7/tests/" .. tostring(id)), 0)
+    end
+    return copy(t)
+  end
+  te.tests.update = function(id, changes)
+    local t = find(state.tests, "testId", id)
+    record("PUT", "/tests/" .. t.type .. "/" .. tostring(id), changes)
+    if not te.dry_run then
+      for k, v in pairs(changes) do
+        t[k] = copy(v)
+      end
+    end
+    return copy(t)
+  end
+
+  te.results = {
+    each = function(test_id, kind, query)
+      record("GET", "/test-results/" .. tostring(test_id) .. "/" .. (kind or "network"), nil, query)
+      local list = {}
+      for _, r in ipairs(state.results[tostring(test_id)] or {}) do
+        list[#list + 1] = copy(r)
+      end
+      return iterate(list)
+    end,
+  }
+
+  te.alerts = list_of("alerts", "alerts")
+  te.alerts.suppression_windows = list_of("windows", "alert-suppression-windows")
+  te.alerts.suppression_windows.create = function(body)
+    record("POST", "/alert-suppression-windows", body)
+    local w = copy(body)
+    w.alertSuppressionWindowId = te.dry_run and "(known after apply)" or new_id()
+    if not te.dry_run then
+      state.windows[#state.windows + 1] = w
+    end
+    return copy(w)
+  end
+  te.alerts.suppression_windows.update = function(id, body)
+    record("PUT", "/alert-suppression-windows/" .. tostring(id), body)
+    local w = find(state.windows, "alertSuppressionWindowId", id)
+    if not te.dry_run then
+      for k, v in pairs(body) do
+        w[k] = copy(v)
+      end
+    end
+    return copy(w)
+  end
+
+  te.account_groups = list_of("account_groups", "account-groups")
+  te.permissions = list_of("permissions", "permissions")
+
+  te.roles = list_of("roles", "roles")
+  te.roles.get = function(id)
+    record("GET", "/roles/" .. tostring(id))
+    return copy(find(state.roles, "roleId", id))
+  end
+  local function role_permissions(ids)
+    local out = {}
+    for _, id in ipairs(ids) do
+      out[#out + 1] = copy(find(state.permissions, "permissionId", id))
+    end
+    return out
+  end
+  te.roles.create = function(body)
+    record("POST", "/roles", body)
+    local role = { roleId = te.dry_run and "(known after apply)" or new_id(), name = body.name, isBuiltin = false, permissions = role_permissions(body.permissions) }
+    if not te.dry_run then
+      state.roles[#state.roles + 1] = role
+    end
+    return copy(role)
+  end
+  te.roles.update = function(id, body)
+    record("PUT", "/roles/" .. tostring(id), body)
+    local role = find(state.roles, "roleId", id)
+    if not te.dry_run then
+      role.name = body.name or role.name
+      role.permissions = role_permissions(body.permissions)
+    end
+    return copy(role)
+  end
+
+  local function user_detail(body, uid)
+    local groups = {}
+    for _, g in ipairs(body.accountGroupRoles or {}) do
+      local roles = {}
+      for _, id in ipairs(g.roleIds) do
+        local r = find(state.roles, "roleId", id) or { roleId = id, name = "?" }
+        roles[#roles + 1] = { roleId = r.roleId, name = r.name }
+      end
+      local ag = find(state.account_groups, "aid", g.accountGroupId) or {}
+      groups[#groups + 1] = { accountGroup = { aid = g.accountGroupId, accountGroupName = ag.accountGroupName }, roles = roles }
+    end
+    local login = body.loginAccountGroupId or (groups[1] and groups[1].accountGroup.aid)
+    return { uid = uid, name = body.name, email = body.email, loginAccountGroup = { aid = login }, accountGroupRoles = groups }
+  end
+  te.users = {
+    list = function()
+      record("GET", "/users")
+      local out = {}
+      for i, u in ipairs(state.users) do
+        out[i] = { uid = u.uid, name = u.name, email = u.email, loginAccountGroup = copy(u.loginAccountGroup) }
+      end
+      return out
+    end,
+    get = function(uid)
+      record("GET", "/users/" .. tostring(uid))
+      local u = find(state.users, "uid", uid)
+      if not u then
+        error(api_error(404, "Not Found", "no user " .. tostring(uid), "GET", "/v7/users/" .. tostring(uid)), 0)
+      end
+      return copy(u)
+    end,
+    create = function(body)
+      record("POST", "/users", body)
+      if (opts.reject_emails or {})[body.email] then
+        error(api_error(400, "Bad Request", "email rejected", "POST", "/v7/users"), 0)
+      end
+      if find(state.users, "email", body.email) then
+        error(api_error(409, "Conflict", "user exists: " .. body.email, "POST", "/v7/users"), 0)
+      end
+      local user = user_detail(body, te.dry_run and "(known after apply)" or new_id())
+      if not te.dry_run then
+        state.users[#state.users + 1] = user
+      end
+      return copy(user)
+    end,
+    update = function(uid, body)
+      record("PUT", "/users/" .. tostring(uid), body)
+      local u = find(state.users, "uid", uid)
+      local updated = user_detail(body, uid)
+      if not body.loginAccountGroupId then
+        updated.loginAccountGroup = copy(u.loginAccountGroup)
+      end
+      if not te.dry_run then
+        for k, v in pairs(updated) do
+          u[k] = v
+        end
+      end
+      return copy(updated)
+    end,
+  }
+
+  te.state = state
+  return te
+end
+
+--- Runs a runbook file with `te` as its module: applies the header's defaults to te.params,
+--- captures print. Returns ok, error, printed lines.
+function fake_te.run(path, te)
+  local printed = {}
+  local env = setmetatable({
+    te = te,
+    print = function(...)
+      local parts = table.pack(...)
+      for i = 1, parts.n do
+        parts[i] = tostring(parts[i])
+      end
+      printed[#printed + 1] = table.concat(parts, "\t")
+    end,
+    runbook = function(header)
+      for name, spec in pairs(header.params or {}) do
+        if te.params[name] == nil and spec.default ~= nil then
+          te.params[name] = spec.default
+        end
+        if te.params[name] == nil and spec.required then
+          error("missing required parameter " .. name, 2)
+        end
+      end
+    end,
+  }, { __index = _G })
+  local chunk, err = loadfile(path, "t", env)
+  if not chunk then
+    return false, err, printed
+  end
+  local ok, run_err = pcall(chunk)
+  return ok, run_err, printed
+end
+
+return fake_te
