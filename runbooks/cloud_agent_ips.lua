@@ -4,7 +4,7 @@
 --
 --   terun cloud_agent_ips
 --   terun cloud_agent_ips format=ips ip_version=4 countries=US,GB
---   terun cloud_agent_ips names="Singapore,Boston, MA" format=json out=agents.json
+--   terun cloud_agent_ips names=Singapore,Tokyo format=json out=agents.json
 
 runbook {
   name = "cloud_agent_ips",

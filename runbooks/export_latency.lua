@@ -29,7 +29,7 @@ local params = te.params
 local test_id = tostring(params.test_id)
 local metric = params.metric or "avgLatency"
 local out = params.out or "test_data.csv"
-local now = te.now and math.floor(te.now()) or os.time()
+local now = time.to_epoch(te.now and te.now()) or time.now()
 local range = time.range({ window = params.window, start = params.start, ["end"] = params["end"] }, now)
 
 local query = range.query

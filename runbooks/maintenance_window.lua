@@ -53,7 +53,7 @@ end
 
 local lua_pattern = glob_to_pattern(pattern)
 local duration = time.parse_window(params.duration or "1h")
-local now = te.now and math.floor(te.now()) or os.time()
+local now = time.to_epoch(te.now and te.now()) or time.now()
 local start = params.start and admin.trim(params.start) ~= "" and math.floor(time.parse_iso(params.start)) or now
 local window_name = params.name and admin.trim(params.name) ~= "" and admin.trim(params.name) or ("terun maintenance: " .. pattern)
 

@@ -251,6 +251,23 @@ function time.now()
   return os.time()
 end
 
+--- An integer epoch from a number (floored) or an ISO 8601 string; nil for nil. Handy for
+--- values such as `te.now()` whatever form they take.
+---@param value number|string|nil
+---@return integer?
+function time.to_epoch(value)
+  if value == nil then
+    return nil
+  end
+  if type(value) == "string" then
+    value = time.parse_iso(value)
+  end
+  if type(value) ~= "number" then
+    error("time.to_epoch: expected a number or an ISO 8601 string, got a " .. type(value), 2)
+  end
+  return math.tointeger(math.floor(value))
+end
+
 --- Rounds an epoch down to a multiple of `step` seconds (for bucketing rounds).
 ---@param epoch number
 ---@param step integer
