@@ -93,7 +93,7 @@ local columns = { "alertId", "severity", "alertType", "testId", "testName", "sta
 local text
 if format == "csv" then
   local sink, contents = csv.buffer_sink()
-  local writer = csv.writer({ sink = sink, newline = "\n", header = columns })
+  local writer = csv.writer({ sink = sink, newline = out == "-" and "\n" or "\r\n", header = columns })
   for _, r in ipairs(rows) do
     local values = { n = #columns }
     for i, c in ipairs(columns) do

@@ -119,7 +119,11 @@ elseif format == "json" then
   text = te.json.encode(te.json.array(list), { pretty = true }) .. "\n"
 else
   local sink, contents = csv.buffer_sink()
-  local writer = csv.writer({ sink = sink, newline = "\n", header = { "agentId", "agentName", "ipAddresses" } })
+  local writer = csv.writer({
+    sink = sink,
+    newline = out == "-" and "\n" or "\r\n",
+    header = { "agentId", "agentName", "ipAddresses" },
+  })
   for _, agent in ipairs(agents) do
     -- Several addresses share one field, separated by spaces, as the guide's allow-list needs.
     writer:row({ agent.agentId, agent.agentName, table.concat(addresses(agent), " ") })

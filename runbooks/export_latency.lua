@@ -105,7 +105,7 @@ for _, a in ipairs(columns) do
 end
 
 table.sort(rounds)
-local writer = csv.file_writer(te.fs, out, { header = header })
+local writer = csv.file_writer(te.fs, out, { header = header, newline = out == "-" and "\n" or "\r\n" })
 for _, round in ipairs(rounds) do
   local row = { round, time.format_iso(round) }
   local cells = values[round]

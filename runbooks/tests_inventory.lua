@@ -21,7 +21,7 @@ local out = params.out or "tests_inventory.csv"
 local type_filter = params.types and #params.types > 0 and tablex.set(params.types) or nil
 
 local header = { "testId", "testName", "type", "interval", "enabled", "alertsEnabled", "agentCount", "alertRules" }
-local writer = csv.file_writer(te.fs, out, { header = header })
+local writer = csv.file_writer(te.fs, out, { header = header, newline = out == "-" and "\n" or "\r\n" })
 
 local tests = {}
 for test in te.tests.each() do
