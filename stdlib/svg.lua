@@ -176,8 +176,9 @@ end
 ---@field y_zero? boolean      start the y axis at 0 when all values are positive (default true)
 
 --- Draws a multi-series line chart and returns the SVG document as a string: axes with
---- ticks and labels, grid lines, one coloured polyline per series (with point markers), and
---- a legend on the right. With no data it draws the axes and "no data".
+--- ticks and labels, grid lines, one coloured polyline per series (with point markers while
+--- points are at least ~8 px apart), and a legend on the right (names cut at 20 characters;
+--- "+N more" when the series do not fit). With no data it draws the axes and "no data".
 ---@param opts svg.LineChartOptions
 ---@return string
 function svg.line_chart(opts)
@@ -309,7 +310,10 @@ function svg.line_chart(opts)
     add('<g class="series" data-name="%s">', svg.escape(s.name or ("series " .. i)))
     if #d > 0 then
       add('<path d="%s" fill="none" stroke="%s" stroke-width="2"/>', table.concat(d, " "), svg.escape(color))
-      add('<g fill="%s">%s</g>', svg.escape(color), table.concat(markers))
+      -- Markers only while they stay apart (about 8 px per point).
+      if #markers <= plot_w / 8 then
+        add('<g fill="%s">%s</g>', svg.escape(color), table.concat(markers))
+      end
     end
     add("</g>")
   end
@@ -317,16 +321,22 @@ function svg.line_chart(opts)
   -- legend
   local lx = width - legend_w + 8
   add('<g class="legend">')
-  for i, s in ipairs(series) do
+  local fits = math.max(1, (height - top - 8) // 18)
+  local shown = #series <= fits and #series or fits - 1
+  for i = 1, shown do
+    local s = series[i]
     local color = s.color or palette[(i - 1) % #palette + 1]
     local ly = top + (i - 1) * 18
     local name = s.name or ("series " .. i)
-    if (utf8.len(name) or #name) > 22 then
-      local cut = utf8.offset(name, 22) or 22
+    if (utf8.len(name) or #name) > 20 then
+      local cut = utf8.offset(name, 20) or 20
       name = name:sub(1, cut - 1) .. "…"
     end
     add('<rect x="%d" y="%d" width="12" height="12" fill="%s"/>', lx, ly, svg.escape(color))
     add('<text x="%d" y="%d">%s</text>', lx + 18, ly + 10, svg.escape(name))
+  end
+  if shown < #series then
+    add('<text x="%d" y="%d" fill="#666">+%d more</text>', lx + 18, top + shown * 18 + 10, #series - shown)
   end
   add("</g>")
   out[#out + 1] = "</svg>"

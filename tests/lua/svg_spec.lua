@@ -68,6 +68,24 @@ describe("svg", function()
     assert.equals(5, count(out, "<circle "))
   end)
 
+  it("keeps the legend inside the picture and drops markers on dense series", function()
+    local series = {}
+    for a = 1, 30 do
+      local points = {}
+      for i = 0, 200 do
+        points[#points + 1] = { T + i * 60, a + i % 5 }
+      end
+      series[a] = { name = "Agent " .. a .. " with a rather long name", points = points }
+    end
+    local out = svg.line_chart({ series = series, height = 300 })
+    local fits = (300 - 16 - 8) // 18
+    assert.equals(fits - 1, count(out, 'width="12" height="12"'))
+    assert.truthy(out:find(">+" .. (30 - fits + 1) .. " more<", 1, true))
+    assert.truthy(out:find(">Agent 1 with a rath…<", 1, true))
+    assert.equals(0, count(out, "<circle "))
+    assert.equals(30, count(out, "<path "))
+  end)
+
   it("says no data when there is none", function()
     local out = svg.line_chart({ series = { { name = "x", points = {} } } })
     assert.truthy(out:find(">no data<", 1, true))
