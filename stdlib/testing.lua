@@ -222,6 +222,45 @@ function assert_table.has_error(fn, expected, message)
   return err
 end
 
+--- `fn` raises an error whose text matches the Lua pattern `pattern`. Returns the error.
+function assert_table.error_matches(fn, pattern, message)
+  local ok, err = pcall(fn)
+  if ok then
+    fail("expected an error, but the function returned normally", message)
+  end
+  local text = tostring(err)
+  if not text:find(pattern) then
+    fail(string.format("expected an error matching %s, got %s", describe_value(pattern), describe_value(text)), message)
+  end
+  return err
+end
+
+--- The value is exactly `true`.
+function assert_table.is_true(value, message)
+  if value ~= true then
+    fail("expected true, got " .. describe_value(value), message)
+  end
+end
+
+--- The value is exactly `false`.
+function assert_table.is_false(value, message)
+  if value ~= false then
+    fail("expected false, got " .. describe_value(value), message)
+  end
+end
+
+--- The list holds a value deeply equal to `value`.
+function assert_table.contains(value, list, message)
+  if type(list) == "table" then
+    for i = 1, #list do
+      if deep_diff(value, list[i], "") == nil then
+        return
+      end
+    end
+  end
+  fail(string.format("expected %s to contain %s", describe_value(list), describe_value(value)), message)
+end
+
 --- `fn` runs without raising. Returns what it returned.
 function assert_table.has_no_error(fn, message)
   local results = table.pack(pcall(fn))
