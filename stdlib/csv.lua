@@ -46,9 +46,14 @@ function csv.each(text, opts)
   assert(#sep == 1 and sep ~= '"' and sep ~= "\r" and sep ~= "\n", "csv: sep must be one byte other than a quote or newline")
   local skip_blank = opts.skip_blank ~= false
   local lenient = opts.lenient == true
-  local stop_pattern = "[" .. (sep:match("%W") and "%" .. sep or sep) .. "\r\n]"
+  local sep_class = sep:match("%W") and "%" .. sep or sep
+  -- Unquoted fields end at a separator or line end; a quote inside one is an error unless
+  -- lenient, so strict mode stops at quotes too.
+  local stop_pattern = "[" .. sep_class .. "\r\n" .. (lenient and "" or '"') .. "]"
+  local find, sub, byte = string.find, string.sub, string.byte
+  local SEP, CR, LF, QUOTE = byte(sep), 13, 10, 34
   local pos = 1
-  if text:sub(1, 3) == BOM then
+  if sub(text, 1, 3) == BOM then
     pos = 4
   end
   local len = #text
@@ -57,28 +62,28 @@ function csv.each(text, opts)
   -- Reads one record at pos; returns its fields and the line it starts on.
   local function read_record()
     local fields = {}
+    local n = 0
     local record_line = line
     while true do
-      local field_index = #fields + 1
-      local c = text:sub(pos, pos)
-      if c == '"' then
+      n = n + 1
+      if byte(text, pos) == QUOTE then
         local field_line = line
         local parts = {}
         local j = pos + 1
         while true do
-          local q = text:find('"', j, true)
+          local q = find(text, '"', j, true)
           if not q then
-            read_error(field_line, field_index, "unterminated quoted field")
+            read_error(field_line, n, "unterminated quoted field")
           end
-          local segment = text:sub(j, q - 1)
+          local segment = sub(text, j, q - 1)
           parts[#parts + 1] = segment
-          if segment:find("[\r\n]") then
+          if find(segment, "[\r\n]") then
             local _, lf = segment:gsub("\n", "")
             local _, cr = segment:gsub("\r", "")
             local _, crlf = segment:gsub("\r\n", "")
             line = line + lf + cr - crlf
           end
-          if text:sub(q + 1, q + 1) == '"' then
+          if byte(text, q + 1) == QUOTE then
             parts[#parts + 1] = '"'
             j = q + 2
           else
@@ -86,28 +91,27 @@ function csv.each(text, opts)
             break
           end
         end
-        fields[field_index] = table.concat(parts)
-        local after = text:sub(pos, pos)
-        if after ~= "" and after ~= sep and after ~= "\r" and after ~= "\n" then
-          read_error(line, field_index, "unexpected character '" .. after .. "' after a closing quote")
+        fields[n] = #parts == 1 and parts[1] or table.concat(parts)
+        local after = byte(text, pos)
+        if after and after ~= SEP and after ~= CR and after ~= LF then
+          read_error(line, n, "unexpected character '" .. sub(text, pos, pos) .. "' after a closing quote")
         end
       else
-        local stop = text:find(stop_pattern, pos)
-        local value = text:sub(pos, (stop or len + 1) - 1)
-        if not lenient and value:find('"', 1, true) then
-          read_error(line, field_index, "a quote inside an unquoted field (quote the whole field and double the quote)")
+        local stop = find(text, stop_pattern, pos)
+        if stop and byte(text, stop) == QUOTE then
+          read_error(line, n, "a quote inside an unquoted field (quote the whole field and double the quote)")
         end
-        fields[field_index] = value
+        fields[n] = sub(text, pos, (stop or len + 1) - 1)
         pos = stop or len + 1
       end
-      local d = text:sub(pos, pos)
-      if d == sep then
+      local d = byte(text, pos)
+      if d == SEP then
         pos = pos + 1
-      elseif d == "\r" then
-        pos = pos + ((text:sub(pos + 1, pos + 1) == "\n") and 2 or 1)
+      elseif d == CR then
+        pos = pos + ((byte(text, pos + 1) == LF) and 2 or 1)
         line = line + 1
         return fields, record_line
-      elseif d == "\n" then
+      elseif d == LF then
         pos = pos + 1
         line = line + 1
         return fields, record_line
