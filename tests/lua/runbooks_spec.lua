@@ -109,6 +109,88 @@ local function must_run(name, params, opts)
   return te, printed
 end
 
+-- Reads a runbook's header by running the file up to its `runbook{}` statement.
+local function header_of(name)
+  local header
+  local env = setmetatable({
+    runbook = function(h)
+      header = h
+      error("header read", 0)
+    end,
+  }, { __index = _G })
+  local chunk = assert(loadfile(RUNBOOKS .. name .. ".lua", "t", env))
+  pcall(chunk)
+  return header
+end
+
+local SHIPPED = {
+  "active_alerts",
+  "assign_users",
+  "bulk_create_users",
+  "cloud_agent_ips",
+  "create_role",
+  "export_latency",
+  "latency_report",
+  "maintenance_window",
+  "tests_inventory",
+  "toggle_interval",
+}
+
+describe("headers", function()
+  it("every shipped runbook has a name, a description and helped, well-typed parameters", function()
+    local types = { string = true, integer = true, number = true, boolean = true, path = true, enum = true, list = true }
+    local fields = { type = true, required = true, default = true, help = true, values = true }
+    for _, name in ipairs(SHIPPED) do
+      local h = header_of(name)
+      assert.not_nil(h, name .. " has a runbook{} header")
+      assert.equals(name, h.name)
+      assert.truthy(type(h.description) == "string" and #h.description > 10, name .. " description")
+      for pname, spec in pairs(h.params) do
+        local where = name .. "." .. pname
+        for k in pairs(spec) do
+          assert.truthy(fields[k], where .. ": unknown field " .. tostring(k))
+        end
+        assert.truthy(types[spec.type or "string"], where .. ": type")
+        assert.truthy(type(spec.help) == "string" and spec.help ~= "", where .. ": help")
+        assert.falsy(spec.required and spec.default ~= nil, where .. ": required with a default")
+        if spec.type == "enum" and spec.default ~= nil then
+          assert.truthy(tablex.contains(spec.values, spec.default), where .. ": default is one of the values")
+        end
+      end
+    end
+  end)
+
+  it("keeps DESIGN.md's parameter contract", function()
+    local function param(runbook, name)
+      local spec = header_of(runbook).params[name]
+      assert.not_nil(spec, runbook .. " has parameter " .. name)
+      return spec
+    end
+    assert.truthy(param("export_latency", "test_id").required)
+    assert.equals("1h", param("export_latency", "window").default)
+    param("export_latency", "start")
+    param("export_latency", "end")
+    assert.equals("avgLatency", param("export_latency", "metric").default)
+    assert.same({ "avgLatency", "loss", "jitter", "minLatency", "maxLatency" }, param("export_latency", "metric").values)
+    assert.equals("test_data.csv", param("export_latency", "out").default)
+    assert.equals("list", param("cloud_agent_ips", "names").type)
+    assert.equals("list", param("cloud_agent_ips", "countries").type)
+    assert.same({ "csv", "ips", "json" }, param("cloud_agent_ips", "format").values)
+    assert.equals("csv", param("cloud_agent_ips", "format").default)
+    assert.same({ "4", "6", "both" }, param("cloud_agent_ips", "ip_version").values)
+    assert.equals("both", param("cloud_agent_ips", "ip_version").default)
+    assert.equals("-", param("cloud_agent_ips", "out").default)
+    assert.truthy(param("toggle_interval", "test_id").required)
+    assert.equals(600, param("toggle_interval", "a").default)
+    assert.equals(300, param("toggle_interval", "b").default)
+    param("toggle_interval", "interval")
+    assert.equals("path", param("bulk_create_users", "csv").type)
+    assert.truthy(param("bulk_create_users", "csv").required)
+    assert.equals(false, param("bulk_create_users", "update").default)
+    assert.equals(false, param("bulk_create_users", "strict").default)
+  end)
+end)
+
 describe("cloud_agent_ips", function()
   it("writes CSV of Cloud Agents only, sorted by name, to stdout by default", function()
     local _, printed = must_run("cloud_agent_ips", {})
