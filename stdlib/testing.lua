@@ -410,6 +410,87 @@ function testing.new()
   return suite
 end
 
+-- Running runbooks from tests -----------------------------------------------------------------
+
+---@class testing.RunbookResult
+---@field ok boolean        whether the runbook finished without error
+---@field error any         the error value when it did not
+---@field output string[]   lines printed (print's arguments joined by tabs)
+---@field stdout string     the printed lines joined by newlines
+---@field files table<string, string>  files written through te.fs.write: path -> text
+---@field writes string[]   the paths of te.fs.write calls, in order
+---@field header table?     the runbook's header table
+
+---@class testing.RunbookOptions
+---@field source? string        the runbook's text (default: `te.fs.read(path)`)
+---@field write_files? boolean  also write files for real (default false: only captured)
+
+--- Runs a runbook inside the current test with `te.params = params` and returns what it did.
+--- The runbook sees the given `te` (the test's own, talking to the same simulator) except that
+--- `te.params` holds `params` with the header's defaults added, `print` is captured, and
+--- `te.fs.write` is captured into `result.files` (nothing reaches the disk unless
+--- `write_files`). Params are passed as typed values (`test_id = 123`, lists as arrays): no
+--- command-line conversion happens here. The runbook's errors are returned, not raised.
+---@param te table
+---@param path string   the runbook file, as te.fs.read finds it (e.g. "export_latency.lua")
+---@param params? table
+---@param opts? testing.RunbookOptions
+---@return testing.RunbookResult
+function testing.run_runbook(te, path, params, opts)
+  opts = opts or {}
+  local result = { ok = false, output = {}, files = {}, writes = {}, stdout = "" }
+  local source = opts.source or te.fs.read(path)
+  local run_params = {}
+  for k, v in pairs(params or {}) do
+    run_params[k] = v
+  end
+  local fs = setmetatable({
+    write = function(file, text)
+      result.files[file] = text
+      result.writes[#result.writes + 1] = file
+      if opts.write_files then
+        te.fs.write(file, text)
+      end
+    end,
+  }, { __index = te.fs })
+  local proxy = setmetatable({ params = run_params, fs = fs }, { __index = te })
+  local function capture(...)
+    local parts = table.pack(...)
+    for i = 1, parts.n do
+      parts[i] = tostring(parts[i])
+    end
+    result.output[#result.output + 1] = table.concat(parts, "\t")
+  end
+  local env = setmetatable({
+    te = proxy,
+    print = capture,
+    runbook = function(header)
+      result.header = header
+      for name, spec in pairs(type(header) == "table" and header.params or {}) do
+        if run_params[name] == nil and spec.default ~= nil then
+          run_params[name] = spec.default
+        end
+        if run_params[name] == nil and spec.required then
+          error("missing required parameter '" .. name .. "'", 2)
+        end
+      end
+    end,
+  }, { __index = _ENV })
+  local chunk, load_error = load(source, "=" .. path, "t", env)
+  if not chunk then
+    result.error = load_error
+    return result
+  end
+  -- Library code (csv's stdout sink, say) prints through the global print: capture it too.
+  local saved_print = _ENV.print
+  _ENV.print = capture
+  local ok, err = pcall(chunk)
+  _ENV.print = saved_print
+  result.ok, result.error = ok, (not ok) and err or nil
+  result.stdout = table.concat(result.output, "\n")
+  return result
+end
+
 local default_suite = testing.new()
 testing.describe = default_suite.describe
 testing.it = default_suite.it

@@ -332,36 +332,18 @@ function fake_te.new(state, opts)
   return te
 end
 
---- Runs a runbook file with `te` as its module: applies the header's defaults to te.params,
---- captures print. Returns ok, error, printed lines.
+--- Runs a runbook file against `te` with stdlib's testing.run_runbook. Returns ok, error,
+--- printed lines.
 function fake_te.run(path, te)
-  local printed = {}
-  local env = setmetatable({
-    te = te,
-    print = function(...)
-      local parts = table.pack(...)
-      for i = 1, parts.n do
-        parts[i] = tostring(parts[i])
-      end
-      printed[#printed + 1] = table.concat(parts, "\t")
-    end,
-    runbook = function(header)
-      for name, spec in pairs(header.params or {}) do
-        if te.params[name] == nil and spec.default ~= nil then
-          te.params[name] = spec.default
-        end
-        if te.params[name] == nil and spec.required then
-          error("missing required parameter " .. name, 2)
-        end
-      end
-    end,
-  }, { __index = _G })
-  local chunk, err = loadfile(path, "t", env)
-  if not chunk then
-    return false, err, printed
+  local f = assert(io.open(path, "rb"))
+  local source = f:read("a")
+  f:close()
+  local result = require("testing").run_runbook(te, path, te.params, { source = source })
+  for file, text in pairs(result.files) do
+    te.files[file] = text
   end
-  local ok, run_err = pcall(chunk)
-  return ok, run_err, printed
+  te.file_writes = #result.writes
+  return result.ok, result.error, result.output
 end
 
 return fake_te

@@ -258,6 +258,15 @@ describe("export_latency", function()
     end
   end)
 
+  it("prints the CSV with LF line ends for out=-", function()
+    local te, printed = must_run("export_latency", { test_id = 100, out = "-" })
+    assert.equals(0, te.file_writes)
+    local rows = csv.parse(table.concat(printed, "\n"))
+    assert.same({ "Round ID", "Date", "Austin", "Boston, MA", "Singapore" }, rows[1])
+    assert.equals(13, #rows)
+    assert.falsy(table.concat(printed, "\n"):find("\r", 1, true))
+  end)
+
   it("fails with a clear message for a bad window and writes nothing", function()
     local te, ok, err = run("export_latency", { test_id = 100, window = "soon" })
     assert.falsy(ok)

@@ -184,6 +184,50 @@ describe("testing", function()
     end, 'expected {"a", "b"} to contain "z"')
   end)
 
+  it("run_runbook applies header defaults, captures print and files, and returns errors", function()
+    local real_print = print
+    local written = {}
+    local te = {
+      marker = "real te",
+      fs = {
+        read = function(path)
+          return "runbook { params = { who = { type = 'string', required = true }, n = { type = 'integer', default = 2 } } }\n"
+            .. "for i = 1, te.params.n do print('hi', te.params.who, i) end\n"
+            .. "te.fs.write('out.txt', te.marker)\n"
+            .. "if te.params.who == 'boom' then error('exploded') end\n"
+        end,
+        write = function(path, text)
+          written[path] = text
+        end,
+      },
+    }
+    local r = testing.run_runbook(te, "hello.lua", { who = "Ada" })
+    assert.is_true(r.ok)
+    assert.same({ "hi\tAda\t1", "hi\tAda\t2" }, r.output)
+    assert.equals("hi\tAda\t1\nhi\tAda\t2", r.stdout)
+    assert.same({ ["out.txt"] = "real te" }, r.files)
+    assert.same({ "out.txt" }, r.writes)
+    assert.same({}, written, "nothing reaches the real te.fs.write")
+    assert.equals(2, r.header.params.n.default)
+
+    local w = testing.run_runbook(te, "hello.lua", { who = "Bo", n = 1 }, { write_files = true })
+    assert.equals(1, #w.output)
+    assert.same({ ["out.txt"] = "real te" }, written)
+
+    local boom = testing.run_runbook(te, "hello.lua", { who = "boom", n = 0 })
+    assert.is_false(boom.ok)
+    assert.matches("hello.lua:4: exploded", boom.error)
+
+    local missing = testing.run_runbook(te, "hello.lua", {})
+    assert.is_false(missing.ok)
+    assert.matches("missing required parameter 'who'", missing.error)
+
+    local bad = testing.run_runbook(te, "bad.lua", {}, { source = "this is not lua" })
+    assert.is_false(bad.ok)
+    assert.matches("bad.lua:1:", bad.error)
+    assert.equals(real_print, _ENV.print, "the global print is restored")
+  end)
+
   it("the assert table is callable like Lua's assert", function()
     assert.equals(5, testing.assert(5, "m"))
     assert.has_error(function()
