@@ -1,0 +1,134 @@
+import Foundation
+
+/// Everything the client needs to reach one ThousandEyes API origin.
+public struct ClientConfiguration: Sendable {
+  /// The default API origin, as `TE_BASE_URL` would give it (without `/v7`).
+  public static let defaultBaseURL = "https://api.thousandeyes.com"
+  /// terun's version, sent in `User-Agent`.
+  public static let terunVersion = "0.1.0"
+
+  /// The API base URL without `/v7`, e.g. `https://api.thousandeyes.com` or `http://127.0.0.1:8080`.
+  public var baseURL: URL
+  /// The bearer token; `nil` sends no `Authorization` header.
+  public var token: APIToken?
+  /// The default account group, added as `aid` to requests that do not name one.
+  public var aid: String?
+  /// How long to wait for a TCP (and TLS) connection.
+  public var connectTimeout: Duration = .seconds(10)
+  /// How long to wait for the next bytes of a response.
+  public var readTimeout: Duration = .seconds(60)
+  /// The `User-Agent` header.
+  public var userAgent: String = "terun/\(ClientConfiguration.terunVersion)"
+  /// Retries, backoff and rate-limit waits.
+  public var retry = RetryPolicy()
+  /// The largest response body accepted, in bytes.
+  public var maxResponseBytes = 512 * 1024 * 1024
+  /// When set, one JSON line per request attempt is appended to this file.
+  public var auditFile: String?
+  /// Progress on stderr: `nil` shows it only when stderr is a terminal.
+  public var showsProgress: Bool?
+
+  /// Creates a configuration.
+  public init(baseURL: URL, token: APIToken?, aid: String? = nil) {
+    self.baseURL = baseURL
+    self.token = token
+    self.aid = aid
+  }
+
+  /// The origin (scheme, host and port) the token may be sent to.
+  public var origin: Origin { Origin(baseURL)! }
+
+  /// Builds a configuration from the environment and command-line options.
+  ///
+  /// - `baseURL` (`--base-url`) wins over `TE_BASE_URL`, which wins over the default. A
+  ///   trailing `/v7` or `/` is removed.
+  /// - The token comes from `tokenFile` (`--token-file`, first line, trimmed) or `TE_TOKEN`;
+  ///   it is never a command-line value. With `requiresToken` a missing token is an error.
+  /// - `aid` (`--aid`) wins over `TE_AID`.
+  public static func fromEnvironment(
+    _ environment: [String: String] = ProcessInfo.processInfo.environment,
+    baseURL: String? = nil, tokenFile: String? = nil, aid: String? = nil, requiresToken: Bool = true
+  ) throws -> ClientConfiguration {
+    let rawBase = baseURL ?? environment["TE_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultBaseURL
+    let url = try parseBaseURL(rawBase)
+    var token: APIToken?
+    if let tokenFile {
+      let text: String
+      do {
+        text = try String(contentsOfFile: tokenFile, encoding: .utf8)
+      } catch {
+        throw ConfigurationError.unreadableTokenFile(tokenFile)
+      }
+      let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      guard !trimmed.isEmpty else { throw ConfigurationError.emptyTokenFile(tokenFile) }
+      token = APIToken(trimmed)
+    } else if let value = environment["TE_TOKEN"], !value.trimmingCharacters(in: .whitespaces).isEmpty {
+      token = APIToken(value.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+    if requiresToken, token == nil { throw ConfigurationError.missingToken }
+    let group = aid ?? environment["TE_AID"].flatMap { $0.isEmpty ? nil : $0 }
+    return ClientConfiguration(baseURL: url, token: token, aid: group)
+  }
+
+  /// Validates a base URL and strips a trailing `/v7` and slashes.
+  public static func parseBaseURL(_ text: String) throws -> URL {
+    var trimmed = text.trimmingCharacters(in: .whitespaces)
+    while trimmed.hasSuffix("/") { trimmed.removeLast() }
+    if trimmed.hasSuffix("/v7") { trimmed.removeLast(3) }
+    while trimmed.hasSuffix("/") { trimmed.removeLast() }
+    guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
+      scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
+    else {
+      throw ConfigurationError.invalidBaseURL(text)
+    }
+    guard url.query == nil, url.fragment == nil, url.user == nil else {
+      throw ConfigurationError.invalidBaseURL(text)
+    }
+    return url
+  }
+}
+
+/// A scheme, host and port: where the token may go.
+public struct Origin: Sendable, Hashable, CustomStringConvertible {
+  /// `http` or `https`, lowercased.
+  public let scheme: String
+  /// The host, lowercased.
+  public let host: String
+  /// The port, defaulted from the scheme.
+  public let port: Int
+
+  /// The origin of a URL, or `nil` without a scheme or host.
+  public init?(_ url: URL) {
+    guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(), !host.isEmpty else {
+      return nil
+    }
+    self.scheme = scheme
+    self.host = host
+    self.port = url.port ?? (scheme == "https" ? 443 : 80)
+  }
+
+  public var description: String { "\(scheme)://\(host):\(port)" }
+}
+
+/// A configuration that cannot be used.
+public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
+  case missingToken
+  case unreadableTokenFile(String)
+  case emptyTokenFile(String)
+  case invalidBaseURL(String)
+
+  public var description: String {
+    switch self {
+    case .missingToken:
+      return "no API token: set TE_TOKEN or pass --token-file FILE (or use --sim)"
+    case .unreadableTokenFile(let path):
+      return "cannot read the token file \(path)"
+    case .emptyTokenFile(let path):
+      return "the token file \(path) is empty"
+    case .invalidBaseURL(let text):
+      return
+        "invalid base URL '\(text)': expected http(s)://host[:port] without /v7, e.g. \(ClientConfiguration.defaultBaseURL)"
+    }
+  }
+}
