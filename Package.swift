@@ -14,6 +14,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
   ],
   targets: [
     // Debian's liblua5.4 through pkg-config.
@@ -51,11 +53,20 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
+    // Scheduled runbooks: schedule files, cron, run history, the daemon, exporters.
+    .target(
+      name: "Scheduler",
+      dependencies: [
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
+    ),
     // The command-line interface.
     .target(
       name: "TerunCLI",
       dependencies: [
-        "Runbook", "Simulator", "LuaHost", "ThousandEyes",
+        "Runbook", "Simulator", "LuaHost", "ThousandEyes", "Scheduler",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -77,6 +88,10 @@ let package = Package(
       ]
     ),
     .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Simulator"]),
+    .testTarget(
+      name: "SchedulerTests",
+      dependencies: ["Scheduler", .product(name: "Yams", package: "Yams")]
+    ),
     .testTarget(name: "TerunTests", dependencies: ["Simulator"]),
   ]
 )

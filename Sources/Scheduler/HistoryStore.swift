@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+
+/// The run history: a SQLite database (`<state>/history.sqlite`) shared by the daemon and
+/// `terun schedule run/history`. Safe to use from several threads and processes (WAL mode).
+public final class HistoryStore: Sendable {
+  /// The database file.
+  public let path: String
+  private let pool: DatabasePool
+
+  /// Opens (creating and migrating if needed) the history at `path`.
+  public init(path: String) throws {
+    self.path = path
+    try FileManager.default.createDirectory(
+      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(10)
+    pool = try DatabasePool(path: path, configuration: configuration)
+    try HistoryStore.migrator.migrate(pool)
+  }
+
+  /// The schema, one migration per change; never edit a shipped migration.
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1-runs") { db in
+      try db.create(table: "run") { table in
+        table.autoIncrementedPrimaryKey("id")
+        table.column("job", .text).notNull().indexed()
+        table.column("trigger", .text).notNull()
+        table.column("scheduled_for", .datetime)
+        table.column("start", .datetime).notNull()
+        table.column("end", .datetime)
+        table.column("exit_code", .integer)
+        table.column("status", .text).notNull()
+        table.column("plan_summary", .text)
+        table.column("log_path", .text)
+        table.column("detail", .text)
+      }
+    }
+    return migrator
+  }
+
+  /// Inserts `record` and returns it with its id.
+  @discardableResult
+  public func insert(_ record: RunRecord) throws -> RunRecord {
+    var copy = record
+    try pool.write { db in try copy.insert(db) }
+    return copy
+  }
+
+  /// Saves a changed record (by id).
+  public func update(_ record: RunRecord) throws {
+    try pool.write { db in try record.update(db) }
+  }
+
+  /// Past runs, newest first, of one job or all.
+  public func runs(job: String? = nil, limit: Int? = nil) throws -> [RunRecord] {
+    try pool.read { db in
+      var request = RunRecord.order(Column("start").desc, Column("id").desc)
+      if let job { request = request.filter(Column("job") == job) }
+      if let limit { request = request.limit(limit) }
+      return try request.fetchAll(db)
+    }
+  }
+
+  /// The latest schedule slot recorded for `job` (the later of its scheduled time and start),
+  /// used to find runs missed while the daemon was down.
+  public func lastSlot(job: String) throws -> Date? {
+    try pool.read { db in
+      let row = try Row.fetchOne(
+        db,
+        sql: """
+          SELECT MAX(COALESCE(scheduled_for, start)) AS slot FROM run
+          WHERE job = ? AND trigger != 'manual'
+          """,
+        arguments: [job])
+      guard let row, let slot: Date = row["slot"] else { return nil }
+      return slot
+    }
+  }
+
+  /// Marks runs left `running` by a scheduler that died as interrupted; returns how many.
+  @discardableResult
+  public func closeAbandonedRuns(at date: Date) throws -> Int {
+    try pool.write { db in
+      try db.execute(
+        sql:
+          "UPDATE run SET status = 'interrupted', \"end\" = ?, detail = ? WHERE status = 'running' AND trigger != 'manual'",
+        arguments: [date, "the scheduler stopped while the run was going"])
+      return db.changesCount
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// What a job does when its previous run is still going at its next start time.
+public enum OverlapPolicy: String, Sendable, Equatable, CaseIterable {
+  /// Record the new run as skipped.
+  case skip
+  /// Run once right after the current run ends; further starts meanwhile are skipped.
+  case queue
+}
+
+/// What the daemon does on start about runs it missed while it was down.
+public enum CatchUpPolicy: String, Sendable, Equatable, CaseIterable {
+  /// Run once at start if at least one scheduled run was missed.
+  case once
+  /// Do not make up missed runs.
+  case none
+}
+
+/// How a failed run is announced.
+public struct FailureNotification: Sendable, Equatable {
+  /// A URL that receives a JSON summary by POST.
+  public var webhook: URL?
+  /// A command run by `/bin/sh -c`, with `TERUN_*` variables describing the failure.
+  public var command: String?
+
+  public init(webhook: URL? = nil, command: String? = nil) {
+    self.webhook = webhook
+    self.command = command
+  }
+}
+
+/// One `key=value` parameter of a job's runbook.
+public struct JobParameter: Sendable, Equatable {
+  public var key: String
+  public var value: String
+
+  public init(key: String, value: String) {
+    self.key = key
+    self.value = value
+  }
+
+  /// The argument as `terun run` takes it.
+  public var argument: String { "\(key)=\(value)" }
+}
+
+/// A job of a schedule file.
+public struct ScheduleJob: Sendable, Equatable {
+  /// The default timeout when a job names none.
+  public static let defaultTimeout = ScheduleDuration(seconds: 3600)
+
+  /// Unique name, `[a-z0-9-]`.
+  public var name: String
+  /// The runbook as written: a name or a path.
+  public var runbook: String
+  /// The runbook argument for `terun run`: a path made absolute against the schedule file's
+  /// folder, or the name unchanged.
+  public var runbookArgument: String
+  /// Parameters in the order written.
+  public var parameters: [JobParameter]
+  /// When the job runs.
+  public var cron: CronExpression
+  /// The time zone the cron expression is read in.
+  public var timeZone: TimeZone
+  /// The wall-clock limit of a run.
+  public var timeout: ScheduleDuration
+  /// What happens when a start finds the previous run still going.
+  public var overlap: OverlapPolicy
+  /// What the daemon does about runs missed while it was down.
+  public var catchUp: CatchUpPolicy
+  /// How failures are announced, if at all.
+  public var onFailure: FailureNotification?
+
+  public init(
+    name: String, runbook: String, runbookArgument: String? = nil, parameters: [JobParameter] = [],
+    cron: CronExpression, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+    timeout: ScheduleDuration = ScheduleJob.defaultTimeout, overlap: OverlapPolicy = .skip,
+    catchUp: CatchUpPolicy = .once, onFailure: FailureNotification? = nil
+  ) {
+    self.name = name
+    self.runbook = runbook
+    self.runbookArgument = runbookArgument ?? runbook
+    self.parameters = parameters
+    self.cron = cron
+    self.timeZone = timeZone
+    self.timeout = timeout
+    self.overlap = overlap
+    self.catchUp = catchUp
+    self.onFailure = onFailure
+  }
+
+  /// The arguments after the terun binary for one run: `run RUNBOOK key=value ...`.
+  public var runArguments: [String] { ["run", runbookArgument] + parameters.map(\.argument) }
+
+  /// The next `count` run times after `date`.
+  public func nextRuns(after date: Date, count: Int) -> [Date] {
+    cron.nextRuns(after: date, count: count, in: timeZone)
+  }
+
+  /// Whether `name` is a valid job name: 1-46 lower-case letters, digits and `-` (so that
+  /// `terun-NAME` fits Kubernetes' 52-character CronJob names).
+  public static func isValidName(_ name: String) -> Bool {
+    !name.isEmpty && name.count <= 46
+      && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+  }
+}

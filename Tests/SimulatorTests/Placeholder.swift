@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderSimulatorTests: XCTestCase {
-  func testPlaceholder() {}
-}
