@@ -223,6 +223,7 @@ public final class ThousandEyesClient: Sendable {
       }
     }
     if error is NIOTooManyBytesError { return .responseTooLarge }
+    if let error = error as? HTTPParserError, error == .invalidEOFState { return .connectionLost }
     if let error = error as? IOError, error.errnoCode == ECONNREFUSED { return .connectionRefused }
     let text = String(describing: error).lowercased()
     if text.contains("connection refused") || text.contains("econnrefused") { return .connectionRefused }

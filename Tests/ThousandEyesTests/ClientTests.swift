@@ -1,0 +1,333 @@
+import Foundation
+import XCTest
+
+@testable import ThousandEyes
+
+final class ClientTests: XCTestCase {
+  let token = "tok-UNIQUE-7f3a9c21"
+
+  func testSendsHeadersAidAndReturnsRawBody() async throws {
+    let double = try await TestDouble.start { _, _ in CannedResponse(body: #"{"users":[{"uid":"1"}]}"#) }
+    defer { Task { await double.stop() } }
+    let response = try await withClient(try makeClient(double.baseURL, token: token, aid: "77")) { client in
+      try await client.send(APIRequest(.get, "/users", query: [("expand", "a b")]))
+    }
+    XCTAssertEqual(response.status, 200)
+    XCTAssertEqual(response.text, #"{"users":[{"uid":"1"}]}"#)
+    XCTAssertEqual(response.header("content-type"), "application/json")
+    let seen = try XCTUnwrap(double.requests.first)
+    XCTAssertEqual(seen.path, "/v7/users")
+    XCTAssertEqual(seen.query, "expand=a%20b&aid=77")
+    XCTAssertEqual(seen.authorization, "Bearer \(token)")
+    XCTAssertEqual(seen.userAgent, "terun/\(ClientConfiguration.terunVersion)")
+    XCTAssertEqual(seen.accept, "application/hal+json, application/json")
+  }
+
+  func testExplicitAidWinsAndBodyIsSent() async throws {
+    let double = try await TestDouble.start { _, _ in CannedResponse(status: 201, body: #"{"uid":"9"}"#) }
+    defer { Task { await double.stop() } }
+    _ = try await withClient(try makeClient(double.baseURL, aid: "77")) { client in
+      try await client.send(APIRequest(.post, "/users?aid=5", body: Array(#"{"name":"x"}"#.utf8)))
+    }
+    XCTAssertEqual(double.requests.first?.query, "aid=5")
+    XCTAssertEqual(double.requests.first.map { String(decoding: $0.body, as: UTF8.self) }, #"{"name":"x"}"#)
+  }
+
+  func testProblemJSONBecomesAPIErrorWithFieldErrors() async throws {
+    let double = try await TestDouble.start { _, _ in
+      problem(
+        400, "Bad Request", "Validation failed",
+        errors: #"[{"code":"INVALID","field":"email","message":"must be an email"}]"#)
+    }
+    defer { Task { await double.stop() } }
+    do {
+      _ = try await withClient(try makeClient(double.baseURL, token: token)) { client in
+        try await client.send(APIRequest(.post, "/users", body: Array("{}".utf8)))
+      }
+      XCTFail("expected an error")
+    } catch let error as APIError {
+      XCTAssertEqual(error.status, 400)
+      XCTAssertEqual(error.method, .post)
+      XCTAssertEqual(error.path, "/users")
+      XCTAssertEqual(error.title, "Bad Request")
+      XCTAssertEqual(error.detail, "Validation failed")
+      XCTAssertEqual(error.errors, [.init(code: "INVALID", field: "email", message: "must be an email")])
+      XCTAssertEqual(
+        error.description,
+        "POST /users: 400 Bad Request: Validation failed\n  - email: must be an email (INVALID)")
+      XCTAssertFalse(error.description.contains(token))
+    }
+  }
+
+  func testOAuthShaped401() async throws {
+    let double = try await TestDouble.start { _, _ in
+      CannedResponse(
+        status: 401, body: #"{"error":"invalid_token","error_description":"Invalid access token"}"#)
+    }
+    defer { Task { await double.stop() } }
+    do {
+      _ = try await withClient(try makeClient(double.baseURL, token: token)) { client in
+        try await client.send(APIRequest(.get, "/account-groups"))
+      }
+      XCTFail("expected an error")
+    } catch let error as APIError {
+      XCTAssertEqual(error.status, 401)
+      XCTAssertEqual(error.title, "invalid_token")
+      XCTAssertEqual(error.detail, "Invalid access token")
+      XCTAssertTrue(error.isAuthorizationFailure)
+      XCTAssertEqual(error.description, "GET /account-groups: 401 invalid_token: Invalid access token")
+    }
+    XCTAssertEqual(double.requests.count, 1, "a 4xx is not retried")
+  }
+
+  func testMalformedErrorBodyStillGivesAClearError() async throws {
+    let double = try await TestDouble.start { _, _ in
+      CannedResponse(status: 418, headers: [("Content-Type", "text/html")], body: "<html>teapot</html>")
+    }
+    defer { Task { await double.stop() } }
+    do {
+      _ = try await withClient(try makeClient(double.baseURL)) { client in
+        try await client.send(APIRequest(.get, "/agents/3"))
+      }
+      XCTFail("expected an error")
+    } catch let error as APIError {
+      XCTAssertEqual(error.status, 418)
+      XCTAssertEqual(
+        error.description,
+        "GET /agents/3: 418 HTTP 418: unreadable error body (text/html): <html>teapot</html>")
+    }
+  }
+
+  func testIdempotent5xxIsRetriedThenSucceeds() async throws {
+    let double = try await TestDouble.start { _, index in
+      index < 2 ? problem(503, "Service Unavailable", "try later") : CannedResponse(body: "{}")
+    }
+    defer { Task { await double.stop() } }
+    let response = try await withClient(try makeClient(double.baseURL)) { client in
+      try await client.send(APIRequest(.put, "/agents/1", body: Array("{}".utf8)))
+    }
+    XCTAssertEqual(response.status, 200)
+    XCTAssertEqual(double.requests.count, 3)
+  }
+
+  func testIdempotent5xxGivesUpAfterMaxAttempts() async throws {
+    let double = try await TestDouble.start { _, _ in problem(500, "Internal Server Error", "boom") }
+    defer { Task { await double.stop() } }
+    do {
+      _ = try await withClient(try makeClient(double.baseURL) { $0.retry.maxAttempts = 3 }) { client in
+        try await client.send(APIRequest(.get, "/agents"))
+      }
+      XCTFail("expected an error")
+    } catch let error as APIError {
+      XCTAssertEqual(error.description, "GET /agents: 500 Internal Server Error: boom")
+    }
+    XCTAssertEqual(double.requests.count, 3)
+  }
+
+  func testPostIsNeverRetriedAfter5xx() async throws {
+    let double = try await TestDouble.start { _, _ in problem(502, "Bad Gateway", "upstream") }
+    defer { Task { await double.stop() } }
+    do {
+      _ = try await withClient(try makeClient(double.baseURL)) { client in
+        try await client.send(APIRequest(.post, "/users", body: Array("{}".utf8)))
+      }
+      XCTFail("expected an error")
+    } catch let error as APIError {
+      XCTAssertEqual(error.status, 502)
+    }
+    XCTAssertEqual(double.requests.count, 1)
+  }
+
+  func testDroppedConnectionRetriesGetButNotPost() async throws {
+    let double = try await TestDouble.start { request, _ in
+      CannedResponse(body: #"{"partial":"#, dropsMidBody: true)
+    }
+    defer { Task { await double.stop() } }
+    let client = try makeClient(double.baseURL) { $0.retry.maxAttempts = 2 }
+    try await withClient(client) { client in
+      do {
+        _ = try await client.send(APIRequest(.post, "/users", body: Array("{}".utf8)))
+        XCTFail("expected an error")
+      } catch let error as TransportError {
+        XCTAssertEqual(error.kind, .connectionLost)
+        XCTAssertEqual(error.attempts, 1)
+        XCTAssertTrue(error.description.hasPrefix("POST /users: connection lost ("), error.description)
+      }
+      XCTAssertEqual(double.requests.filter { $0.method == "POST" }.count, 1)
+      do {
+        _ = try await client.send(APIRequest(.get, "/users"))
+        XCTFail("expected an error")
+      } catch let error as TransportError {
+        XCTAssertEqual(error.kind, .connectionLost)
+        XCTAssertEqual(error.attempts, 2)
+        XCTAssertTrue(
+          error.description.hasPrefix("GET /users: connection lost after 2 attempts ("), error.description)
+      }
+      XCTAssertEqual(double.requests.filter { $0.method == "GET" }.count, 2)
+    }
+  }
+
+  func testConnectionRefusedIsRetriedEvenForPost() async throws {
+    let double = try await TestDouble.start { _, _ in CannedResponse() }
+    let closed = double.baseURL
+    await double.stop()
+    let client = try makeClient(closed, token: token) { $0.retry.maxAttempts = 3 }
+    try await withClient(client) { client in
+      do {
+        _ = try await client.send(APIRequest(.post, "/users", body: Array("{}".utf8)))
+        XCTFail("expected an error")
+      } catch let error as TransportError {
+        XCTAssertEqual(error.kind, .connectionRefused)
+        XCTAssertEqual(error.attempts, 3)
+        XCTAssertFalse(error.isTimeout)
+        XCTAssertFalse(error.description.contains(token))
+      }
+    }
+  }
+
+  func testReadTimeoutIsItsOwnKind() async throws {
+    let double = try await TestDouble.start { _, _ in CannedResponse(delay: .seconds(3)) }
+    defer { Task { await double.stop() } }
+    let client = try makeClient(double.baseURL) {
+      $0.readTimeout = .milliseconds(300)
+      $0.retry.maxAttempts = 1
+    }
+    try await withClient(client) { client in
+      do {
+        _ = try await client.send(APIRequest(.get, "/agents"))
+        XCTFail("expected an error")
+      } catch let error as TransportError {
+        XCTAssertEqual(error.kind, .readTimeout)
+        XCTAssertTrue(error.isTimeout)
+        XCTAssertTrue(error.description.hasPrefix("GET /agents: read timeout ("), error.description)
+      }
+    }
+  }
+
+  func test429WaitsForResetThenRetriesEvenAPost() async throws {
+    let double = try await TestDouble.start { _, index in
+      if index == 0 {
+        let reset = Int(Date().timeIntervalSince1970) + 1
+        var answer = problem(429, "Too Many Requests", "Rate limit exceeded")
+        answer.headers += [
+          ("X-Organization-Rate-Limit-Limit", "240"), ("X-Organization-Rate-Limit-Remaining", "0"),
+          ("X-Organization-Rate-Limit-Reset", "\(reset)"),
+        ]
+        return answer
+      }
+      return CannedResponse(status: 201, body: #"{"uid":"1"}"#)
+    }
+    defer { Task { await double.stop() } }
+    let started = Date()
+    let response = try await withClient(try makeClient(double.baseURL)) { client in
+      try await client.send(APIRequest(.post, "/users", body: Array("{}".utf8)))
+    }
+    XCTAssertEqual(response.status, 201)
+    XCTAssertEqual(double.requests.count, 2)
+    XCTAssertGreaterThan(Date().timeIntervalSince(started), 0.1, "waited for the reset")
+  }
+
+  func test429HonoursRetryAfterAndGivesUpWhenTooLong() async throws {
+    let double = try await TestDouble.start { _, _ in
+      var answer = problem(429, "Too Many Requests", "slow down")
+      answer.headers.append(("Retry-After", "3600"))
+      return answer
+    }
+    defer { Task { await double.stop() } }
+    do {
+      _ = try await withClient(try makeClient(double.baseURL) { $0.retry.maxWait = .seconds(30) }) { client in
+        try await client.send(APIRequest(.get, "/agents"))
+      }
+      XCTFail("expected an error")
+    } catch let error as WaitTooLongError {
+      XCTAssertEqual(
+        error.description,
+        "GET /agents: rate limited; the reset is 3600 s away, more than the allowed wait of 30 s")
+    }
+  }
+
+  func testPacingAvoids429sWithinAWindow() async throws {
+    // A strict server: 5 requests per 2-second window, 429 beyond.
+    let limiter = WindowCounter(limit: 5, window: 2)
+    let double = try await TestDouble.start { _, _ in
+      let (allowed, remaining, reset) = limiter.take()
+      var answer = allowed ? CannedResponse(body: "{}") : problem(429, "Too Many Requests", "limit")
+      answer.headers += [
+        ("X-Organization-Rate-Limit-Limit", "5"), ("X-Organization-Rate-Limit-Remaining", "\(remaining)"),
+        ("X-Organization-Rate-Limit-Reset", "\(reset)"),
+      ]
+      return answer
+    }
+    defer { Task { await double.stop() } }
+    try await withClient(try makeClient(double.baseURL)) { client in
+      for _ in 0..<12 {
+        _ = try await client.send(APIRequest(.get, "/agents"))
+      }
+    }
+    XCTAssertEqual(limiter.rejected, 0, "paced requests never hit the limit")
+    XCTAssertEqual(double.requests.count, 12)
+  }
+
+  func testAuditFileHasOneLinePerAttemptAndNoToken() async throws {
+    let audit = temporaryPath("audit.jsonl")
+    let double = try await TestDouble.start { _, index in
+      index == 0 ? problem(503, "Service Unavailable", "x") : CannedResponse(body: #"{"a":1}"#)
+    }
+    defer { Task { await double.stop() } }
+    _ = try await withClient(try makeClient(double.baseURL, token: token, aid: "3", audit: audit)) { client in
+      try await client.send(APIRequest(.get, "/agents", query: [("agentTypes", "cloud")]))
+    }
+    let text = try String(contentsOfFile: audit, encoding: .utf8)
+    XCTAssertFalse(text.contains(token))
+    let lines = text.split(separator: "\n")
+    XCTAssertEqual(lines.count, 2)
+    let first = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+    let second = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+    XCTAssertEqual(first["method"] as? String, "GET")
+    XCTAssertEqual(first["path"] as? String, "/agents")
+    XCTAssertEqual(first["query"] as? String, "agentTypes=cloud&aid=3")
+    XCTAssertEqual(first["status"] as? Int, 503)
+    XCTAssertEqual(first["attempt"] as? Int, 1)
+    XCTAssertEqual(second["status"] as? Int, 200)
+    XCTAssertEqual(second["attempt"] as? Int, 2)
+    XCTAssertEqual(second["bytes"] as? Int, 7)
+    XCTAssertNotNil(second["duration_ms"] as? Double)
+    let time = try XCTUnwrap(second["time"] as? String)
+    XCTAssertNotNil(
+      ISO8601DateFormatter().date(
+        from: time.replacingOccurrences(of: #"\.\d+"#, with: "", options: .regularExpression)))
+  }
+}
+
+/// A fixed-window request counter for a strict test server.
+final class WindowCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private let limit: Int
+  private let window: Int
+  private var windowStart = 0
+  private var used = 0
+  private(set) var rejected = 0
+
+  init(limit: Int, window: Int) {
+    self.limit = limit
+    self.window = window
+  }
+
+  func take() -> (allowed: Bool, remaining: Int, reset: Int) {
+    lock.lock()
+    defer { lock.unlock() }
+    let now = Int(Date().timeIntervalSince1970)
+    let start = now - now % window
+    if start != windowStart {
+      windowStart = start
+      used = 0
+    }
+    let reset = start + window
+    guard used < limit else {
+      rejected += 1
+      return (false, 0, reset)
+    }
+    used += 1
+    return (true, limit - used, reset)
+  }
+}

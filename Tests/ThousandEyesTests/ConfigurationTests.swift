@@ -1,0 +1,70 @@
+import XCTest
+
+@testable import ThousandEyes
+
+final class ConfigurationTests: XCTestCase {
+  func testDefaultsFromEnvironment() throws {
+    let configuration = try ClientConfiguration.fromEnvironment(["TE_TOKEN": "abc"])
+    XCTAssertEqual(configuration.baseURL.absoluteString, "https://api.thousandeyes.com")
+    XCTAssertEqual(configuration.token, APIToken("abc"))
+    XCTAssertNil(configuration.aid)
+    XCTAssertEqual(configuration.connectTimeout, .seconds(10))
+    XCTAssertEqual(configuration.readTimeout, .seconds(60))
+    XCTAssertEqual(configuration.userAgent, "terun/\(ClientConfiguration.terunVersion)")
+    XCTAssertEqual(configuration.origin, Origin(URL(string: "https://api.thousandeyes.com:443")!))
+  }
+
+  func testOptionsWinOverEnvironmentAndV7IsStripped() throws {
+    let file = temporaryPath("token")
+    try "  from-file \nsecond line\n".write(toFile: file, atomically: true, encoding: .utf8)
+    let configuration = try ClientConfiguration.fromEnvironment(
+      ["TE_TOKEN": "env", "TE_BASE_URL": "https://env.example/v7/", "TE_AID": "1"],
+      baseURL: "http://127.0.0.1:8080/v7", tokenFile: file, aid: "42")
+    XCTAssertEqual(configuration.baseURL.absoluteString, "http://127.0.0.1:8080")
+    XCTAssertEqual(configuration.token?.secret, "from-file")
+    XCTAssertEqual(configuration.aid, "42")
+    let fromEnv = try ClientConfiguration.fromEnvironment(
+      ["TE_TOKEN": "env", "TE_BASE_URL": "https://env.example/v7/", "TE_AID": "7"])
+    XCTAssertEqual(fromEnv.baseURL.absoluteString, "https://env.example")
+    XCTAssertEqual(fromEnv.aid, "7")
+  }
+
+  func testErrorsAreClear() {
+    XCTAssertThrowsError(try ClientConfiguration.fromEnvironment([:])) { error in
+      XCTAssertEqual("\(error)", "no API token: set TE_TOKEN or pass --token-file FILE (or use --sim)")
+    }
+    XCTAssertNoThrow(try ClientConfiguration.fromEnvironment([:], requiresToken: false))
+    XCTAssertThrowsError(
+      try ClientConfiguration.fromEnvironment(["TE_TOKEN": "x", "TE_BASE_URL": "ftp://x"])
+    ) {
+      XCTAssertTrue("\($0)".hasPrefix("invalid base URL 'ftp://x'"), "\($0)")
+    }
+    XCTAssertThrowsError(try ClientConfiguration.fromEnvironment([:], tokenFile: "/nonexistent/token")) {
+      XCTAssertEqual("\($0)", "cannot read the token file /nonexistent/token")
+    }
+    let empty = temporaryPath("empty")
+    FileManager.default.createFile(atPath: empty, contents: Data("\n".utf8))
+    XCTAssertThrowsError(try ClientConfiguration.fromEnvironment([:], tokenFile: empty)) {
+      XCTAssertEqual("\($0)", "the token file \(empty) is empty")
+    }
+  }
+
+  func testTokenNeverPrints() {
+    let token = APIToken("super-secret-value")
+    XCTAssertEqual("\(token)", "<redacted>")
+    XCTAssertEqual(String(reflecting: token), "APIToken(<redacted>)")
+    let configuration = ClientConfiguration(baseURL: URL(string: "http://x")!, token: token)
+    XCTAssertFalse("\(configuration)".contains("super-secret-value"))
+    XCTAssertFalse(String(reflecting: configuration).contains("super-secret-value"))
+  }
+
+  func testBackoffGrowsAndIsBounded() {
+    var policy = RetryPolicy()
+    policy.baseDelay = .milliseconds(100)
+    policy.maxDelay = .milliseconds(1000)
+    XCTAssertEqual(policy.backoff(afterAttempt: 1, random: 0), .milliseconds(50))
+    XCTAssertEqual(policy.backoff(afterAttempt: 1, random: 1), .milliseconds(100))
+    XCTAssertEqual(policy.backoff(afterAttempt: 3, random: 1), .milliseconds(400))
+    XCTAssertEqual(policy.backoff(afterAttempt: 10, random: 1), .milliseconds(1000))
+  }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderThousandEyesTests: XCTestCase {
-  func testPlaceholder() {}
-}
