@@ -1,0 +1,60 @@
+/// The sandbox limits of one run, with the spelling the user gave for messages.
+public struct RunLimits: Sendable {
+  /// Wall-clock limit (`--timeout`), or nil for none.
+  public var timeout: DurationSpec?
+  /// Memory cap for the Lua state (`--max-memory`, default 1GiB).
+  public var maxMemory: ByteSize
+  /// Lua VM instruction budget (`--max-instructions`), or nil for none.
+  public var maxInstructions: Int64?
+
+  /// Creates limits.
+  public init(timeout: DurationSpec? = nil, maxMemory: ByteSize, maxInstructions: Int64? = nil) {
+    self.timeout = timeout
+    self.maxMemory = maxMemory
+    self.maxInstructions = maxInstructions
+  }
+}
+
+/// Everything one run needs: the runbook, its converted parameters, the output folder, the limits.
+public struct RunConfiguration: Sendable {
+  /// The runbook's source.
+  public var source: RunbookSource
+  /// Its header (already read; the run does not read it again).
+  public var header: RunbookHeader
+  /// Converted parameter values (`te.params`).
+  public var parameters: [String: ParameterValue]
+  /// The absolute folder `te.fs.write` writes under.
+  public var outputDirectory: String
+  /// The sandbox limits.
+  public var limits: RunLimits
+  /// The lowest `te.log` level shown.
+  public var logThreshold: LogLevel
+  /// `TERUN_PATH` folders searched by `require` after the runbook's folder.
+  public var searchPath: [String]
+  /// Whether this is a dry run (`te.dry_run`); writes are planned, not sent.
+  public var dryRun: Bool
+
+  /// Creates a configuration.
+  public init(
+    source: RunbookSource, header: RunbookHeader, parameters: [String: ParameterValue],
+    outputDirectory: String, limits: RunLimits, logThreshold: LogLevel = .info, searchPath: [String] = [],
+    dryRun: Bool = false
+  ) {
+    self.source = source
+    self.header = header
+    self.parameters = parameters
+    self.outputDirectory = outputDirectory
+    self.limits = limits
+    self.logThreshold = logThreshold
+    self.searchPath = searchPath
+    self.dryRun = dryRun
+  }
+
+  /// The files `te.fs.read` may read besides the runbook's folder: the `path` parameters.
+  public var readablePathParameters: [String] {
+    header.parameters.compactMap { spec in
+      if case .path(let path)? = parameters[spec.name] { return path }
+      return nil
+    }
+  }
+}

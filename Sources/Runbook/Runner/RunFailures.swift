@@ -1,0 +1,25 @@
+import LuaHost
+
+extension CommandFailure {
+  /// The failure for a `LuaError` that ended a run: script errors are runbook errors (exit 1)
+  /// with file:line and traceback; limits and sandbox violations are exit 3, each with its own
+  /// message naming the option that set the limit.
+  public init(_ error: LuaError, limits: RunLimits) {
+    switch error.kind {
+    case .runtime, .syntax:
+      self.init(.runbookError, error.description)
+    case .instructionLimit:
+      let budget = limits.maxInstructions.map(String.init) ?? "?"
+      self.init(.limitOrSandbox, "instruction limit exceeded (--max-instructions \(budget))")
+    case .memoryLimit:
+      self.init(.limitOrSandbox, "memory limit exceeded (--max-memory \(limits.maxMemory.spelling))")
+    case .timeout:
+      let spelling = limits.timeout?.spelling ?? "?"
+      self.init(.limitOrSandbox, "timeout after \(spelling) (--timeout)")
+    case .sandboxViolation:
+      var message = error.message
+      if !message.hasPrefix("sandbox: ") { message = "sandbox: " + message }
+      self.init(.limitOrSandbox, message)
+    }
+  }
+}

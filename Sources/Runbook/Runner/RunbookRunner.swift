@@ -1,0 +1,146 @@
+import CLuaBridge
+import Foundation
+import LuaHost
+
+/// Runs one runbook in a fresh sandboxed Lua state on a dedicated thread.
+///
+/// The Lua code never runs on a Swift concurrency thread: `te` API calls block the run's thread
+/// while their HTTP requests run on the event loop.
+public final class RunbookRunner: @unchecked Sendable {
+  /// The run's configuration.
+  public let configuration: RunConfiguration
+  private let sink: OutputSink
+  private let installers: [any TEModuleInstaller]
+
+  /// The stack size of the run's thread: deep Lua recursion through C functions needs room.
+  static let threadStackSize = 64 << 20
+
+  /// Creates a runner. `installers` add to the `te` table after the core fields.
+  public init(
+    configuration: RunConfiguration, sink: OutputSink, installers: [any TEModuleInstaller] = []
+  ) {
+    self.configuration = configuration
+    self.sink = sink
+    self.installers = installers
+  }
+
+  /// Runs the runbook on its own thread and waits for it. Throws a `CommandFailure` carrying
+  /// the exit status: 1 for script errors, 3 for limits and sandbox violations.
+  public func run() async throws {
+    let result: Result<Void, any Error> = await withCheckedContinuation { continuation in
+      let thread = Thread { [self] in
+        continuation.resume(returning: Result { try self.runOnCurrentThread() })
+      }
+      thread.name = "terun-lua"
+      thread.stackSize = Self.threadStackSize
+      thread.start()
+    }
+    try result.get()
+  }
+
+  /// Runs the runbook on the calling thread (which must not be a Swift concurrency thread).
+  public func runOnCurrentThread() throws {
+    defer { sink.flush() }
+    let limits = configuration.limits
+    let logger = RunLogger(sink: sink, threshold: configuration.logThreshold)
+    let context = RunContext(configuration: configuration, logger: logger, sink: sink)
+    do {
+      let state = try LuaState.sandboxed(sandboxOptions)
+      defer { state.stopWatchdog() }
+      let module = TEModule(state: state)
+      try installCore(into: module, context: context)
+      for installer in installers {
+        try installer.install(into: module, context: context)
+      }
+      module.push()
+      lua_setglobal(state.L, "te")
+      let chunk = try state.load(
+        source: configuration.source.bytes, chunkName: configuration.source.displayName)
+      _ = try state.call(chunk)
+    } catch let error as LuaError {
+      throw CommandFailure(error, limits: limits)
+    }
+  }
+
+  /// The sandbox for this run: limits, watchdog, and `require` searching the runbook's folder,
+  /// `TERUN_PATH`, then the built-in stdlib.
+  var sandboxOptions: LuaSandboxOptions {
+    let limits = configuration.limits
+    return LuaSandboxOptions(
+      limits: LuaLimits(maxMemory: limits.maxMemory.bytes, maxInstructions: limits.maxInstructions ?? 0),
+      timeout: limits.timeout?.seconds,
+      requirePaths: (configuration.source.folder.map { [$0] } ?? []) + configuration.searchPath,
+      builtinModules: BuiltinLibrary.modules)
+  }
+
+  /// Installs `te.params`, `te.dry_run`, `te.json`, `te.fs`, `te.log`, and the globals `print`
+  /// and `runbook`.
+  private func installCore(into module: TEModule, context: RunContext) throws {
+    let state = module.state
+    try module.set(path: "params") { try pushParameters(state) }
+    try module.set("dry_run", .boolean(configuration.dryRun))
+    try module.withTable { L, index in
+      do {
+        try LuaJSON.install(into: L, tableIndex: index)
+      } catch {
+        throw LuaError(kind: .runtime, message: String(describing: error))
+      }
+    }
+    try installFileSystem(into: module)
+
+    let sink = self.sink
+    let logger = context.logger
+    let write = state.function("print") { call in
+      sink.writeOutput(try call.bytes(1))
+      return 0
+    }
+    let emit = state.function("te.log") { call in
+      let level = LogLevel.allCases.first { $0.name == (try? call.string(1)) } ?? .info
+      logger.log(level, try call.string(2))
+      return 0
+    }
+    var enabled = LuaTable()
+    for level in LogLevel.allCases { enabled.fields[level.name] = .boolean(logger.isEnabled(level)) }
+    let base = try ["tostring", "select", "pcall", "error", "type"].map { try state.global($0) }
+    let table = try state.global("table")
+    let string = try state.global("string")
+    let prelude = try state.load(source: Prelude.source, chunkName: Prelude.chunkName)
+    let results = try state.call(
+      prelude,
+      [
+        write, emit, .table(enabled), .boolean(configuration.header.line != nil), base[0], base[1],
+        table["concat"], string["format"], base[2], base[3], base[4],
+      ])
+    guard results.count == 3 else {
+      throw LuaError(kind: .runtime, message: "terun: the prelude returned \(results.count) values")
+    }
+    try state.setGlobal("print", results[0])
+    try module.set("log", results[1])
+    try state.setGlobal("runbook", results[2])
+  }
+
+  /// Pushes `te.params`: integers stay integers, lists are arrays marked as JSON arrays.
+  private func pushParameters(_ state: LuaState) throws {
+    let L = state.L
+    try state.push(.table(LuaTable()))
+    for (name, value) in configuration.parameters.sorted(by: { $0.key < $1.key }) {
+      lua_pushstring(L, name)
+      switch value {
+      case .string(let text), .path(let text): try state.push(.text(text))
+      case .integer(let number): lua_pushinteger(L, number)
+      case .number(let number): lua_pushnumber(L, number)
+      case .boolean(let flag): lua_pushboolean(L, flag ? 1 : 0)
+      case .list(let items):
+        try state.push(.table(LuaTable(array: items.map { .text($0) })))
+        LuaJSON.pushArrayMetatable(L)
+        lua_setmetatable(L, -2)
+      }
+      lua_rawset(L, -3)
+    }
+  }
+}
+
+extension LogLevel {
+  /// The level's name in `te.log` ("debug").
+  var name: String { label.lowercased() }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// A runbook's source and where it came from.
+public struct RunbookSource: Sendable, Equatable {
+  /// The name shown in messages and tracebacks: the path as the user gave it, or `builtin:NAME`.
+  public let displayName: String
+  /// The source bytes.
+  public let bytes: [UInt8]
+  /// The runbook's folder (absolute): readable by `te.fs.read` and searched first by `require`.
+  /// Nil for a built-in runbook.
+  public let folder: String?
+
+  /// Creates a source.
+  public init(displayName: String, bytes: [UInt8], folder: String?) {
+    self.displayName = displayName
+    self.bytes = bytes
+    self.folder = folder
+  }
+}
+
+/// Finds a runbook named on the command line.
+public enum RunbookLocator {
+  /// Resolves `argument`: a path to a file (relative to `currentDirectory`), else a name looked
+  /// up as `NAME.lua` in each `searchPath` folder, then among the built-in runbooks.
+  ///
+  /// Throws a usage failure (exit 2) when nothing matches.
+  public static func locate(
+    _ argument: String, searchPath: [String], currentDirectory: String
+  ) throws -> RunbookSource {
+    let fileManager = FileManager.default
+    let absolute =
+      argument.hasPrefix("/") ? argument : (currentDirectory as NSString).appendingPathComponent(argument)
+    var isDirectory: ObjCBool = false
+    if fileManager.fileExists(atPath: absolute, isDirectory: &isDirectory) {
+      guard !isDirectory.boolValue else {
+        throw CommandFailure(.usage, "\(argument) is a folder, not a runbook file")
+      }
+      return try load(path: absolute, displayName: argument)
+    }
+    let looksLikePath = argument.contains("/") || argument.hasSuffix(".lua")
+    if !looksLikePath {
+      for folder in searchPath where !folder.isEmpty {
+        let candidate = (folder as NSString).appendingPathComponent(argument + ".lua")
+        if fileManager.fileExists(atPath: candidate) {
+          return try load(path: candidate, displayName: candidate)
+        }
+      }
+      if let builtin = BuiltinLibrary.runbooks[argument] {
+        return RunbookSource(displayName: "builtin:\(argument)", bytes: Array(builtin.utf8), folder: nil)
+      }
+      throw CommandFailure(
+        .usage,
+        "runbook not found: \(argument) (no such file, not in TERUN_PATH, not a built-in runbook)")
+    }
+    throw CommandFailure(.usage, "runbook not found: \(argument): no such file")
+  }
+
+  /// The folders of a `TERUN_PATH` value (colon-separated).
+  public static func searchPath(from environment: [String: String]) -> [String] {
+    (environment["TERUN_PATH"] ?? "").split(separator: ":").map(String.init).filter { !$0.isEmpty }
+  }
+
+  private static func load(path: String, displayName: String) throws -> RunbookSource {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw CommandFailure(.usage, "cannot read runbook \(displayName)")
+    }
+    let folder = ((path as NSString).deletingLastPathComponent as NSString).standardizingPath
+    return RunbookSource(displayName: displayName, bytes: Array(data), folder: folder)
+  }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderRunbookTests: XCTestCase {
-  func testPlaceholder() {}
-}
