@@ -51,8 +51,15 @@ let package = Package(
       dependencies: [
         "LuaHost", "ThousandEyes",
         .product(name: "Crypto", package: "swift-crypto"),
-      ]
+      ],
+      plugins: ["EmbedLuaSources"]
     ),
+    // Embeds stdlib/*.lua and runbooks/*.lua into Runbook at build time.
+    .plugin(
+      name: "EmbedLuaSources", capability: .buildTool(), dependencies: ["EmbedLuaSourcesTool"],
+      path: "Plugins/EmbedLuaSources"
+    ),
+    .executableTarget(name: "EmbedLuaSourcesTool", path: "Plugins/EmbedLuaSourcesTool"),
     // Scheduled runbooks: schedule files, cron, run history, the daemon, exporters.
     .target(
       name: "Scheduler",
