@@ -1,0 +1,175 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The simulator's single responder: faults, rate limit, auth, aid, routing, then the handler.
+struct SimResponder: HTTPResponder {
+  typealias Context = SimContext
+
+  let world: World
+  let router: Router
+  let token: String
+  let limiter: RateLimiter?
+  let faults: FaultInjector
+  let fallbackOrigin: String
+
+  init(world: World, options: SimulatorOptions, fallbackOrigin: String) {
+    self.world = world
+    self.router = Router(routes: Routes.all)
+    self.token = options.effectiveToken
+    self.limiter = options.rateLimit.map { RateLimiter(limit: $0.limit, window: $0.window) }
+    self.faults = FaultInjector(
+      seed: options.seed, errorRate: options.errorRate, dropRate: options.dropRate, latency: options.latency)
+    self.fallbackOrigin = fallbackOrigin
+  }
+
+  func respond(to request: Request, context: SimContext) async throws -> Response {
+    let decision = faults.isActive ? faults.next() : nil
+    if let decision, decision.delayMilliseconds > 0 {
+      try await Task.sleep(nanoseconds: UInt64(decision.delayMilliseconds) * 1_000_000)
+    }
+    let uri = request.uri.description
+    // Authentication comes first; an unauthenticated request spends nothing.
+    guard authorized(request) else {
+      return finish(Self.unauthorized(), rate: limiter?.peek())
+    }
+    let rate = limiter?.acquire()
+    if let rate, !rate.allowed {
+      let error = APIError(
+        status: 429, title: "Too Many Requests",
+        detail: "Organization rate limit of \(rate.limit) requests exceeded; it resets at \(rate.reset).")
+      return finish(error.response(instance: uri), rate: rate)
+    }
+    if let status = decision?.errorStatus {
+      let titles = [500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"]
+      let error = APIError(
+        status: status, title: titles[status] ?? "Server Error", detail: "Simulated fault (--error-rate).")
+      return finish(error.response(instance: uri), rate: rate)
+    }
+    let bodyBytes: [UInt8]
+    if request.method == .post || request.method == .put || request.method == .patch {
+      let buffer = try await request.body.collect(upTo: 4 * 1024 * 1024)
+      bodyBytes = Array(buffer.readableBytesView)
+    } else {
+      bodyBytes = []
+    }
+    let response = handle(request, uri: uri, body: bodyBytes)
+    if decision?.drop == true {
+      // The request has acted; the client never learns the outcome.
+      context.channel.close(promise: nil)
+    }
+    return finish(response, rate: rate)
+  }
+
+  private func authorized(_ request: Request) -> Bool {
+    guard let header = request.headers[.authorization] else { return false }
+    let prefix = "Bearer "
+    guard header.count > prefix.count, header.lowercased().hasPrefix("bearer ") else { return false }
+    return header.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces) == token
+  }
+
+  static func unauthorized() -> SimResponse {
+    let body: JSONValue = .object([
+      ("error", "invalid_token"), ("error_description", "Invalid or missing access token"),
+    ])
+    return SimResponse(status: 401, body: JSONWriter.serialize(body), contentType: "application/problem+json")
+  }
+
+  /// Parses the request and runs the matching handler; every failure becomes a problem.
+  func handle(_ request: Request, uri: String, body: [UInt8]) -> SimResponse {
+    let rawPath = request.uri.path
+    guard rawPath == "/v7" || rawPath.hasPrefix("/v7/") else {
+      return APIError.notFound("No such resource: \(rawPath). API paths start with /v7.").response(
+        instance: uri)
+    }
+    let path = String(rawPath.dropFirst(3))
+    let method = request.method.rawValue
+    switch router.match(method: method, path: path) {
+    case .notFound:
+      return APIError.notFound("No such resource: \(rawPath).").response(instance: uri)
+    case .methodNotAllowed:
+      return APIError(
+        status: 405, title: "Method Not Allowed", detail: "\(method) is not supported on \(rawPath)."
+      )
+      .response(instance: uri)
+    case .found(let route, let parameters):
+      var sim = SimRequest(method: method, path: path, uri: uri, parameters: parameters)
+      sim.query = Self.parseQuery(request.uri.query)
+      sim.origin = origin(request)
+      do {
+        sim.aid = try resolveAid(sim)
+        if !body.isEmpty {
+          do {
+            sim.body = try JSONParser.parse(body)
+          } catch {
+            throw APIError.badRequest("The request body is not valid JSON: \(error).")
+          }
+        }
+        if let schema = RequestSchemas.shared.schema(method: method, template: route.template) {
+          try RequestValidator.validate(sim.body, against: schema)
+        }
+        return try route.handler(sim, world)
+      } catch let error as APIError {
+        return error.response(instance: uri)
+      } catch {
+        return APIError(status: 500, title: "Internal Server Error", detail: "\(error)").response(
+          instance: uri)
+      }
+    }
+  }
+
+  private func resolveAid(_ request: SimRequest) throws -> String {
+    try world.read { state in
+      guard let user = state.currentUser else {
+        throw APIError.forbidden("The token's user no longer exists.")
+      }
+      guard let aid = request.queryValue("aid") else { return user.loginAid }
+      guard state.accountGroup(aid) != nil, user.isMember(of: aid) else {
+        throw APIError.forbidden("You do not have access to account group \(aid).")
+      }
+      return aid
+    }
+  }
+
+  private func origin(_ request: Request) -> String {
+    if let host = request.head.authority, !host.isEmpty, !host.contains("/") {
+      return "http://" + host
+    }
+    return fallbackOrigin
+  }
+
+  static func parseQuery(_ query: String?) -> [String: [String]] {
+    guard let query, !query.isEmpty else { return [:] }
+    var result: [String: [String]] = [:]
+    for pair in query.split(separator: "&") {
+      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      let name = String(parts[0]).removingPercentEncodingSafely
+      let value = parts.count > 1 ? String(parts[1]).removingPercentEncodingSafely : ""
+      result[name, default: []].append(value)
+    }
+    return result
+  }
+
+  private func finish(_ response: SimResponse, rate: RateLimiter.Status?) -> Response {
+    var headers = HTTPFields()
+    if !response.contentType.isEmpty {
+      headers[.contentType] = response.contentType
+    }
+    if let rate {
+      headers[HTTPField.Name("X-Organization-Rate-Limit-Limit")!] = String(rate.limit)
+      headers[HTTPField.Name("X-Organization-Rate-Limit-Remaining")!] = String(rate.remaining)
+      headers[HTTPField.Name("X-Organization-Rate-Limit-Reset")!] = String(rate.reset)
+    }
+    for (name, value) in response.headers {
+      if let field = HTTPField.Name(name) { headers[field] = value }
+    }
+    headers[.contentLength] = String(response.body.count)
+    if response.body.isEmpty {
+      return Response(status: .init(code: response.status), headers: headers)
+    }
+    return Response(
+      status: .init(code: response.status), headers: headers,
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+  }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// A running simulator of the ThousandEyes API v7.
+///
+/// ```swift
+/// let sim = try await SimulatorServer.start(SimulatorOptions())
+/// // point a client at sim.baseURL + "/v7" with "Authorization: Bearer \(sim.token)"
+/// await sim.stop()
+/// ```
+/// Starting prints nothing; callers announce the simulator themselves.
+public final class SimulatorServer: @unchecked Sendable {
+  /// The origin the server listens on, `http://127.0.0.1:PORT` (without `/v7`).
+  public let baseURL: String
+  /// The bearer token the server accepts.
+  public let token: String
+  /// The port the server is bound to.
+  public let port: Int
+  /// The options in effect.
+  public let options: SimulatorOptions
+
+  /// The simulated organization (internal: tests inspect it).
+  let world: World
+  private let task: Task<Void, any Error>
+  private let lock = NSLock()
+  private var stopped = false
+
+  private init(
+    baseURL: String, token: String, port: Int, options: SimulatorOptions, world: World,
+    task: Task<Void, any Error>
+  ) {
+    self.world = world
+    self.baseURL = baseURL
+    self.token = token
+    self.port = port
+    self.options = options
+    self.task = task
+  }
+
+  /// Starts a simulator and returns once it accepts connections.
+  ///
+  /// - Throws: if the address cannot be bound.
+  public static func start(_ options: SimulatorOptions = SimulatorOptions()) async throws -> SimulatorServer {
+    let (stream, continuation) = AsyncStream<Result<Int, any Error>>.makeStream()
+    let hostForURL = options.host.contains(":") ? "[\(options.host)]" : options.host
+    let world = World(options: options)
+    let responder = SimResponder(
+      world: world, options: options, fallbackOrigin: "http://\(hostForURL):\(options.port)")
+    var logger = Logger(label: "terun.simulator", factory: { _ in SwiftLogNoOpLogHandler() })
+    logger.logLevel = .critical
+    let app = Application(
+      responder: responder,
+      configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+      onServerRunning: { channel in
+        continuation.yield(.success(channel.localAddress?.port ?? options.port))
+        continuation.finish()
+      },
+      logger: logger
+    )
+    let task = Task {
+      do {
+        try await app.runService(gracefulShutdownSignals: [])
+      } catch {
+        continuation.yield(.failure(error))
+        continuation.finish()
+        throw error
+      }
+      continuation.finish()
+    }
+    var port: Int?
+    for await result in stream {
+      switch result {
+      case .success(let p): port = p
+      case .failure(let error):
+        task.cancel()
+        throw error
+      }
+    }
+    guard let port else {
+      task.cancel()
+      throw SimulatorError.notStarted
+    }
+    return SimulatorServer(
+      baseURL: "http://\(hostForURL):\(port)", token: options.effectiveToken, port: port, options: options,
+      world: world,
+      task: task)
+  }
+
+  /// Stops the server and waits for it to close.
+  public func stop() async {
+    let first = lock.withLock {
+      let first = !stopped
+      stopped = true
+      return first
+    }
+    guard first else { return }
+    task.cancel()
+    _ = await task.result
+  }
+
+  /// Reads the simulated state directly (for tests in this package).
+  func withWorld<T>(_ body: (World.State) throws -> T) rethrows -> T {
+    try world.read(body)
+  }
+
+  /// Runs until the server stops (for the standalone `terun sim`).
+  public func wait() async throws {
+    try await task.value
+  }
+}
+
+/// Why the simulator could not start.
+public enum SimulatorError: Error, CustomStringConvertible {
+  case notStarted
+
+  public var description: String {
+    switch self {
+    case .notStarted: return "the simulator did not start listening"
+    }
+  }
+}
