@@ -78,6 +78,8 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "terun", dependencies: ["TerunCLI"]),
+    // JSON codec benchmark (bench/json/run).
+    .executableTarget(name: "json-bench", dependencies: ["LuaHost"], path: "bench/json/Sources"),
 
     .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
     .testTarget(
