@@ -10,7 +10,8 @@ form the simulator's validator reads (see Sources/Simulator/Validation/RequestVa
   "ro"  readOnly (1)         "e" enum         "n" nullable (1) "i" array items
   "min"/"max" numeric bounds "any" alternatives (oneOf/anyOf)
 Each operation also lists "ro": read-only fields of its response that its request lacks.
-allOf is merged here. Only definitions reachable from a request body are emitted.
+allOf is merged here. A required field the schema does not declare is declared as "any".
+Only definitions reachable from a request body are emitted.
 """
 import json
 import sys
@@ -80,6 +81,12 @@ def compact(s):
         out["p"] = {k: compact(v) for k, v in s["properties"].items()}
     if s.get("required"):
         out["r"] = sorted(set(s["required"]))
+        # The spec requires some fields it never declares (SipServerProperties requires a
+        # top-level `port`); such a field is accepted with any value rather than rejected as
+        # unknown, or no request could ever satisfy the schema.
+        for name in out["r"]:
+            if "properties" in s and name not in s["properties"]:
+                out.setdefault("p", {})[name] = {}
     if "additionalProperties" in s:
         ap = s["additionalProperties"]
         out["ap"] = ap if isinstance(ap, bool) else compact(ap)

@@ -267,7 +267,7 @@ struct WorldSeeder {
         f["protocol"] = "tcp"
       case "dns-server":
         f["domain"] = .string(site + " A")
-        f["dnsServers"] = .array([.object([("serverName", "ns1.example.net")])])
+        f["dnsServers"] = .array(["ns1.example.net"])
       default:
         f["targetAgentId"] = .string(cloud[Int(h % UInt64(cloud.count))])
         f["direction"] = "bidirectional"

@@ -119,6 +119,17 @@ enum TestHandlers {
     o["savedEvent"] = false
   }
 
+  /// Requests name DNS servers by FQDN; responses describe them as `{serverId, serverName}`.
+  static func dnsServers(_ value: JSONValue) -> JSONValue {
+    .array(
+      (value.arrayValue ?? []).map { server in
+        guard let name = server.stringValue else { return server }
+        return .object([
+          ("serverId", .string(String(Mix.hash(name) % 100_000))), ("serverName", .string(name)),
+        ])
+      })
+  }
+
   /// The summary form (`SimpleTest`) used by `/tests` and embedded lists.
   static func simple(_ test: TestRecord, _ request: SimRequest) -> JSONValue {
     var o = JSONObject()
@@ -132,7 +143,7 @@ enum TestHandlers {
     var o = JSONObject()
     common(test, &o)
     for (name, value) in test.fields.members where o[name] == nil && !secretFields.contains(name) {
-      o[name] = value
+      o[name] = name == "dnsServers" ? dnsServers(value) : value
     }
     if test.type != "bgp" {
       o["agents"] = .array(

@@ -1,0 +1,96 @@
+"""Fixtures: a `terun sim` process on a free port, and a client for it.
+
+The binary comes from TERUN_BIN (CI passes `$(swift build --show-bin-path)/terun`);
+otherwise the debug build's path is asked from SwiftPM.
+"""
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TOKEN = "conformance-token"
+
+
+def terun_bin():
+    if os.environ.get("TERUN_BIN"):
+        return os.environ["TERUN_BIN"]
+    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return str(pathlib.Path(out.stdout.strip()) / "terun")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Reply:
+    def __init__(self, status, headers, raw):
+        self.status = status
+        self.headers = {k.lower(): v for k, v in headers.items()}
+        self.raw = raw
+        self.content_type = self.headers.get("content-type", "")
+        self.body = json.loads(raw) if raw else None
+
+
+class Sim:
+    """A running `terun sim` and a minimal HTTP client for it."""
+
+    def __init__(self, *args):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [terun_bin(), "sim", "--port", str(self.port), "--token", TOKEN, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        banner = self.process.stdout.readline()
+        if "listening" not in banner:
+            self.process.kill()
+            raise RuntimeError(f"terun sim did not start: {banner}{self.process.stderr.read()}")
+
+    def call(self, method, path, body=None, token=TOKEN):
+        url = path if path.startswith("http") else self.base + "/v7" + path
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(url, data=data, method=method)
+        if token is not None:
+            request.add_header("Authorization", f"Bearer {token}")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return Reply(response.status, dict(response.headers), response.read())
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, dict(error.headers), error.read())
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def sim():
+    server = Sim("--rate-limit", "off", "--page-size", "50")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def exhausted_sim():
+    """A simulator whose budget is spent after one request (for 429 responses)."""
+    server = Sim("--rate-limit", "1/1h")
+    server.call("GET", "/users/current")
+    time.sleep(0.01)
+    yield server
+    server.stop()
