@@ -1,3 +1,5 @@
+import ThousandEyes
+
 /// The sandbox limits of one run, with the spelling the user gave for messages.
 public struct RunLimits: Sendable {
   /// Wall-clock limit (`--timeout`), or nil for none.
@@ -33,12 +35,14 @@ public struct RunConfiguration: Sendable {
   public var searchPath: [String]
   /// Whether this is a dry run (`te.dry_run`); writes are planned, not sent.
   public var dryRun: Bool
+  /// Where `te` API calls go (base URL, token, aid), or nil when no API is configured.
+  public var client: ClientConfiguration?
 
   /// Creates a configuration.
   public init(
     source: RunbookSource, header: RunbookHeader, parameters: [String: ParameterValue],
     outputDirectory: String, limits: RunLimits, logThreshold: LogLevel = .info, searchPath: [String] = [],
-    dryRun: Bool = false
+    dryRun: Bool = false, client: ClientConfiguration? = nil
   ) {
     self.source = source
     self.header = header
@@ -48,6 +52,7 @@ public struct RunConfiguration: Sendable {
     self.logThreshold = logThreshold
     self.searchPath = searchPath
     self.dryRun = dryRun
+    self.client = client
   }
 
   /// The files `te.fs.read` may read besides the runbook's folder: the `path` parameters.

@@ -14,7 +14,8 @@ extension CommandFailure {
     case .memoryLimit:
       self.init(.limitOrSandbox, "memory limit exceeded (--max-memory \(limits.maxMemory.spelling))")
     case .timeout:
-      let spelling = limits.timeout?.spelling ?? "?"
+      var spelling = limits.timeout?.spelling ?? "?"
+      if Double(spelling) != nil { spelling += "s" }  // "--timeout 2" means seconds
       self.init(.limitOrSandbox, "timeout after \(spelling) (--timeout)")
     case .sandboxViolation:
       var message = error.message

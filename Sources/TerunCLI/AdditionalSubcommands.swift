@@ -1,0 +1,8 @@
+import ArgumentParser
+
+extension Terun {
+  /// Subcommands provided by other parts of the CLI.
+  static var additionalSubcommands: [any ParsableCommand.Type] {
+    [SimCommand.self]
+  }
+}

@@ -1,0 +1,3 @@
+-- expect-exit: 3
+-- expect-stderr: sandbox: collectgarbage('stop') is not allowed
+collectgarbage("stop")

@@ -1,0 +1,4 @@
+-- expect-exit: 3
+-- expect-stderr: sandbox: 'debug' is not available
+local registry = debug.getregistry()
+print(registry)

@@ -1,0 +1,4 @@
+-- expect-exit: 3
+-- expect-stderr: sandbox: te.fs.write
+-- expect-stderr: absolute
+te.fs.write("/tmp/terun-escape-absolute.txt", "escaped")

@@ -1,0 +1,4 @@
+-- expect-exit: 3
+-- expect-stderr: sandbox: te.fs.write
+-- expect-stderr: ../x
+te.fs.write("../x", "escaped")

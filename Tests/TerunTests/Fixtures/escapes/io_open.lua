@@ -1,0 +1,4 @@
+-- expect-exit: 3
+-- expect-stderr: sandbox: 'io' is not available
+local f = io.open("/etc/passwd")
+print(f:read("a"))

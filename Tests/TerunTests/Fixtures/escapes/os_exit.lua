@@ -1,0 +1,3 @@
+-- expect-exit: 3
+-- expect-stderr: sandbox: os.exit is not available
+os.exit(0)

@@ -1,0 +1,3 @@
+-- expect-exit: 3
+-- expect-stderr: sandbox: os.getenv is not available
+print(os.getenv("TE_TOKEN"))

@@ -1,0 +1,4 @@
+-- expect-exit: 3
+-- expect-stderr: sandbox: require('debug'): module 'debug' is not available
+local debug = require("debug")
+print(debug.getregistry())

@@ -1,0 +1,4 @@
+-- expect-exit: 3
+-- expect-stderr: sandbox: string.dump is not available
+local dump = ("").dump
+print(dump(function() end))

@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderTerunTests: XCTestCase {
-  func testPlaceholder() {}
-}
