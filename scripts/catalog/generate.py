@@ -103,6 +103,26 @@ def collection_key(spec, op):
     return None
 
 
+def request_fields(spec, op):
+    """Writable top-level properties of the JSON request body, or None without one."""
+    body = resolve(spec, op.get("requestBody"))
+    if not body:
+        return None
+    content = body.get("content", {})
+    media = content.get("application/json") or next(iter(content.values()), None)
+    if not media or "schema" not in media:
+        return None
+    props = schema_properties(spec, media["schema"])
+    return [n for n, p in props.items() if not (resolve(spec, p) or {}).get("readOnly") and not p.get("readOnly")]
+
+
+def response_fields(spec, op):
+    schema, _ = success_schema(spec, op)
+    if schema is None:
+        return []
+    return list(schema_properties(spec, schema).keys())
+
+
 def classify(method, path, op_id):
     if op_id in OVERRIDES:
         return OVERRIDES[op_id]
@@ -226,6 +246,8 @@ def main():
                 "kind": object_kind(commands.get((method, path), "")),
                 "instant": is_instant(method, path),
                 "tag": (op.get("tags") or [""])[0],
+                "request_fields": request_fields(spec, op),
+                "response_fields": response_fields(spec, op),
             })
 
     unknown = set(OVERRIDES) - {o["id"] for o in ops}
@@ -251,7 +273,10 @@ def main():
         key = "nil" if o["key"] is None else swift_string(o["key"])
         lines.append(f"      access: .{o['access']}, isPaginated: {str(o['paginated']).lower()}, collectionKey: {key},")
         lines.append(f"      command: {swift_string(o['command'])}, objectKind: {swift_string(o['kind'])},")
-        lines.append(f"      isInstantTest: {str(o['instant']).lower()}, tag: {swift_string(o['tag'])}),")
+        lines.append(f"      isInstantTest: {str(o['instant']).lower()}, tag: {swift_string(o['tag'])},")
+        fields = "nil" if o["request_fields"] is None else swift_array(o["request_fields"])
+        lines.append(f"      requestFields: {fields},")
+        lines.append(f"      responseFields: {swift_array(o['response_fields'])}),")
     lines.append("  ]")
     lines.append("}")
     lines.append("")

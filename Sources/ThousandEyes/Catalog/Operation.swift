@@ -57,12 +57,17 @@ public struct Operation: Sendable, Hashable {
   public let isInstantTest: Bool
   /// The first tag of the operation in the spec, e.g. `Agent to Server Tests`.
   public let tag: String
+  /// The writable top-level fields of the JSON request body, or `nil` when it takes none.
+  public let requestFields: [String]?
+  /// The top-level fields of the success response's object.
+  public let responseFields: [String]
 
   /// Creates an operation description; the generated catalog is the usual source.
   public init(
     id: String, method: HTTPMethodName, path: String, pathParameters: [String],
     queryParameters: [String], access: OperationAccess, isPaginated: Bool, collectionKey: String?,
-    command: String, objectKind: String, isInstantTest: Bool, tag: String
+    command: String, objectKind: String, isInstantTest: Bool, tag: String, requestFields: [String]? = nil,
+    responseFields: [String] = []
   ) {
     self.id = id
     self.method = method
@@ -76,5 +81,7 @@ public struct Operation: Sendable, Hashable {
     self.objectKind = objectKind
     self.isInstantTest = isInstantTest
     self.tag = tag
+    self.requestFields = requestFields
+    self.responseFields = responseFields
   }
 }

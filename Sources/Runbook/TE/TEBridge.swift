@@ -1,0 +1,233 @@
+import CLuaBridge
+import Dispatch
+import Foundation
+import LuaHost
+import ThousandEyes
+
+/// The Swift primitives under the `te` API: one blocking request, a page cursor, catalog
+/// lookups, sleep, clock and configuration. The Lua library in `TELibrary` builds the public
+/// functions on them.
+///
+/// Every call runs on the run's Lua thread (a dedicated `Thread`, never a Swift concurrency
+/// thread) and blocks it on a semaphore while the async client works. Responses are decoded
+/// from their bytes straight onto the Lua stack, once.
+final class TEBridge {
+  let client: ThousandEyesClient
+  let context: RunContext
+  let planner: TEWritePlanner
+
+  init(client: ThousandEyesClient, context: RunContext, planner: TEWritePlanner?) {
+    self.client = client
+    self.context = context
+    self.planner = planner ?? LoggingWritePlanner(logger: context.logger)
+  }
+
+  // MARK: Blocking on async work
+
+  private final class Outcome<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
+  }
+
+  /// Runs `work` on Swift concurrency and blocks this thread until it ends. A killed run
+  /// (timeout watchdog) cancels the work.
+  func block<T>(_ L: OpaquePointer, _ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let semaphore = DispatchSemaphore(value: 0)
+    let outcome = Outcome<T>()
+    let task = Task {
+      do {
+        outcome.result = .success(try await work())
+      } catch {
+        outcome.result = .failure(error)
+      }
+      semaphore.signal()
+    }
+    while semaphore.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+      if Int(terun_kill_reason(L)) != Int(TERUN_KILL_NONE) {
+        task.cancel()
+        semaphore.wait()
+        throw LuaScriptError("stopped")
+      }
+    }
+    return try outcome.result!.get()
+  }
+
+  // MARK: Primitives
+
+  /// `request(method, path, query, body)`: one API request; returns the decoded body (nil
+  /// when empty). In a dry run, writes go to the planner and unclassifiable requests stop.
+  func request(_ call: LuaCallContext) throws -> Int32 {
+    let function = "te." + (try call.string(1)).lowercased()
+    guard let method = HTTPMethodName(name: try call.string(1)) else {
+      throw LuaScriptError("\(function): unknown HTTP method")
+    }
+    let path = try Self.path(call, function: function)
+    let query = try TEQuery.items(try call.argument(3), function: function)
+    let body = try Self.body(call, index: 4, function: function)
+    let request = APIRequest(method, path, query: query, body: body)
+    try requireToken()
+    let bytes: [UInt8]?
+    if context.isDryRun, let planned = try plan(request, function: function) {
+      bytes = planned.body
+    } else {
+      let client = self.client
+      do {
+        bytes = try block(call.L) { try await client.send(request).body }
+      } catch {
+        throw TEErrors.luaError(error)
+      }
+    }
+    return try Self.pushDecoded(bytes, call: call, method: method, path: path)
+  }
+
+  private func requireToken() throws {
+    if client.configuration.token == nil {
+      throw LuaScriptError(ConfigurationError.missingToken.description)
+    }
+  }
+
+  /// In a dry run: `nil` for a read (send it), or the planner's answer for a write.
+  private func plan(_ request: APIRequest, function: String) throws -> (body: [UInt8]?, Void)? {
+    guard let operation = Catalog.match(method: request.method, path: request.path) else {
+      throw LuaScriptError(
+        "\(function): dry-run cannot classify \(request.method.rawValue) \(request.path): "
+          + "no API operation matches it, so the run stops rather than guess")
+    }
+    guard operation.access == .write else { return nil }
+    return (try planner.plan(request, operation: operation), ())
+  }
+
+  /// `pages(method, path, query, body, key)`: a function returning the next decoded page, or
+  /// nil after the last. The next page is fetched while the runbook works on this one.
+  func pages(_ call: LuaCallContext) throws -> Int32 {
+    let function = "te.pages"
+    guard let method = HTTPMethodName(name: try call.string(1)) else {
+      throw LuaScriptError("\(function): unknown HTTP method")
+    }
+    let path = try Self.path(call, function: function)
+    let query = try TEQuery.items(try call.argument(3), function: function)
+    let body = try Self.body(call, index: 4, function: function)
+    let key = try call.argument(5).stringValue
+    let request = APIRequest(method, path, query: query, body: body)
+    try requireToken()
+    if context.isDryRun {
+      guard let operation = Catalog.match(method: method, path: request.path) else {
+        throw LuaScriptError(
+          "\(function): dry-run cannot classify \(method.rawValue) \(request.path): no API operation matches it"
+        )
+      }
+      if operation.access == .write {
+        throw LuaScriptError("\(function): \(operation.id) writes; it cannot be paged in a dry run")
+      }
+    }
+    let cursor = PageCursor(client.pages(request, collectionKey: key).makeAsyncIterator())
+    call.state.pushFunction("te.pages") { [self] inner in
+      let page: Page?
+      do {
+        page = try block(inner.L) { try await cursor.next() }
+      } catch {
+        throw TEErrors.luaError(error)
+      }
+      guard let page else {
+        lua_pushnil(inner.L)
+        return 1
+      }
+      return try Self.pushDecoded(page.body, call: inner, method: method, path: path)
+    }
+    return 1
+  }
+
+  /// `operation(id)` or `match(method, path)`: the catalog entry as a table, or nil.
+  static func pushOperation(_ operation: ThousandEyes.Operation?, call: LuaCallContext) throws -> Int32 {
+    guard let operation else {
+      lua_pushnil(call.L)
+      return 1
+    }
+    var fields: [String: LuaValue] = [
+      "id": .text(operation.id),
+      "method": .text(operation.method.rawValue),
+      "path": .text(operation.path),
+      "path_params": .table(LuaTable(array: operation.pathParameters.map { .text($0) })),
+      "query_params": .table(LuaTable(array: operation.queryParameters.map { .text($0) })),
+      "access": .text(operation.access.rawValue),
+      "paginated": .boolean(operation.isPaginated),
+      "kind": .text(operation.objectKind),
+      "response_fields": .table(LuaTable(array: operation.responseFields.map { .text($0) })),
+    ]
+    if let key = operation.collectionKey { fields["collection_key"] = .text(key) }
+    if let request = operation.requestFields {
+      fields["request_fields"] = .table(LuaTable(array: request.map { .text($0) }))
+    }
+    try call.push(.table(LuaTable(fields: fields)))
+    return 1
+  }
+
+  /// `sleep(seconds)`: blocks the run, in slices so a watchdog kill ends it promptly.
+  func sleep(_ call: LuaCallContext) throws -> Int32 {
+    guard let seconds = try call.argument(1).doubleValue, seconds >= 0, seconds.isFinite else {
+      throw LuaScriptError(
+        "bad argument #1 to 'te.sleep' (non-negative number expected, got \(call.typeName(1)))")
+    }
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if Int(terun_kill_reason(call.L)) != Int(TERUN_KILL_NONE) { break }
+      Thread.sleep(forTimeInterval: min(0.05, deadline.timeIntervalSinceNow))
+    }
+    return 0
+  }
+
+  /// `raise(fields)`: raises a structured API-like error built in Lua.
+  static func raise(_ call: LuaCallContext) throws -> Int32 {
+    let fields = try call.argument(1).tableValue?.fields ?? [:]
+    let message = fields["message"]?.stringValue ?? "error"
+    throw LuaErrorValue(message: message, fields: fields)
+  }
+
+  // MARK: Helpers
+
+  private static func path(_ call: LuaCallContext, function: String) throws -> String {
+    guard case .string(let bytes) = try call.argument(2) else {
+      throw LuaScriptError("bad argument #1 to '\(function)' (string expected, got \(call.typeName(2)))")
+    }
+    var path = String(decoding: bytes, as: UTF8.self)
+    if !path.hasPrefix("/") { path = "/" + path }
+    if path.hasPrefix("/v7/") { path.removeFirst(3) }
+    return path
+  }
+
+  private static func body(_ call: LuaCallContext, index: Int32, function: String) throws -> [UInt8]? {
+    guard index <= call.argumentCount, lua_type(call.L, index) != LUA_TNIL else { return nil }
+    do {
+      return try LuaJSON.encode(call.L, at: index)
+    } catch {
+      throw LuaScriptError("\(function): body \(error.message)")
+    }
+  }
+
+  private static func pushDecoded(
+    _ bytes: [UInt8]?, call: LuaCallContext, method: HTTPMethodName, path: String
+  ) throws -> Int32 {
+    guard let bytes, !bytes.isEmpty else {
+      lua_pushnil(call.L)
+      return 1
+    }
+    do {
+      try LuaJSON.decode(bytes, into: call.L)
+    } catch {
+      throw LuaScriptError("\(method.rawValue) \(path): the response is not valid JSON (\(error.message))")
+    }
+    return 1
+  }
+}
+
+/// A page iterator shared with the async task that advances it.
+final class PageCursor: @unchecked Sendable {
+  private let iterator: PageSequence.Iterator
+
+  init(_ iterator: PageSequence.Iterator) {
+    self.iterator = iterator
+  }
+
+  func next() async throws -> Page? {
+    try await iterator.next()
+  }
+}

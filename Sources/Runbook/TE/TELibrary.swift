@@ -1,0 +1,503 @@
+/// The Lua half of the `te` API, built on the Swift primitives of `TEBridge`.
+///
+/// The chunk is named `[C] te` so that its frames read as built-in ones: an uncaught error's
+/// file:line is then the runbook's line that called `te`, not a line of this library.
+enum TELibrary {
+  static let chunkName = "[C] te"
+  static let handoffGlobal = "__terun_te_install"
+
+  static let source = #"""
+    local prim = ...
+    local te = rawget(_ENV, "__terun_te_install")
+    local request, open_pages, operation, match, raise = prim.request, prim.pages, prim.operation, prim.match, prim.raise
+    local settings = prim.settings
+    local json = te.json
+    local type, pairs, ipairs, tostring, error, pcall, select = type, pairs, ipairs, tostring, error, pcall, select
+    local format, concat, pack, unpack = string.format, table.concat, table.pack, table.unpack
+    local math_type = math.type
+
+    -- The account group of `te.with_aid`, if any.
+    local current_aid = nil
+
+    -- `level` counts from the caller of arg_error, as error's does (2: the caller's caller).
+    local function arg_error(fname, n, expected, value, level)
+      error(format("bad argument #%d to '%s' (%s expected, got %s)", n, fname, expected, type(value)), (level or 2) + 1)
+    end
+
+    local function check_path(fname, path)
+      if type(path) ~= "string" then
+        arg_error(fname, 1, "string", path, 3)
+      end
+      return path
+    end
+
+    local function check_query(fname, n, query)
+      if query ~= nil and type(query) ~= "table" then
+        arg_error(fname, n, "table", query, 3)
+      end
+    end
+
+    -- An id given as a string or a number (integers only), as a path segment.
+    local function id_text(fname, n, id, level)
+      local kind = type(id)
+      if kind == "string" and id ~= "" then
+        return (id:gsub("[^%w%-%._~]", function(c)
+          return format("%%%02X", c:byte())
+        end))
+      elseif kind == "number" then
+        if math_type(id) == "integer" then
+          return tostring(id)
+        elseif id == math.floor(id) then
+          return format("%d", id)
+        end
+      end
+      error(format("bad argument #%d to '%s' (id expected as a string or an integer, got %s)", n, fname,
+        kind == "number" and tostring(id) or kind), (level or 2) + 1)
+    end
+
+    -- A copy of `query` with the `te.with_aid` account group unless it names one.
+    local function context_query(query)
+      local q = {}
+      if query ~= nil then
+        for k, v in pairs(query) do
+          q[k] = v
+        end
+      end
+      if q.aid == nil and current_aid ~= nil then
+        q.aid = current_aid
+      end
+      return q
+    end
+
+    local function send(method, path, body, query)
+      return request(method, path, context_query(query), body)
+    end
+
+    -- Generic calls --------------------------------------------------------------------------
+
+    function te.get(path, query)
+      check_path("te.get", path)
+      check_query("te.get", 2, query)
+      return send("GET", path, nil, query)
+    end
+
+    function te.post(path, body, query)
+      check_path("te.post", path)
+      check_query("te.post", 3, query)
+      return send("POST", path, body, query)
+    end
+
+    function te.put(path, body, query)
+      check_path("te.put", path)
+      check_query("te.put", 3, query)
+      return send("PUT", path, body, query)
+    end
+
+    function te.patch(path, body, query)
+      check_path("te.patch", path)
+      check_query("te.patch", 3, query)
+      return send("PATCH", path, body, query)
+    end
+
+    function te.delete(path, query)
+      check_path("te.delete", path)
+      check_query("te.delete", 2, query)
+      return send("DELETE", path, nil, query)
+    end
+
+    local function page_iterator(method, path, query, body, key)
+      return open_pages(method, path, context_query(query), body, key)
+    end
+
+    function te.pages(path, query)
+      check_path("te.pages", path)
+      check_query("te.pages", 2, query)
+      return page_iterator("GET", path, query, nil, nil)
+    end
+
+    -- Iterates the items of `key` across pages; holds one page (plus the one prefetched).
+    local function item_iterator(path, key, query)
+      local next_page = page_iterator("GET", path, query, nil, key)
+      local list, i = nil, 0
+      return function()
+        while true do
+          if list ~= nil then
+            i = i + 1
+            local item = list[i]
+            if item ~= nil then
+              return item
+            end
+          end
+          local page = next_page()
+          if page == nil then
+            return nil
+          end
+          list, i = page[key], 0
+          if list ~= nil and type(list) ~= "table" then
+            error(format("te.items: '%s' of %s is not a list", key, path), 2)
+          end
+        end
+      end
+    end
+
+    function te.items(path, key, query)
+      check_path("te.items", path)
+      if type(key) ~= "string" then
+        arg_error("te.items", 2, "string", key)
+      end
+      check_query("te.items", 3, query)
+      return item_iterator(path, key, query)
+    end
+
+    local function collect(path, key, query)
+      local out = json.array({})
+      local n = 0
+      for item in item_iterator(path, key, query) do
+        n = n + 1
+        out[n] = item
+      end
+      return out
+    end
+
+    function te.call(operation_id, params, body)
+      if type(operation_id) ~= "string" then
+        arg_error("te.call", 1, "string", operation_id)
+      end
+      local op = operation(operation_id)
+      if op == nil then
+        error(format("te.call: unknown operation '%s'", operation_id), 2)
+      end
+      if params ~= nil and type(params) ~= "table" then
+        arg_error("te.call", 2, "table", params)
+      end
+      params = params or {}
+      local is_path, is_query = {}, { aid = true }
+      for _, name in ipairs(op.path_params) do
+        is_path[name] = true
+      end
+      for _, name in ipairs(op.query_params) do
+        is_query[name] = true
+      end
+      local segments = {}
+      for _, name in ipairs(op.path_params) do
+        local value = params[name]
+        if value == nil then
+          error(format("te.call(%s): missing path parameter '%s' for %s %s", operation_id, name, op.method, op.path), 2)
+        end
+        local kind = type(value)
+        if kind ~= "string" and kind ~= "number" then
+          error(format("te.call(%s): path parameter '%s' must be a string or a number, got %s", operation_id, name, kind), 2)
+        end
+        segments[name] = id_text("te.call", 2, value)
+      end
+      local query = {}
+      for name, value in pairs(params) do
+        if not is_path[name] then
+          if not is_query[name] then
+            local accepted = concat(op.query_params, ", ")
+            error(format("te.call(%s): unknown parameter '%s' (accepted: %s%s)", operation_id, tostring(name),
+              concat(op.path_params, ", ") .. (#op.path_params > 0 and ", " or ""), accepted ~= "" and accepted or "aid"), 2)
+          end
+          query[name] = value
+        end
+      end
+      local path = op.path:gsub("{([^}]+)}", segments)
+      if op.paginated and op.collection_key ~= nil then
+        -- All pages, merged: the first page's object with every item under its key.
+        local key = op.collection_key
+        local first, n = nil, 0
+        for page in page_iterator(op.method, path, query, body, key) do
+          if first == nil then
+            first = page
+            n = first[key] and #first[key] or 0
+          else
+            local list = page[key]
+            if list ~= nil then
+              if first[key] == nil then
+                first[key] = json.array({})
+              end
+              for i = 1, #list do
+                n = n + 1
+                first[key][n] = list[i]
+              end
+            end
+          end
+        end
+        if first ~= nil and first._links ~= nil then
+          first._links.next = nil
+        end
+        return first
+      end
+      return send(op.method, path, body, query)
+    end
+
+    -- Resources --------------------------------------------------------------------------
+
+    local function check_opts(fname, n, opts)
+      if opts ~= nil and type(opts) ~= "table" then
+        arg_error(fname, n, "table", opts, 3)
+      end
+    end
+
+    local function check_body(fname, n, body)
+      if type(body) ~= "table" then
+        arg_error(fname, n, "table", body, 3)
+      end
+    end
+
+    -- A resource at `base` whose list is under `key` and whose items are addressed by id.
+    local function resource(name, base, key, verbs)
+      local r = {}
+      local prefix = "te." .. name .. "."
+      if verbs.list then
+        r.list = function(opts)
+          check_opts(prefix .. "list", 1, opts)
+          return collect(base, key, opts)
+        end
+        r.each = function(opts)
+          check_opts(prefix .. "each", 1, opts)
+          return item_iterator(base, key, opts)
+        end
+      end
+      if verbs.get then
+        r.get = function(id, opts)
+          local segment = id_text(prefix .. "get", 1, id)
+          check_opts(prefix .. "get", 2, opts)
+          return send("GET", base .. "/" .. segment, nil, opts)
+        end
+      end
+      if verbs.create then
+        r.create = function(body, opts)
+          check_body(prefix .. "create", 1, body)
+          check_opts(prefix .. "create", 2, opts)
+          return send("POST", base, body, opts)
+        end
+      end
+      if verbs.update then
+        r.update = function(id, changes, opts)
+          local segment = id_text(prefix .. "update", 1, id)
+          check_body(prefix .. "update", 2, changes)
+          check_opts(prefix .. "update", 3, opts)
+          return send("PUT", base .. "/" .. segment, changes, opts)
+        end
+      end
+      if verbs.delete then
+        r.delete = function(id, opts)
+          local segment = id_text(prefix .. "delete", 1, id)
+          check_opts(prefix .. "delete", 2, opts)
+          send("DELETE", base .. "/" .. segment, nil, opts)
+          return true
+        end
+      end
+      return r
+    end
+
+    local all = { list = true, get = true, create = true, update = true, delete = true }
+
+    te.agents = resource("agents", "/agents", "agents", { list = true, get = true, update = true, delete = true })
+    te.users = resource("users", "/users", "users", all)
+    function te.users.current(opts)
+      check_opts("te.users.current", 1, opts)
+      return send("GET", "/users/current", nil, opts)
+    end
+    te.roles = resource("roles", "/roles", "roles", all)
+    te.account_groups = resource("account_groups", "/account-groups", "accountGroups", all)
+    te.permissions = {
+      list = function(opts)
+        check_opts("te.permissions.list", 1, opts)
+        return collect("/permissions", "permissions", opts)
+      end,
+    }
+    te.alerts = resource("alerts", "/alerts", "alerts", { list = true, get = true })
+    te.alerts.rules = resource("alerts.rules", "/alerts/rules", "alertRules", all)
+    te.alerts.suppression_windows =
+      resource("alerts.suppression_windows", "/alert-suppression-windows", "alertSuppressionWindows", all)
+
+    -- Tests: the type is part of a test's path, so `get`, `update` and `delete` resolve it.
+    te.tests = resource("tests", "/tests", "tests", { list = true })
+    local test_types = {} -- "aid|testId" -> type
+
+    local function resolve_type(fname, segment, opts)
+      local aid = (opts and opts.aid) or current_aid or ""
+      local cache_key = tostring(aid) .. "|" .. segment
+      local known = test_types[cache_key]
+      if known then
+        return known
+      end
+      local q = {}
+      if opts and opts.aid ~= nil then
+        q.aid = opts.aid
+      end
+      for test in item_iterator("/tests", "tests", q) do
+        if test.testId ~= nil and test.type ~= nil then
+          test_types[tostring(aid) .. "|" .. tostring(test.testId)] = test.type
+        end
+      end
+      known = test_types[cache_key]
+      if known == nil then
+        raise({
+          kind = "api", status = 404, title = "Not Found", method = "GET", path = "/tests/" .. segment,
+          detail = format("no test with id %s in this account group", segment), errors = json.array({}),
+          message = format("%s: no test with id %s in this account group (GET /tests/%s: 404 Not Found)", fname,
+            segment, segment),
+        })
+      end
+      return known
+    end
+
+    function te.tests.get(id, opts)
+      local segment = id_text("te.tests.get", 1, id)
+      check_opts("te.tests.get", 2, opts)
+      local test_type = resolve_type("te.tests.get", segment, opts)
+      return send("GET", "/tests/" .. test_type .. "/" .. segment, nil, opts)
+    end
+
+    function te.tests.create(test_type, config, opts)
+      if type(test_type) ~= "string" then
+        arg_error("te.tests.create", 1, "string", test_type)
+      end
+      check_body("te.tests.create", 2, config)
+      check_opts("te.tests.create", 3, opts)
+      if match("POST", "/tests/" .. test_type) == nil then
+        error(format("te.tests.create: unknown test type '%s'", test_type), 2)
+      end
+      local created = send("POST", "/tests/" .. test_type, config, opts)
+      if type(created) == "table" and created.testId ~= nil then
+        test_types[tostring((opts and opts.aid) or current_aid or "") .. "|" .. tostring(created.testId)] = test_type
+      end
+      return created
+    end
+
+    -- Fields a test response carries that an update must never send.
+    local read_only = {
+      testId = true, type = true, createdBy = true, createdDate = true, modifiedBy = true,
+      modifiedDate = true, savedEvent = true, liveShare = true, _links = true,
+    }
+    -- Expanded objects in a response that an update takes as ids.
+    local id_of = { labels = "labelId", alertRules = "ruleId", sharedWithAccounts = "aid", monitors = "monitorId", tags = "id" }
+
+    local function as_ids(list, id_key)
+      local out = json.array({})
+      for i, entry in ipairs(list) do
+        out[i] = type(entry) == "table" and entry[id_key] or entry
+      end
+      return out
+    end
+
+    local function as_agent_refs(list)
+      local out = json.array({})
+      for i, entry in ipairs(list) do
+        if type(entry) == "table" then
+          out[i] = { agentId = entry.agentId, sourceIpAddress = entry.sourceIpAddress }
+        else
+          out[i] = { agentId = tostring(entry) }
+        end
+      end
+      return out
+    end
+
+    function te.tests.update(id, changes, opts)
+      local segment = id_text("te.tests.update", 1, id)
+      check_body("te.tests.update", 2, changes)
+      check_opts("te.tests.update", 3, opts)
+      local test_type = resolve_type("te.tests.update", segment, opts)
+      local op = match("PUT", "/tests/" .. test_type .. "/" .. segment)
+      local writable, known = {}, {}
+      for _, name in ipairs(op and op.request_fields or {}) do
+        writable[name] = true
+      end
+      local getter = match("GET", "/tests/" .. test_type .. "/" .. segment)
+      for _, name in ipairs(getter and getter.response_fields or {}) do
+        known[name] = true
+      end
+      local body = json.object({})
+      for name, value in pairs(changes) do
+        if writable[name] then
+          if name == "agents" and type(value) == "table" then
+            body[name] = as_agent_refs(value)
+          elseif id_of[name] and type(value) == "table" then
+            body[name] = as_ids(value, id_of[name])
+          else
+            body[name] = value
+          end
+        elseif not (read_only[name] or known[name]) then
+          error(format("te.tests.update: '%s' is not a field of %s tests", tostring(name), test_type), 2)
+        end
+      end
+      return send("PUT", "/tests/" .. test_type .. "/" .. segment, body, opts)
+    end
+
+    function te.tests.delete(id, opts)
+      local segment = id_text("te.tests.delete", 1, id)
+      check_opts("te.tests.delete", 2, opts)
+      local test_type = resolve_type("te.tests.delete", segment, opts)
+      send("DELETE", "/tests/" .. test_type .. "/" .. segment, nil, opts)
+      return true
+    end
+
+    -- Results: /test-results/{testId}/{kind}, paginated under `results`.
+    local function results_path(fname, test_id, kind, opts)
+      local segment = id_text(fname, 1, test_id, 3)
+      if type(kind) == "table" and opts == nil then
+        kind, opts = nil, kind
+      end
+      kind = kind or "network"
+      if type(kind) ~= "string" then
+        arg_error(fname, 2, "string", kind, 3)
+      end
+      if opts ~= nil and type(opts) ~= "table" then
+        arg_error(fname, 3, "table", opts, 3)
+      end
+      local path = "/test-results/" .. segment .. "/" .. kind
+      local op = match("GET", path)
+      if op == nil or op.collection_key == nil or op.path ~= "/test-results/{testId}/" .. kind then
+        error(format("%s: unknown result kind '%s' (e.g. network, http-server, path-vis, page-load, dns-server)",
+          fname, kind), 3)
+      end
+      return path, op.collection_key, opts
+    end
+
+    te.results = {
+      list = function(test_id, kind, opts)
+        local path, key, q = results_path("te.results.list", test_id, kind, opts)
+        return collect(path, key, q)
+      end,
+      each = function(test_id, kind, opts)
+        local path, key, q = results_path("te.results.each", test_id, kind, opts)
+        return item_iterator(path, key, q)
+      end,
+    }
+
+    -- Context and helpers ----------------------------------------------------------------
+
+    function te.with_aid(aid, fn)
+      local kind = type(aid)
+      if kind ~= "string" and kind ~= "number" then
+        arg_error("te.with_aid", 1, "string or integer", aid)
+      end
+      if type(fn) ~= "function" then
+        arg_error("te.with_aid", 2, "function", fn)
+      end
+      local saved = current_aid
+      current_aid = id_text("te.with_aid", 1, aid)
+      local results = pack(pcall(fn))
+      current_aid = saved
+      if not results[1] then
+        error(results[2], 0)
+      end
+      return unpack(results, 2, results.n)
+    end
+
+    function te.config()
+      return {
+        base_url = settings.base_url,
+        aid = current_aid or settings.aid,
+        dry_run = settings.dry_run,
+        user_agent = settings.user_agent,
+      }
+    end
+
+    te.sleep = prim.sleep
+    te.now = prim.now
+    """#
+}
