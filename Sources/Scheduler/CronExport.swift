@@ -28,7 +28,7 @@ enum CronExport {
       text += """
 
         # \(job.name): runbook \(job.runbook), timeout \(job.timeout), overlap: never (flock)
-        CRON_TZ=\(job.timeZone.identifier)
+        CRON_TZ=\(job.timeZoneName)
         \(expression) \(command.replacingOccurrences(of: "%", with: "\\%"))
 
         """

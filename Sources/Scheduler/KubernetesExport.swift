@@ -49,7 +49,7 @@ enum KubernetesExport {
     ])
     var spec: [(String, Node)] = [
       ("schedule", str(expression)),
-      ("timeZone", str(job.timeZone.identifier)),
+      ("timeZone", str(job.timeZoneName)),
       ("concurrencyPolicy", str("Forbid")),
     ]
     if job.catchUp == .none { spec.append(("startingDeadlineSeconds", int(60))) }

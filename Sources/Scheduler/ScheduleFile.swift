@@ -174,9 +174,11 @@ struct ScheduleParser {
     }
 
     var timeZone = TimeZone(identifier: "UTC")!
+    var timeZoneName = "UTC"
     if let text = scalar(mapping, "timezone", job: label) {
       if let zone = ScheduleParser.timeZone(named: text) {
         timeZone = zone
+        timeZoneName = text
       } else {
         problem(label, "timezone", "'\(text)' is not an IANA time zone name (like Europe/Berlin)")
       }
@@ -202,7 +204,8 @@ struct ScheduleParser {
     guard problems.count == before, let cron else { return nil }
     return ScheduleJob(
       name: name, runbook: runbook, runbookArgument: runbookArgument, parameters: parameters, cron: cron,
-      timeZone: timeZone, timeout: timeout, overlap: overlap, catchUp: catchUp, onFailure: onFailure)
+      timeZone: timeZone, timeZoneName: timeZoneName, timeout: timeout, overlap: overlap, catchUp: catchUp,
+      onFailure: onFailure)
   }
 
   /// An IANA zone by its exact name (Foundation also accepts abbreviations such as `EST`; those

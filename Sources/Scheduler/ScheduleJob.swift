@@ -46,7 +46,7 @@ public struct JobParameter: Sendable, Equatable {
 /// A job of a schedule file.
 public struct ScheduleJob: Sendable, Equatable {
   /// The default timeout when a job names none.
-  public static let defaultTimeout = ScheduleDuration(seconds: 3600)
+  public static let defaultTimeout = try! ScheduleDuration(parsing: "1h")
 
   /// Unique name, `[a-z0-9-]`.
   public var name: String
@@ -61,6 +61,8 @@ public struct ScheduleJob: Sendable, Equatable {
   public var cron: CronExpression
   /// The time zone the cron expression is read in.
   public var timeZone: TimeZone
+  /// The zone's IANA name as written (`UTC` by default; Foundation on Linux calls it `GMT`).
+  public var timeZoneName: String
   /// The wall-clock limit of a run.
   public var timeout: ScheduleDuration
   /// What happens when a start finds the previous run still going.
@@ -72,7 +74,7 @@ public struct ScheduleJob: Sendable, Equatable {
 
   public init(
     name: String, runbook: String, runbookArgument: String? = nil, parameters: [JobParameter] = [],
-    cron: CronExpression, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+    cron: CronExpression, timeZone: TimeZone = TimeZone(identifier: "UTC")!, timeZoneName: String? = nil,
     timeout: ScheduleDuration = ScheduleJob.defaultTimeout, overlap: OverlapPolicy = .skip,
     catchUp: CatchUpPolicy = .once, onFailure: FailureNotification? = nil
   ) {
@@ -82,6 +84,7 @@ public struct ScheduleJob: Sendable, Equatable {
     self.parameters = parameters
     self.cron = cron
     self.timeZone = timeZone
+    self.timeZoneName = timeZoneName ?? (timeZone.identifier == "GMT" ? "UTC" : timeZone.identifier)
     self.timeout = timeout
     self.overlap = overlap
     self.catchUp = catchUp

@@ -33,12 +33,12 @@ enum SystemdExport {
       """
     var timer = """
       [Unit]
-      Description=Schedule of terun job \(job.name) (cron "\(escaped(job.cron.source))" \(job.timeZone.identifier))
+      Description=Schedule of terun job \(job.name) (cron "\(escaped(job.cron.source))" \(job.timeZoneName))
 
       [Timer]
 
       """
-    for line in onCalendar(job.cron, timeZone: job.timeZone) { timer += "OnCalendar=\(line)\n" }
+    for line in onCalendar(job.cron, zone: job.timeZoneName) { timer += "OnCalendar=\(line)\n" }
     timer += """
       Persistent=\(job.catchUp == .once ? "true" : "false")
       AccuracySec=1s
@@ -55,8 +55,7 @@ enum SystemdExport {
   }
 
   /// The `OnCalendar=` values for `cron` (two when both day fields are restricted).
-  static func onCalendar(_ cron: CronExpression, timeZone: TimeZone) -> [String] {
-    let zone = timeZone.identifier == "GMT" ? "UTC" : timeZone.identifier
+  static func onCalendar(_ cron: CronExpression, zone: String) -> [String] {
     let time = "\(list(cron.hours, all: 0...23)):\(list(cron.minutes, all: 0...59)):00"
     let months = list(cron.months, all: 1...12)
     let days = list(cron.daysOfMonth, all: 1...31)

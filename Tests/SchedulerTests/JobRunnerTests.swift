@@ -13,7 +13,13 @@ import Testing
     let log = try #require(record.logPath)
     #expect(log.hasPrefix(fixture.state.path + "/logs/good/"))
     #expect(try String(contentsOfFile: log, encoding: .utf8).contains("running ok"))
-    #expect(try fixture.history.runs(job: "good") == [record])
+    let stored = try fixture.history.runs(job: "good")
+    #expect(stored.map(\.id) == [record.id])
+    #expect(stored.map(\.status) == [.ok])
+    #expect(stored.map(\.planSummary) == [record.planSummary])
+    #expect(stored.map(\.logPath) == [record.logPath])
+    #expect(stored.map(\.exitCode) == [0])
+    #expect(abs(stored[0].end!.timeIntervalSince(record.end!)) < 0.01)
   }
 
   @Test func recordsACrashAsFailedAndRunsTheFailureCommand() async throws {

@@ -21,7 +21,8 @@ import Testing
       """
     let directory = NSTemporaryDirectory() + "sched-load-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: directory + "/books", withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: directory + "/books/check.lua", contents: Data("print(1)".utf8))
+    _ = FileManager.default.createFile(
+      atPath: directory + "/books/check.lua", contents: Data("print(1)".utf8))
     let file = try ScheduleFile.parse(text, directory: directory)
     #expect(file.jobs.map(\.name) == ["nightly-latency", "hourly"])
     let nightly = file.jobs[0]
@@ -33,7 +34,8 @@ import Testing
     #expect(nightly.onFailure?.webhook?.absoluteString == "https://hooks.example.com/terun")
     #expect(nightly.onFailure?.command == "logger terun failed")
     let hourly = file.jobs[1]
-    #expect(hourly.timeZone.identifier == "UTC")
+    #expect(hourly.timeZoneName == "UTC")
+    #expect(hourly.timeZone.secondsFromGMT() == 0)
     #expect(hourly.timeout == ScheduleJob.defaultTimeout)
     #expect(hourly.overlap == .skip)
     #expect(hourly.catchUp == .once)
