@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Runbook
+import Scheduler
+
+/// `terun schedule history [--job NAME] [--limit N] [--json]`: past runs, newest first.
+struct ScheduleHistoryCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "history", abstract: "Show past runs, newest first.")
+
+  @Option(help: "Only this job's runs.")
+  var job: String?
+
+  @Option(help: "At most this many runs.")
+  var limit = 20
+
+  @Flag(help: "Print JSON.")
+  var json = false
+
+  func validate() throws {
+    if limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+  }
+
+  func run() async throws {
+    let state = ScheduleSupport.state
+    let records = try openHistory(state).runs(job: job, limit: limit)
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      print(String(decoding: try encoder.encode(records.map(Entry.init)), as: UTF8.self))
+      return
+    }
+    if records.isEmpty {
+      print("no runs recorded in \(state.historyPath)" + (job.map { " for job \($0)" } ?? ""))
+      return
+    }
+    for record in records { print(Self.line(record)) }
+  }
+
+  /// One run as a line: start, job, status, exit code, duration, trigger, plan, log.
+  static func line(_ record: RunRecord) -> String {
+    var parts = [Timestamps.iso(record.start), record.job, record.status.rawValue]
+    parts.append(record.exitCode.map { "exit=\($0)" } ?? "exit=-")
+    if let end = record.end { parts.append(String(format: "%.1fs", end.timeIntervalSince(record.start))) }
+    parts.append(record.trigger.rawValue)
+    if let plan = record.planSummary { parts.append("\"\(plan)\"") }
+    if let detail = record.detail { parts.append("(\(detail))") }
+    if let log = record.logPath { parts.append(log) }
+    return parts.joined(separator: "  ")
+  }
+
+  private struct Entry: Encodable {
+    var id: Int64?
+    var job, trigger, status, start: String
+    var scheduledFor, end, planSummary, logPath, detail: String?
+    var exitCode: Int32?
+
+    init(_ record: RunRecord) {
+      id = record.id
+      job = record.job
+      trigger = record.trigger.rawValue
+      status = record.status.rawValue
+      start = Timestamps.iso(record.start)
+      scheduledFor = record.scheduledFor.map(Timestamps.iso)
+      end = record.end.map(Timestamps.iso)
+      planSummary = record.planSummary
+      logPath = record.logPath
+      detail = record.detail
+      exitCode = record.exitCode
+    }
+  }
+}
