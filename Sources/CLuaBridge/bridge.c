@@ -12,7 +12,10 @@ typedef struct terun_limits {
   size_t used;
   size_t limit;
   int host_depth;
-  int refused_once;
+  int refused_pending;
+  void *refused_ptr;
+  size_t refused_osize;
+  size_t refused_nsize;
   int64_t max_instructions;
   int64_t instructions;
   _Atomic int kill_reason;
@@ -39,24 +42,34 @@ static void *terun_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     lim->used -= osize;
     return NULL;
   }
+  int retry = 0;
+  if (lim->refused_pending) {
+    // Lua retries a refused request once, after an emergency collection (which only frees).
+    // Any other request means the refusal was final (e.g. a luaL_Buffer): the run is over.
+    retry = ptr == lim->refused_ptr && osize == lim->refused_osize && nsize == lim->refused_nsize;
+    if (!retry) set_kill(lim, TERUN_KILL_MEMORY);
+    lim->refused_pending = 0;
+  }
   if (lim->limit != 0 && nsize > osize && lim->used - osize + nsize > lim->limit) {
     if (lim->host_depth > 0) {
       // Host (Swift) code is on the stack: never fail under it. Record the overshoot; the
       // trampoline or the next hook tick raises once Swift has returned.
       set_kill(lim, TERUN_KILL_MEMORY);
-    } else if (lim->refused_once) {
+    } else if (retry) {
       // Refused again after Lua's emergency collection: the run is over.
       set_kill(lim, TERUN_KILL_MEMORY);
       return NULL;
     } else {
-      // First refusal: Lua collects garbage and asks again.
-      lim->refused_once = 1;
+      // First refusal: Lua may collect garbage and ask again.
+      lim->refused_pending = 1;
+      lim->refused_ptr = ptr;
+      lim->refused_osize = osize;
+      lim->refused_nsize = nsize;
       return NULL;
     }
   }
   void *block = realloc(ptr, nsize);
   if (block == NULL) return NULL;
-  if (nsize > osize) lim->refused_once = 0;
   lim->used = lim->used - osize + nsize;
   return block;
 }
@@ -103,7 +116,12 @@ void terun_leave_host(lua_State *L) { limits_of(L)->host_depth--; }
 void terun_kill(lua_State *L, int reason) { set_kill(limits_of(L), reason); }
 void *terun_kill_handle(lua_State *L) { return limits_of(L); }
 void terun_kill_with_handle(void *handle, int reason) { set_kill((terun_limits *)handle, reason); }
-int terun_kill_reason(lua_State *L) { return atomic_load(&limits_of(L)->kill_reason); }
+int terun_kill_reason(lua_State *L) {
+  terun_limits *lim = limits_of(L);
+  // A refusal nobody retried (the run ended right after it) also ends the run.
+  if (lim->refused_pending && lim->host_depth > 0) set_kill(lim, TERUN_KILL_MEMORY);
+  return atomic_load(&lim->kill_reason);
+}
 size_t terun_memory_used(lua_State *L) { return limits_of(L)->used; }
 size_t terun_memory_limit(lua_State *L) { return limits_of(L)->limit; }
 int64_t terun_instructions_used(lua_State *L) { return limits_of(L)->instructions; }
@@ -185,4 +203,16 @@ int terun_message_handler(lua_State *L) {
   lua_setfield(L, LUA_REGISTRYINDEX, "terun.traceback");
   lua_settop(L, 1);
   return 1;
+}
+
+// MARK: - Charging work done in C
+
+/// Charges `steps` to the instruction budget and raises if the run is over budget or killed.
+void terun_charge(lua_State *L, int64_t steps) {
+  terun_limits *lim = limits_of(L);
+  lim->instructions += steps;
+  if (lim->max_instructions > 0 && lim->instructions > lim->max_instructions) {
+    set_kill(lim, TERUN_KILL_INSTRUCTIONS);
+  }
+  if (atomic_load(&lim->kill_reason) != TERUN_KILL_NONE) raise_kill(L);
 }

@@ -162,12 +162,14 @@ public final class LuaState {
   /// Compiles a text chunk (binary chunks are refused). `chunkName` is what errors show,
   /// e.g. `hello.lua` gives `hello.lua:12: ...`. Returns the chunk as a function.
   public func load(source: [UInt8], chunkName: String) throws -> LuaValue {
+    // Lua's convention: "@file" names a file, "=text" is shown as is.
+    let name = chunkName.hasPrefix("=") || chunkName.hasPrefix("@") ? chunkName : "@" + chunkName
     let status = source.withUnsafeBufferPointer { buf in
       buf.baseAddress.map { base in
         base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
-          luaL_loadbufferx(L, $0, buf.count, "@" + chunkName, "t")
+          luaL_loadbufferx(L, $0, buf.count, name, "t")
         }
-      } ?? luaL_loadbufferx(L, "", 0, "@" + chunkName, "t")
+      } ?? luaL_loadbufferx(L, "", 0, name, "t")
     }
     if status != terun_ok() {
       let message = LuaStack(L: L, core: core).bytes(at: -1)

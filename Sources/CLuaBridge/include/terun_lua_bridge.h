@@ -109,6 +109,9 @@ int terun_message_handler(lua_State *L);
 
 // MARK: - Sandboxed pattern matching
 
+/// Charges `steps` of work done in C to the instruction budget; raises if killed or over.
+void terun_charge(lua_State *L, int64_t steps);
+
 /// Opens replacements of string.find, match, gmatch and gsub that check the kill switch and
 /// the instruction budget while matching. Pushes a table with the four functions.
 int terun_open_safe_patterns(lua_State *L);
