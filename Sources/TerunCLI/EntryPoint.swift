@@ -31,6 +31,10 @@ extension Terun {
     } catch let error as ValidationError {
       return report(parseError: error)
     } catch {
+      // `terun --help` and `terun help` come back as errors of ArgumentParser's own types.
+      if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+        return report(parseError: error)
+      }
       printError(String(describing: error))
       return ExitStatus.of(error).rawValue
     }
@@ -38,8 +42,9 @@ extension Terun {
 
   /// Inserts `run` when the first argument is neither a subcommand nor a root option, so that
   /// `terun RUNBOOK ...`, `terun --sim RUNBOOK ...` and `terun RUNBOOK --help` reach `run`.
+  /// With no arguments at all, the root help is shown.
   static func routeShorthand(_ arguments: [String]) -> [String] {
-    guard let first = arguments.first else { return arguments }
+    guard let first = arguments.first else { return ["--help"] }
     let names = Set(subcommandTypes.compactMap { $0.configuration.commandName })
     let rootOptions: Set<String> = ["-h", "--help", "help", "--version", "--generate-completion-script"]
     if names.contains(first) || rootOptions.contains(first)

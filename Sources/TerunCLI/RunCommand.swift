@@ -65,12 +65,23 @@ struct RunCommand: AsyncParsableCommand {
     configuration.client = connection.client
     let sink = OutputSink()
     defer { sink.flush() }
+    let session: TEAPISession?
     do {
-      try await RunbookRunner(configuration: configuration, sink: sink).run()
+      session = try TEAPISession.open(connection.client)
     } catch {
+      await connection.close()
+      throw CommandFailure(.usage, "\(error)")
+    }
+    let installers = session.map { [$0.installer as any TEModuleInstaller] } ?? []
+    do {
+      try await RunbookRunner(configuration: configuration, sink: sink, installers: installers)
+        .run()
+    } catch {
+      await session?.close()
       await connection.close()
       throw error
     }
+    await session?.close()
     await connection.close()
   }
 }

@@ -211,4 +211,23 @@ struct RunCommandTests {
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == "ok\n")
   }
+
+  @Test func simStartsTheBuiltInSimulatorInProcess() throws {
+    let folder = try ScratchFolder()
+    try folder.write(
+      "agents.lua",
+      """
+      local agents = te.agents.list()
+      print(#agents > 0, type(agents[1].agentName))
+      """)
+    let result = try TerunProcess.run(["--sim", "agents.lua"], in: folder.url, environment: ["TE_TOKEN": ""])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout == "true\tstring\n")
+    let notice = result.stderr.split(separator: "\n").filter { $0.contains("built-in simulator") }
+    #expect(notice.count == 1)
+    #expect(
+      notice.first?.range(
+        of: #"^terun: running against the built-in simulator \(http://127\.0\.0\.1:\d+\)$"#,
+        options: .regularExpression) != nil)
+  }
 }
