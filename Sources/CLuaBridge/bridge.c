@@ -74,7 +74,12 @@ static void *terun_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   return block;
 }
 
+static void terun_hook(lua_State *L, lua_Debug *ar);
+
 static void raise_kill(lua_State *L) {
+  // From now on this thread's hook fires at every instruction, so a pcall that catches the
+  // kill gets no further than its next instruction.
+  lua_sethook(L, terun_hook, LUA_MASKCOUNT, 1);
   terun_push_kill_sentinel(L);
   lua_error(L);
 }
