@@ -10,7 +10,7 @@ public struct Terun: AsyncParsableCommand {
     discussion: """
       terun RUNBOOK key=value ... is shorthand for terun run RUNBOOK key=value ...
 
-      Exit codes: 0 ok, 1 runbook error, 2 usage error, 3 limit exceeded or sandbox violation,
+      Exit codes: 0 ok, 1 runbook error, 2 usage error, 3 limit exceeded or sandbox violation, \
       4 authentication failure, 5 plan drift.
       """,
     subcommands: Terun.subcommandTypes,
