@@ -1,6 +1,6 @@
 """Export benchmark: (a) terun export_latency, (b) the guide's script, (c) the official SDK,
-(d) curl over the same pages, against one standalone simulator; then (a)'s peak RSS as the
-window grows.
+(d) curl over the same pages, and (s) bench/runbooks/export_latency_stream.lua, against one
+standalone simulator; then peak RSS of (a) and (s) as the window grows.
 
 Every tool's CSV must equal (a)'s byte for byte (curl's pages must all be 200 and add up to
 the bytes of the walk) before any timing counts, and again after every timed run.
@@ -51,11 +51,12 @@ class ExportTools:
     out = os.path.join(self.work, f"{tool}.csv")
     script_args = [sim.base_url, sim.token, str(TEST_ID), self.start, self.end, out]
     env = dict(os.environ)
-    if tool == "a":
+    if tool in ("a", "s"):
       env.update(TE_BASE_URL=sim.base_url, TE_TOKEN=sim.token)
+      runbook = "export_latency" if tool == "a" else os.path.join(c.bench, "runbooks", "export_latency_stream.lua")
       argv = [
-        c.terun, "run", "export_latency", f"test_id={TEST_ID}", f"start={self.start}",
-        f"end={self.end}", "out=a.csv", "--out-dir", self.work, "--quiet",
+        c.terun, "run", runbook, f"test_id={TEST_ID}", f"start={self.start}",
+        f"end={self.end}", f"out={tool}.csv", "--out-dir", self.work, "--quiet",
       ]
       if c.max_memory:
         argv += ["--max-memory", c.max_memory]
@@ -90,8 +91,8 @@ class ExportTools:
       raise Mismatch(f"({tool})'s CSV differs from the reference: {first_difference(reference, out)}")
 
   def reference(self):
-    """The CSV every other tool must equal: (a)'s when (a) runs, else (b)'s."""
-    tool = "a" if "a" in self.config.tools else "b"
+    """The CSV every other tool must equal: the first of the tools' (a's by default)."""
+    tool = self.config.tools[0] if self.config.tools[0] != "d" else "a"
     path = os.path.join(self.work, f"{tool}.csv")
     return path if os.path.exists(path) else None
 
@@ -137,8 +138,7 @@ def run_export_bench(config, log):
 
     tools = ExportTools(config, sim, work, start, end, curl_config)
     # Validation: every tool once; the reference first so the others are compared with it.
-    order = sorted(config.tools, key=lambda t: 0 if t == ("a" if "a" in config.tools else "b") else 1)
-    for tool in order:
+    for tool in config.tools:
       sample = tools.run(tool)
       log(f"validated ({tool}): {sample.wall:.2f} s wall, {sample.cpu:.2f} s CPU, {sample.maxrss_kib / 1024:.0f} MiB")
 
@@ -153,23 +153,22 @@ def run_export_bench(config, log):
     for tool, tool_samples in samples.items():
       result["tools"][tool] = summarize(tool_samples)
 
-    if "a" in config.tools:
-      for scale in config.scales:
-        rounds = config.rounds * scale
-        s_start, s_end = window(rounds)
-        scaled = ExportTools(config, sim, os.path.join(work, f"x{scale}"), s_start, s_end, curl_config)
-        os.makedirs(scaled.work, exist_ok=True)
-        scale_samples = []
-        for _ in range(config.scale_runs):
-          scale_samples.append(scaled.run("a"))
-        with open(os.path.join(scaled.work, "a.csv"), "rb") as f:
+    for scale in config.scales:
+      rounds = config.rounds * scale
+      s_start, s_end = window(rounds)
+      scaled = ExportTools(config, sim, os.path.join(work, f"x{scale}"), s_start, s_end, curl_config)
+      os.makedirs(scaled.work, exist_ok=True)
+      # The first tool's CSV is the reference of the others at this scale.
+      for tool in config.scale_tools:
+        scale_samples = [scaled.run(tool) for _ in range(config.scale_runs)]
+        with open(os.path.join(scaled.work, f"{tool}.csv"), "rb") as f:
           rows = sum(1 for _ in f) - 1
         if rows != rounds:
-          raise Mismatch(f"(a) at {scale}x wrote {rows} rows, expected {rounds}")
+          raise Mismatch(f"({tool}) at {scale}x wrote {rows} rows, expected {rounds}")
         summary = summarize(scale_samples)
-        summary.update(scale=scale, rounds=rounds, results=rounds * 100, start=s_start, end=s_end)
+        summary.update(tool=tool, scale=scale, rounds=rounds, results=rounds * 100, start=s_start, end=s_end)
         result["scaling"].append(summary)
-        log(f"scale {scale}x ({rounds * 100} results): peak RSS {summary['maxrss_kib'] / 1024:.0f} MiB, "
+        log(f"scale {scale}x ({tool}, {rounds * 100} results): peak RSS {summary['maxrss_kib'] / 1024:.0f} MiB, "
             f"{summary['wall']:.2f} s wall")
   return result
 

@@ -10,6 +10,7 @@ NAMES = {
   "b": "(b) guide script (requests + csv)",
   "c": "(c) official SDK (thousandeyes-sdk-test-results)",
   "d": "(d) curl, pages to /dev/null (floor)",
+  "s": "(s) export_latency streamed (bench/runbooks)",
 }
 
 
@@ -37,7 +38,7 @@ def targets(results):
   if a and c:
     ratio = c["cpu"] / a["cpu"]
     rows.append(("(a) CPU ≥ 10× lower than (c)", f"{ratio:.2f}× lower", ratio >= 10))
-  scaling = results.get("export", {}).get("scaling", [])
+  scaling = [s for s in results.get("export", {}).get("scaling", []) if s.get("tool", "a") == "a"]
   if len(scaling) >= 2:
     first, last = scaling[0], scaling[-1]
     growth = last["maxrss_kib"] / first["maxrss_kib"] - 1
@@ -74,7 +75,7 @@ def render(results):
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     d = export["tools"].get("d")
     a = export["tools"].get("a")
-    for key in "abcd":
+    for key in "abcds":
       t = export["tools"].get(key)
       if not t:
         continue
@@ -84,14 +85,14 @@ def render(results):
                  f"{t['user']:.2f} | {t['sys']:.2f} | {t['maxrss_kib'] / 1024:.0f} | {vs_d} | {vs_a} |")
     out.append("")
     if export.get("scaling"):
-      out.append("Peak RSS of (a) as the window grows (median of "
+      out.append("Peak RSS as the window grows (median of "
                  f"{export['scaling'][0]['runs']} runs each):")
       out.append("")
-      out.append("| scale | rounds | results | wall (s) | CPU (s) | peak RSS (MiB) |")
-      out.append("|---:|---:|---:|---:|---:|---:|")
-      for s in export["scaling"]:
-        out.append(f"| {s['scale']}× | {s['rounds']:,} | {s['results']:,} | {s['wall']:.2f} | {s['cpu']:.2f} | "
-                   f"{s['maxrss_kib'] / 1024:.0f} |")
+      out.append("| tool | scale | rounds | results | wall (s) | CPU (s) | peak RSS (MiB) |")
+      out.append("|---|---:|---:|---:|---:|---:|---:|")
+      for s in sorted(export["scaling"], key=lambda s: (s.get("tool", "a"), s["scale"])):
+        out.append(f"| ({s.get('tool', 'a')}) | {s['scale']}× | {s['rounds']:,} | {s['results']:,} | {s['wall']:.2f} | "
+                   f"{s['cpu']:.2f} | {s['maxrss_kib'] / 1024:.0f} |")
       out.append("")
   startup = results.get("startup")
   if startup:
