@@ -116,8 +116,13 @@ void terun_close(lua_State *L) {
   free(lim);
 }
 
-void terun_enter_host(lua_State *L) { limits_of(L)->host_depth++; }
-void terun_leave_host(lua_State *L) { limits_of(L)->host_depth--; }
+// Host brackets are no-ops on a state made by someone else (e.g. luaL_newstate in a test).
+void terun_enter_host(lua_State *L) {
+  if (lua_getallocf(L, NULL) == terun_alloc) limits_of(L)->host_depth++;
+}
+void terun_leave_host(lua_State *L) {
+  if (lua_getallocf(L, NULL) == terun_alloc) limits_of(L)->host_depth--;
+}
 void terun_kill(lua_State *L, int reason) { set_kill(limits_of(L), reason); }
 void *terun_kill_handle(lua_State *L) { return limits_of(L); }
 void terun_kill_with_handle(void *handle, int reason) { set_kill((terun_limits *)handle, reason); }

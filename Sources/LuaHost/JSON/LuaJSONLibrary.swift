@@ -1,4 +1,5 @@
 import CLua
+import CLuaBridge
 
 /// `LUA_RIDX_GLOBALS`: the globals table's index in the registry.
 private let globalsRegistryIndex: lua_Integer = 2
@@ -27,10 +28,13 @@ extension LuaJSON {
       }
     }
     guard status == LUA_OK else { throw LuaJSONError(message: "te.json: cannot load the wrapper chunk") }
-    lua_pushcclosure(L, { L in LuaJSON.luaEncode(L!) }, 0)
-    lua_pushcclosure(L, { L in LuaJSON.luaDecode(L!) }, 0)
-    lua_pushcclosure(L, { L in LuaJSON.luaMarkArray(L!) }, 0)
-    lua_pushcclosure(L, { L in LuaJSON.luaMarkObject(L!) }, 0)
+    // Each function runs bracketed as host code, so that the capped allocator never fails
+    // (and longjmps over these Swift frames) while it runs; an overshoot is raised by the
+    // count hook right after it returns (DESIGN.md rule 1).
+    lua_pushcclosure(L, { L in LuaJSON.asHost(L!, LuaJSON.luaEncode) }, 0)
+    lua_pushcclosure(L, { L in LuaJSON.asHost(L!, LuaJSON.luaDecode) }, 0)
+    lua_pushcclosure(L, { L in LuaJSON.asHost(L!, LuaJSON.luaMarkArray) }, 0)
+    lua_pushcclosure(L, { L in LuaJSON.asHost(L!, LuaJSON.luaMarkObject) }, 0)
     lua_rawgeti(L, luaRegistryIndex, globalsRegistryIndex)
     lua_pushstring(L, "error")
     lua_rawget(L, -2)
@@ -49,6 +53,13 @@ extension LuaJSON {
     lua_pushstring(L, "json")
     lua_rotate(L, -2, 1)
     lua_rawset(L, target)
+  }
+
+  /// Runs `body` with the state marked as inside host code (see `terun_enter_host`).
+  static func asHost(_ L: OpaquePointer, _ body: (OpaquePointer) -> Int32) -> Int32 {
+    terun_enter_host(L)
+    defer { terun_leave_host(L) }
+    return body(L)
   }
 
   /// `json.encode(value [, options])` as a status-returning C function: pushes `true, text` or
