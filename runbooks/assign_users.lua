@@ -31,7 +31,8 @@ local strict = params.strict == true
 local dry = te.dry_run == true
 local trim = admin.trim
 
-local find_group = admin.finder(te.account_groups.list(), "aid", "accountGroupName")
+local groups = te.account_groups.list()
+local find_group = admin.finder(groups, "aid", "accountGroupName")
 local find_role = admin.finder(te.roles.list(), "roleId", "name")
 
 -- The work list: { where = "line 3" or "ana@...", email, group text, role texts }.
@@ -64,12 +65,7 @@ if #entries == 0 then
   error("no users given: use emails=a@x,b@y or csv=FILE", 0)
 end
 
-local users_by_email = {}
-for _, user in ipairs(te.users.list()) do
-  if user.email then
-    users_by_email[trim(user.email):lower()] = user
-  end
-end
+local users_by_email = admin.users_by_email(te, groups)
 
 local counts = { changed = 0, unchanged = 0, failed = 0 }
 local function problem(entry, message)

@@ -33,15 +33,12 @@ local strict = params.strict == true
 local dry = te.dry_run == true
 local trim = admin.trim
 
-local find_group = admin.finder(te.account_groups.list(), "aid", "accountGroupName")
+local groups = te.account_groups.list()
+local find_group = admin.finder(groups, "aid", "accountGroupName")
 local find_role = admin.finder(te.roles.list(), "roleId", "name")
 
-local existing = {}
-for _, user in ipairs(te.users.list()) do
-  if user.email then
-    existing[trim(user.email):lower()] = user
-  end
-end
+-- Users of every account group: a user created by an earlier run in another group is found.
+local existing = admin.users_by_email(te, groups)
 
 -- 1. Read and validate every row.
 local text = te.fs.read(params.csv)

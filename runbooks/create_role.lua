@@ -88,12 +88,7 @@ else
   aid = config.aid and tostring(config.aid) or nil
 end
 
-local by_email = {}
-for _, user in ipairs(te.users.list()) do
-  if user.email then
-    by_email[admin.trim(user.email):lower()] = user
-  end
-end
+local by_email = admin.users_by_email(te, te.account_groups.list())
 
 local counts = { assigned = 0, unchanged = 0, failed = 0 }
 for _, email in ipairs(emails) do

@@ -202,4 +202,25 @@ function admin.apply_roles(groups, aid, role_ids, mode)
   return out, changed
 end
 
+--- Every user the token can see, by email (trimmed, lower case): `GET /users` lists only the
+--- members of one account group, so each group of `groups` (as `te.account_groups.list()`
+--- returns them) is listed in turn. Users in several groups appear once.
+---@param te table
+---@param groups table[]
+---@return table<string, table>
+function admin.users_by_email(te, groups)
+  local out = {}
+  for _, group in ipairs(groups) do
+    for _, user in ipairs(te.users.list({ aid = tostring(group.aid) })) do
+      if user.email then
+        local key = admin.trim(user.email):lower()
+        if out[key] == nil then
+          out[key] = user
+        end
+      end
+    end
+  end
+  return out
+end
+
 return admin
