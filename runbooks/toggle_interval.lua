@@ -54,7 +54,44 @@ if current == target then
   return
 end
 
-te.tests.update(test_id, { interval = target })
+-- For most test types the spec's PUT body is a full test: besides `interval` it requires these
+-- fields, which are sent back unchanged (agent-to-server and bgp take a partial update).
+local REQUIRED = {
+  ["agent-to-agent"] = { "targetAgentId", "agents" },
+  ["voice"] = { "targetAgentId", "agents" },
+  ["dns-server"] = { "domain", "dnsServers", "agents" },
+  ["dns-trace"] = { "domain", "agents" },
+  ["dnssec"] = { "domain", "agents" },
+  ["http-server"] = { "url", "agents" },
+  ["page-load"] = { "url", "agents" },
+  ["web-transactions"] = { "transactionScript", "url", "agents" },
+  ["api"] = { "requests", "url", "agents" },
+  ["ftp-server"] = { "requestType", "url", "username", "password", "agents" },
+  ["sip-server"] = { "port", "targetSipCredentials", "agents" },
+}
+
+local changes = { interval = target }
+local required = REQUIRED[test.type]
+if required then
+  local full = te.tests.get(test_id, { expand = "agent" })
+  for _, field in ipairs(required) do
+    local value = full[field]
+    if value == nil then
+      error(string.format("%s: the API needs '%s' to update a %s test, and the test as read has none", label, field, test.type), 0)
+    end
+    if field == "dnsServers" then
+      -- Read as objects, written as names.
+      local names = te.json.array({})
+      for i, server in ipairs(value) do
+        names[i] = type(server) == "table" and server.serverName or server
+      end
+      value = names
+    end
+    changes[field] = value
+  end
+end
+
+te.tests.update(test_id, changes)
 if te.dry_run then
   print(string.format("Would change %s: interval %s → %d s (dry run, nothing sent)", label, tostring(current), target))
 else

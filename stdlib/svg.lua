@@ -38,7 +38,7 @@ local ESCAPES = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quo
 ---@return string
 function svg.escape(s)
   s = tostring(s)
-  s = s:gsub("[%z\1-\8\11\12\14-\31]", "")
+  s = s:gsub("[\0-\8\11\12\14-\31]", "")
   return (s:gsub("[&<>\"']", ESCAPES))
 end
 

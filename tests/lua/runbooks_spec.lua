@@ -32,7 +32,7 @@ local function fixture()
         alertRules = { { ruleId = "1", ruleName = "Default Network" }, { ruleId = "2", ruleName = "Loss > 5%" } },
       },
       { testId = "200", testName = "DNS root", type = "dns-server", interval = 300, enabled = false, alertsEnabled = false, agents = {} },
-      { testId = "300", testName = "checkout web", type = "http-server", interval = 60, enabled = true, alertsEnabled = true },
+      { testId = "300", testName = "checkout web", type = "http-server", interval = 60, enabled = true, alertsEnabled = true, url = "https://shop.example.com", agents = { { agentId = "10", agentName = "Tokyo" } } },
     },
     results = { ["100"] = {} },
     account_groups = {
@@ -288,7 +288,8 @@ describe("toggle_interval", function()
 
   it("sets one interval, does nothing when it is already set, and plans in a dry run", function()
     local te = must_run("toggle_interval", { test_id = 300, interval = 900 })
-    assert.same({ interval = 900 }, te.writes[1].body)
+    -- An http-server PUT is a full test: url and agents go back unchanged.
+    assert.same({ interval = 900, url = "https://shop.example.com", agents = { { agentId = "10", agentName = "Tokyo" } } }, te.writes[1].body)
     local same, printed = must_run("toggle_interval", { test_id = 200, interval = 300 })
     assert.equals(0, #same.writes)
     assert.matches("already 300 s", printed[1])
@@ -485,7 +486,7 @@ describe("tests_inventory", function()
     assert.equals(3, #records)
     assert.same({ testId = "100", testName = "Checkout API", type = "agent-to-server", interval = "600", enabled = "true", alertsEnabled = "true", agentCount = "3", alertRules = "Default Network;Loss > 5%" }, records[1])
     assert.equals("0", records[2].agentCount)
-    assert.equals("", records[3].agentCount)
+    assert.equals("1", records[3].agentCount)
   end)
 end)
 

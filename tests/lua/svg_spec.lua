@@ -20,6 +20,7 @@ describe("svg", function()
   it("escapes markup characters and drops forbidden control characters", function()
     assert.equals("a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;", svg.escape([[a <b> & "c" 'd']]))
     assert.equals("ab", svg.escape("a\1b"))
+    assert.equals("Sao Paulo, Brazil: zz", svg.escape("Sao Paulo, Brazil: z\0z"), "z is a letter, not %z")
     assert.equals("3", svg.escape(3))
   end)
 
