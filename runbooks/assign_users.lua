@@ -65,7 +65,7 @@ if #entries == 0 then
   error("no users given: use emails=a@x,b@y or csv=FILE", 0)
 end
 
-local users_by_email = admin.users_by_email(te, groups)
+local users_by_email, aid_of = admin.users_by_email(te, groups)
 
 local counts = { changed = 0, unchanged = 0, failed = 0 }
 local function problem(entry, message)
@@ -100,7 +100,8 @@ for _, entry in ipairs(entries) do
     problem(entry, "no roles given (roles=...)")
   else
     local ok, err = pcall(function()
-      local detail = te.users.get(user.uid)
+      local scope = { aid = aid_of[tostring(user.uid)] }
+      local detail = te.users.get(user.uid, scope)
       local aid = tostring(group.aid)
       local groups, changed = admin.apply_roles(admin.request_roles(detail), aid, role_ids, mode)
       local login = detail.loginAccountGroup and tostring(detail.loginAccountGroup.aid) or nil
@@ -123,7 +124,7 @@ for _, entry in ipairs(entries) do
       if mode == "move" then
         body.loginAccountGroupId = aid
       end
-      te.users.update(user.uid, body)
+      te.users.update(user.uid, body, scope)
       counts.changed = counts.changed + 1
       local verb = mode == "move" and "moved to" or "assigned to"
       print(string.format("%s: %s%s %s", entry.email, dry and "would be " or "", verb, group.accountGroupName or aid))

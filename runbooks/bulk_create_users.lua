@@ -38,7 +38,7 @@ local find_group = admin.finder(groups, "aid", "accountGroupName")
 local find_role = admin.finder(te.roles.list(), "roleId", "name")
 
 -- Users of every account group: a user created by an earlier run in another group is found.
-local existing = admin.users_by_email(te, groups)
+local existing, aid_of = admin.users_by_email(te, groups)
 
 -- 1. Read and validate every row.
 local text = te.fs.read(params.csv)
@@ -98,7 +98,8 @@ local counts = { created = 0, updated = 0, skipped = 0, failed = #bad }
 --- Gives an existing user the row's roles in the row's account group. Returns whether a
 --- change was needed.
 local function update_roles(row, user)
-  local detail = te.users.get(user.uid)
+  local scope = { aid = aid_of[tostring(user.uid)] }
+  local detail = te.users.get(user.uid, scope)
   local groups, changed = admin.apply_roles(admin.request_roles(detail), row.aid, row.role_ids, "set")
   if not changed then
     return false
@@ -110,7 +111,7 @@ local function update_roles(row, user)
     name = detail.name or user.name,
     email = detail.email or user.email,
     accountGroupRoles = te.json.array(groups),
-  })
+  }, scope)
   return true
 end
 

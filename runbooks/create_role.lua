@@ -88,7 +88,7 @@ else
   aid = config.aid and tostring(config.aid) or nil
 end
 
-local by_email = admin.users_by_email(te, te.account_groups.list())
+local by_email, aid_of = admin.users_by_email(te, te.account_groups.list())
 
 local counts = { assigned = 0, unchanged = 0, failed = 0 }
 for _, email in ipairs(emails) do
@@ -98,7 +98,8 @@ for _, email in ipairs(emails) do
     print(string.format("%s: no user has this email", email))
   else
     local ok, err = pcall(function()
-      local detail = te.users.get(user.uid)
+      local scope = { aid = aid_of[tostring(user.uid)] }
+      local detail = te.users.get(user.uid, scope)
       local group_aid = aid or (detail.loginAccountGroup and tostring(detail.loginAccountGroup.aid))
       if not group_aid then
         error("cannot tell which account group to use; give account_group=", 0)
@@ -116,7 +117,7 @@ for _, email in ipairs(emails) do
         name = detail.name or user.name,
         email = detail.email or user.email,
         accountGroupRoles = te.json.array(groups),
-      })
+      }, scope)
       counts.assigned = counts.assigned + 1
       print(string.format("%s: %s", email, dry and "would get the role" or "given the role"))
     end)

@@ -204,23 +204,28 @@ end
 
 --- Every user the token can see, by email (trimmed, lower case): `GET /users` lists only the
 --- members of one account group, so each group of `groups` (as `te.account_groups.list()`
---- returns them) is listed in turn. Users in several groups appear once.
+--- returns them) is listed in turn. Users in several groups appear once. The second result
+--- maps each user's `uid` to an account group it was found in: `GET /users/{id}` and its
+--- update are scoped to a group the user belongs to, so pass `{ aid = aid_of[uid] }`.
 ---@param te table
 ---@param groups table[]
----@return table<string, table>
+---@return table<string, table> users
+---@return table<string, string> aid_of
 function admin.users_by_email(te, groups)
-  local out = {}
+  local out, aid_of = {}, {}
   for _, group in ipairs(groups) do
-    for _, user in ipairs(te.users.list({ aid = tostring(group.aid) })) do
+    local aid = tostring(group.aid)
+    for _, user in ipairs(te.users.list({ aid = aid })) do
       if user.email then
         local key = admin.trim(user.email):lower()
         if out[key] == nil then
           out[key] = user
+          aid_of[tostring(user.uid)] = aid
         end
       end
     end
   end
-  return out
+  return out, aid_of
 end
 
 return admin
