@@ -1,0 +1,237 @@
+import Dispatch
+import Foundation
+import LuaHost
+import ThousandEyes
+
+/// The dry-run planner (DESIGN.md, "Dry-run"): records every write the `te` module hands it,
+/// reads the object an update or delete touches (live, for the diff and for drift detection at
+/// apply), and answers the runbook with a plausible result so that it runs to the end.
+///
+/// - A create answers with the request body plus the fields the API would assign; ids and
+///   dates among them are placeholder tokens (see ``Placeholders``).
+/// - An update answers with the current object merged with the changes.
+/// - A delete answers with nothing.
+///
+/// It runs on the run's Lua thread and blocks it while reading an object.
+public final class DryRunPlanner: TEWritePlanner {
+  private let client: ThousandEyesClient
+  /// The writes recorded so far, in order.
+  public private(set) var writes: [PlannedWrite] = []
+  /// The planned result of each create, by the placeholder token of its id.
+  private var plannedObjects: [String: PlanJSON] = [:]
+
+  /// Creates a planner that reads current objects through `client`.
+  public init(client: ThousandEyesClient) {
+    self.client = client
+  }
+
+  public func plan(_ request: APIRequest, operation: ThousandEyes.Operation) throws -> [UInt8]? {
+    let index = writes.count + 1
+    let action = Self.action(of: operation)
+    let body: PlanJSON?
+    if let bytes = request.body, !bytes.isEmpty {
+      do {
+        body = try PlanJSON.decode(bytes)
+      } catch {
+        throw LuaScriptError(
+          "dry-run: the body of \(request.method.rawValue) \(request.path) is not valid JSON")
+      }
+    } else {
+      body = nil
+    }
+    let query = request.query.map { PlanQueryItem(name: $0.name, value: $0.value) }
+    var write = PlannedWrite(
+      index: index, action: action, operationId: operation.id, objectKind: operation.objectKind,
+      method: request.method.rawValue, pathTemplate: operation.path, path: request.path, query: query,
+      body: body, objectId: nil, objectName: nil, snapshot: nil, fingerprint: nil, changes: nil,
+      produces: [], consumes: Placeholders.consumed(path: request.path, query: query, body: body))
+
+    var result: PlanJSON?
+    switch action {
+    case .create:
+      let created = Self.created(body, operation: operation, write: index)
+      write.produces = created.produces
+      write.objectName = Self.name(of: body)
+      result = created.object
+      for record in created.produces where Self.isIdentifier(record.field) {
+        plannedObjects[record.token] = created.object
+      }
+    case .update, .delete:
+      write.objectId =
+        operation.pathParameters.isEmpty ? nil : request.path.split(separator: "/").last.map(String.init)
+      let current = try currentObject(request, write: write)
+      if let current {
+        if current.live {
+          write.snapshot = current.value
+          write.fingerprint = PlanHash.fingerprint(current.value)
+        }
+        write.objectName = Self.name(of: current.value) ?? Self.name(of: body)
+      } else {
+        write.objectName = Self.name(of: body)
+      }
+      if action == .update {
+        write.changes = Self.changes(from: current?.value, to: body)
+        result = Self.merged(current?.value, body)
+        if let current, !current.live, let token = write.consumes.first(where: { request.path.contains($0) }),
+          let merged = result
+        {
+          plannedObjects[token] = merged
+        }
+      }
+    }
+    writes.append(write)
+    return result.map { $0.encoded() }
+  }
+
+  /// The plan of the run so far.
+  public func makePlan(
+    source: RunbookSource, parameters: [String: ParameterValue], createdAt: Date = Date()
+  ) -> Plan {
+    Plan(
+      runbook: PlanRunbook(name: source.displayName, source: source.bytes),
+      parameters: parameters.mapValues(Self.json), baseUrl: client.configuration.baseURL.absoluteString,
+      aid: client.configuration.aid, writes: writes, createdAt: createdAt)
+  }
+
+  // MARK: Classification
+
+  /// DELETE deletes; PUT and PATCH update; a POST creates when its operation is a `create...`,
+  /// and otherwise acts on existing objects (run, assign, enable, ...), shown as an update.
+  static func action(of operation: ThousandEyes.Operation) -> WriteAction {
+    switch operation.method {
+    case .delete: return .delete
+    case .put, .patch, .get: return .update
+    case .post: return operation.id.hasPrefix("create") ? .create : .update
+    }
+  }
+
+  /// Whether a response field is an id the server assigns.
+  static func isIdentifier(_ field: String) -> Bool {
+    field == "id" || field == "uid" || field == "aid" || field.hasSuffix("Id")
+  }
+
+  /// Whether a response field is a date the server sets.
+  static func isServerDate(_ field: String) -> Bool {
+    field.hasSuffix("Date") || field == "dateRegistered" || field == "lastLogin"
+  }
+
+  // MARK: Results
+
+  /// The planned result of a create: the body, plus a placeholder for each id or date the
+  /// response carries and the request did not set.
+  static func created(_ body: PlanJSON?, operation: ThousandEyes.Operation, write: Int)
+    -> (object: PlanJSON?, produces: [PlaceholderRecord])
+  {
+    guard case .object(var fields)? = body ?? .object([:]) else { return (body, []) }
+    var produces: [PlaceholderRecord] = []
+    for field in operation.responseFields where fields[field] == nil {
+      if isIdentifier(field) || isServerDate(field) {
+        let token = Placeholders.token(write: write, field: field)
+        fields[field] = .string(token)
+        produces.append(PlaceholderRecord(token: token, field: field))
+      }
+    }
+    return (.object(fields), produces)
+  }
+
+  /// The current object with the top-level fields of `changes` applied.
+  static func merged(_ current: PlanJSON?, _ changes: PlanJSON?) -> PlanJSON? {
+    guard case .object(var fields)? = current, case .object(let updates)? = changes else {
+      return changes ?? current
+    }
+    for (name, value) in updates { fields[name] = value }
+    return .object(fields)
+  }
+
+  /// The top-level fields whose value `changes` sets differently from `current`, by name.
+  static func changes(from current: PlanJSON?, to changes: PlanJSON?) -> [FieldChange] {
+    guard case .object(let updates)? = changes else { return [] }
+    let fields = current?.objectValue ?? [:]
+    return updates.keys.sorted().compactMap { name in
+      let after = updates[name]!
+      let before = fields[name]
+      return before == after ? nil : FieldChange(field: name, before: before, after: after)
+    }
+  }
+
+  /// The object's display name: `name`, `testName`, `ruleName`, ..., or any `...Name` field.
+  static func name(of value: PlanJSON?) -> String? {
+    guard let fields = value?.objectValue else { return nil }
+    for key in ["name", "testName", "ruleName", "accountGroupName", "roleName", "agentName", "windowName"] {
+      if let text = fields[key]?.stringValue { return text }
+    }
+    for key in fields.keys.sorted() where key.hasSuffix("Name") {
+      if let text = fields[key]?.stringValue { return text }
+    }
+    return nil
+  }
+
+  static func json(_ value: ParameterValue) -> PlanJSON {
+    switch value {
+    case .string(let text), .path(let text): return .string(text)
+    case .integer(let number): return .integer(number)
+    case .number(let number): return .number(number)
+    case .boolean(let flag): return .bool(flag)
+    case .list(let items): return .array(items.map { .string($0) })
+    }
+  }
+
+  // MARK: Reading current objects
+
+  /// The object an update or delete touches: the planned object when it was created earlier in
+  /// this plan, else a live GET of the same path (with the request's `aid`), `_links` removed.
+  /// `nil` when the catalog has no read for the path.
+  private func currentObject(_ request: APIRequest, write: PlannedWrite) throws -> (
+    value: PlanJSON, live: Bool
+  )? {
+    if let token = write.consumes.first(where: { request.path.contains($0) }) {
+      return plannedObjects[token].map { ($0, false) }
+    }
+    guard let reader = Catalog.match(method: .get, path: request.path), reader.access == .read else {
+      return nil
+    }
+    var get = APIRequest(.get, request.path)
+    if let aid = request.queryValue("aid") { get = get.settingQuery("aid", to: aid) }
+    let read = get
+    let client = self.client
+    let bytes: [UInt8]
+    do {
+      bytes = try Blocking.wait { try await client.send(read).body }
+    } catch {
+      throw LuaScriptError(
+        "dry-run: cannot read \(write.objectKind) \(write.objectId ?? request.path) before planning "
+          + "\(write.action.rawValue) (\(request.method.rawValue) /v7\(request.path)): \(error)")
+    }
+    guard let value = try? PlanJSON.decode(bytes) else { return nil }
+    return (Self.withoutLinks(value), true)
+  }
+
+  /// `value` without its top-level `_links`.
+  static func withoutLinks(_ value: PlanJSON) -> PlanJSON {
+    guard case .object(var fields) = value else { return value }
+    fields["_links"] = nil
+    return .object(fields)
+  }
+}
+
+/// Runs async work from a thread that is not a Swift concurrency thread and waits for it.
+enum Blocking {
+  private final class Outcome<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
+  }
+
+  static func wait<T>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let semaphore = DispatchSemaphore(value: 0)
+    let outcome = Outcome<T>()
+    Task {
+      do {
+        outcome.result = .success(try await work())
+      } catch {
+        outcome.result = .failure(error)
+      }
+      semaphore.signal()
+    }
+    semaphore.wait()
+    return try outcome.result!.get()
+  }
+}
