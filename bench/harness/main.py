@@ -66,6 +66,12 @@ def main():
   config.scales = [] if "scaling" in skip else [int(s) for s in config.scales.split(",")]
 
   results = {"machine": machine(), "command": " ".join(sys.argv)}
+  check = subprocess.run(
+    [config.terun, "run", os.path.join(config.bench, "checks", "json_shapes.lua")],
+    capture_output=True, text=True)
+  if check.returncode != 0 or not check.stdout.startswith("ok "):
+    sys.exit(f"bench: bench/checks/json_shapes.lua failed:\n{check.stdout}{check.stderr}")
+  log(f"json shape check: {check.stdout.strip()}")
   if "export" not in skip:
     results["export"] = run_export_bench(config, log)
   if "startup" not in skip:
