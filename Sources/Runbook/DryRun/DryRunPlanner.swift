@@ -166,7 +166,8 @@ public final class DryRunPlanner: TEWritePlanner {
     return nil
   }
 
-  static func json(_ value: ParameterValue) -> PlanJSON {
+  /// A parameter value as plan JSON: integers stay integers, lists become arrays.
+  public static func json(_ value: ParameterValue) -> PlanJSON {
     switch value {
     case .string(let text), .path(let text): return .string(text)
     case .integer(let number): return .integer(number)
