@@ -106,6 +106,18 @@ struct DryRunCommandTests {
     #expect(try await sim.usersByEmail()["role.later@example.com"] == nil)
   }
 
+  @Test func laterReadsSeeThePlannedWrites() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let before = try await sim.onboardState()
+    let result = try await runTerun(
+      ["run", dryRunFixture("sees_plan.lua"), "--dry-run"], environment: sim.environment)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("reads saw the plan\n"), "\(result.stdout)")
+    #expect(result.stdout.contains("Plan: 1 to create, 1 to update, 1 to delete."))
+    #expect(try await sim.onboardState() == before)
+  }
+
   @Test func detailedExitcodeSaysNoChangesChangesOrError() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }

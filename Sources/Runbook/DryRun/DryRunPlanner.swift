@@ -19,6 +19,8 @@ public final class DryRunPlanner: TEWritePlanner {
   public private(set) var writes: [PlannedWrite] = []
   /// The planned result of each create, by the placeholder token of its id.
   private var plannedObjects: [String: PlanJSON] = [:]
+  /// The planned result of each create and update, by write index.
+  private var results: [Int: PlanJSON] = [:]
 
   /// Creates a planner that reads current objects through `client`.
   public init(client: ThousandEyesClient) {
@@ -80,7 +82,67 @@ public final class DryRunPlanner: TEWritePlanner {
       }
     }
     writes.append(write)
+    if let result { results[index] = result }
     return result.map { $0.encoded() }
+  }
+
+  // MARK: Reads that see the plan
+
+  /// A GET of an object created earlier in the plan (its path ends with the placeholder of its
+  /// id) answers with the planned object; other reads naming a placeholder stop with a clear
+  /// error, since the object exists only after apply. `nil`: send the read.
+  public func answer(_ request: APIRequest) throws -> [UInt8]? {
+    guard request.method == .get, let token = Placeholders.tokens(in: request.path).last else { return nil }
+    if request.path.hasSuffix("/" + token), let object = plannedObjects[token] {
+      return object.encoded()
+    }
+    throw LuaScriptError(
+      "dry-run: GET \(Placeholders.displayed(request.path)) reads an object planned in this run, "
+        + "which exists only after apply")
+  }
+
+  /// A read's response amended with the planned writes: a GET of an object updated in the plan
+  /// shows the update; a collection drops planned deletes, shows planned updates, and its last
+  /// page lists planned creates. Bodies no planned write touches are returned as they are.
+  public func amend(_ body: [UInt8], of request: APIRequest, collectionKey: String?) -> [UInt8] {
+    guard request.method == .get, !writes.isEmpty else { return body }
+    let base = request.path
+    let aid = request.queryValue("aid")
+    let relevant = writes.filter {
+      ($0.path == base || $0.path.hasPrefix(base + "/"))
+        && $0.query.first(where: { $0.name == "aid" })?.value == aid
+    }
+    guard !relevant.isEmpty, case .object(var fields)? = try? PlanJSON.decode(body) else { return body }
+    if let update = relevant.last(where: { $0.action == .update && $0.path == base }),
+      let result = results[update.index]
+    {
+      return result.encoded()
+    }
+    guard let key = collectionKey ?? Catalog.match(method: .get, path: base)?.collectionKey,
+      case .array(var items)? = fields[key]
+    else { return body }
+    for write in relevant where write.action != .create {
+      guard let id = write.objectId, write.path.hasSuffix("/" + id) else { continue }
+      let matches: (PlanJSON) -> Bool = { item in
+        (item.objectValue ?? [:]).contains { Self.isIdentifier($0.key) && $0.value.identifierText == id }
+      }
+      if write.action == .delete {
+        items.removeAll(where: matches)
+      } else if case .object(let changes)? = write.body {
+        items = items.map { item in
+          guard matches(item), case .object(var itemFields) = item else { return item }
+          for (name, value) in changes { itemFields[name] = value }
+          return .object(itemFields)
+        }
+      }
+    }
+    if fields["_links"]?["next"] == nil {
+      for write in relevant where write.action == .create {
+        if let result = results[write.index] { items.append(result) }
+      }
+    }
+    fields[key] = .array(items)
+    return PlanJSON.object(fields).encoded()
   }
 
   /// The plan of the run so far.

@@ -68,10 +68,13 @@ final class TEBridge {
     let bytes: [UInt8]?
     if context.isDryRun, let planned = try plan(request, function: function) {
       bytes = planned.body
+    } else if context.isDryRun, let answer = try planner.answer(request) {
+      bytes = answer
     } else {
       let client = self.client
       do {
-        bytes = try block(call.L) { try await client.send(request).body }
+        let received = try block(call.L) { try await client.send(request).body }
+        bytes = context.isDryRun ? planner.amend(received, of: request, collectionKey: nil) : received
       } catch {
         throw TEErrors.luaError(error)
       }
@@ -131,7 +134,8 @@ final class TEBridge {
         lua_pushnil(inner.L)
         return 1
       }
-      return try Self.pushDecoded(page.body, call: inner, method: method, path: path)
+      let body = context.isDryRun ? planner.amend(page.body, of: request, collectionKey: key) : page.body
+      return try Self.pushDecoded(body, call: inner, method: method, path: path)
     }
     return 1
   }

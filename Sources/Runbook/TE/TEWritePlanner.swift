@@ -9,6 +9,22 @@ public protocol TEWritePlanner: AnyObject {
   /// Records `request` (classified by `operation`) and returns the response body the
   /// runbook sees, or `nil` for none.
   func plan(_ request: APIRequest, operation: ThousandEyes.Operation) throws -> [UInt8]?
+
+  /// A read, before it is sent: the body to answer with instead (an object planned earlier in
+  /// the run), or `nil` to send it.
+  func answer(_ request: APIRequest) throws -> [UInt8]?
+
+  /// A read's response body (one page of a collection, or an object), amended so that the
+  /// runbook sees the writes planned so far. `collectionKey` names the page's items, if known.
+  func amend(_ body: [UInt8], of request: APIRequest, collectionKey: String?) -> [UInt8]
+}
+
+extension TEWritePlanner {
+  /// Sends every read.
+  public func answer(_ request: APIRequest) throws -> [UInt8]? { nil }
+
+  /// Leaves reads as the API answered them.
+  public func amend(_ body: [UInt8], of request: APIRequest, collectionKey: String?) -> [UInt8] { body }
 }
 
 /// The planner used when none is given: it logs each write on stderr and answers with the
