@@ -9,14 +9,14 @@ struct ApplyCommand: AsyncParsableCommand {
     commandName: "apply",
     abstract: "Apply a saved plan (from terun run --plan-out).",
     discussion: """
-      Writes run in the plan's order; values known only after apply (a new user's uid) are taken
-      from earlier responses. Before anything is sent, and again before each update or delete,
-      the object is re-read: if it changed since the plan, apply stops with exit 5 and sends
-      nothing further (use --force to apply anyway). A plan made against another API base URL is
-      refused unless --force.
+      Writes run in the plan's order; values known only after apply (a new user's uid) are taken \
+      from earlier responses. Before anything is sent, and again before each update or delete, the \
+      object is re-read: if it changed since the plan, apply stops with exit 5 and sends nothing \
+      further (use --force to apply anyway). A plan made against another API base URL is refused \
+      unless --force.
 
-      apply is meant for a real API or a standalone `terun sim` that holds the state the plan
-      was made against; --sim starts a fresh simulator, which holds only its seed data.
+      apply is meant for a real API or a standalone `terun sim` that holds the state the plan was \
+      made against; --sim starts a fresh simulator, which holds only its seed data.
       """)
 
   @Argument(help: ArgumentHelp("The plan file (JSON).", valueName: "plan"))

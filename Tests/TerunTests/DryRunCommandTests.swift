@@ -185,6 +185,14 @@ struct DryRunCommandTests {
       "\(binary) run \(dryRunFixture("role_later.lua")) email=declined@example.com --confirm", input: "n\n",
       environment: sim.environment)
     #expect(declined.contains("not applied"), "\(declined)")
+    // On a terminal without NO_COLOR the plan is coloured: green create, yellow update.
+    var colorEnvironment = sim.environment
+    colorEnvironment["NO_COLOR"] = ""
+    let colored = try await runInTerminal(
+      "\(binary) run \(dryRunFixture("role_later.lua")) email=colour@example.com --dry-run", input: "",
+      environment: colorEnvironment)
+    #expect(colored.contains("\u{1B}[32m+ create user \"Role Later\""), "\(colored)")
+    #expect(colored.contains("\u{1B}[33m~ update user"), "\(colored)")
     #expect(try await sim.usersByEmail()["declined@example.com"] == nil)
   }
 }

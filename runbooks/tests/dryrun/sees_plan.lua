@@ -10,6 +10,8 @@ local function expect(condition, message)
   end
 end
 
+expect(te.dry_run == true, "te.dry_run to be true")
+
 local before = #te.users.list()
 local user = te.users.create({
   name = "Seen Later",
