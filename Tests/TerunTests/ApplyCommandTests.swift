@@ -100,6 +100,23 @@ struct ApplyCommandTests {
     #expect(try await sim.object("/tests/agent-to-server/123456")["interval"] as? Int == 300)
   }
 
+  @Test func aSecondUpdateOfTheSameObjectDiffsFromTheFirstAndIsNotDrift() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let planned = try await runTerun(
+      ["run", dryRunFixture("twice.lua"), "--plan-out", "plan.json"], in: folder.url,
+      environment: sim.environment)
+    #expect(planned.status == 0, "\(planned.stderr)")
+    #expect(planned.stdout.contains("    interval: 600 → 300\n"), "\(planned.stdout)")
+    #expect(planned.stdout.contains("    interval: 300 → 120\n"), "\(planned.stdout)")
+    let result = try await runTerun(
+      ["apply", "plan.json"], in: folder.url, environment: sim.environment)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("Apply complete: 0 created, 2 updated, 0 deleted."))
+    #expect(try await sim.object("/tests/agent-to-server/123456")["interval"] as? Int == 120)
+  }
+
   @Test func aDeletedObjectIsDriftToo() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }

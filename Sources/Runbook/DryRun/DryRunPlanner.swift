@@ -241,14 +241,21 @@ public final class DryRunPlanner: TEWritePlanner {
 
   // MARK: Reading current objects
 
-  /// The object an update or delete touches: the planned object when it was created earlier in
-  /// this plan, else a live GET of the same path (with the request's `aid`), `_links` removed.
+  /// The object an update or delete touches: the planned object when it was created or updated
+  /// earlier in this plan, else a live GET of the same path (with the request's `aid`), `_links` removed.
   /// `nil` when the catalog has no read for the path.
   private func currentObject(_ request: APIRequest, write: PlannedWrite) throws -> (
     value: PlanJSON, live: Bool
   )? {
     if let token = write.consumes.first(where: { request.path.contains($0) }) {
       return plannedObjects[token].map { ($0, false) }
+    }
+    // Updated earlier in this plan: the diff is against the planned state, and apply checks
+    // drift at that earlier write (the object will have changed by this one).
+    if let earlier = writes.last(where: { $0.path == request.path && $0.action == .update }),
+      let result = results[earlier.index]
+    {
+      return (result, false)
     }
     guard let reader = Catalog.match(method: .get, path: request.path), reader.access == .read else {
       return nil
