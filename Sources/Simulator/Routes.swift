@@ -4,7 +4,7 @@ enum Routes {
   static let all: [Route] =
     AccountGroupHandlers.routes + UserHandlers.routes + RoleHandlers.routes + AgentHandlers.routes
     + TestHandlers.routes + ResultHandlers.routes + AlertHandlers.routes + AlertRuleHandlers.routes
-    + SuppressionWindowHandlers.routes + EndpointAgentHandlers.routes
+    + SuppressionWindowHandlers.routes + EndpointAgentHandlers.routes + InstantTestHandlers.routes
 }
 
 extension SimulatorServer {

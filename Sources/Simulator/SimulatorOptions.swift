@@ -29,6 +29,8 @@ public struct SimulatorOptions: Sendable {
   public var pageSize: Int = 500
   /// The per-organization rate limit, or nil when off.
   public var rateLimit: RateLimit? = .standard
+  /// The instant-test budget (`X-Instant-Test-Rate-Limit-*`), or nil when off.
+  public var instantRateLimit: RateLimit? = RateLimit(limit: 24, window: 60)
   /// Added delay in milliseconds, drawn uniformly from this range per request (nil: none).
   public var latency: ClosedRange<Int>? = nil
   /// Probability of answering with a random 500/502/503 problem without acting.

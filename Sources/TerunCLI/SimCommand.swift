@@ -37,7 +37,9 @@ public struct SimCommand: AsyncParsableCommand {
   @Option(name: .customLong("page-size"), help: "Items per page of paginated collections.")
   var pageSize = 500
 
-  @Option(name: .customLong("rate-limit"), help: "Organization rate limit N/WINDOW (e.g. 240/60s), or off.")
+  @Option(
+    name: .customLong("rate-limit"),
+    help: "Organization rate limit N/WINDOW (e.g. 240/60s), or off (also lifts the instant-test budget).")
   var rateLimit = "240/60s"
 
   @Option(help: "Added delay per request in milliseconds: MS or MS-MS.")
@@ -89,6 +91,7 @@ public struct SimCommand: AsyncParsableCommand {
         "--rate-limit must be N/WINDOW (for example 240/60s or 5/1s) or off, not \(rateLimit).")
     }
     options.rateLimit = limit
+    if limit == nil { options.instantRateLimit = nil }
     if let latency {
       guard let range = SimulatorOptions.parseLatency(latency) else {
         throw ValidationError("--latency must be MS or MS-MS (for example 50 or 20-200), not \(latency).")

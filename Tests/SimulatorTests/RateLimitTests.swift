@@ -56,6 +56,24 @@ final class RateLimitTests: XCTestCase {
     XCTAssertEqual(ok.header("X-Organization-Rate-Limit-Remaining"), "999")
   }
 
+  func testInstantTestsHaveTheirOwnBudget() async throws {
+    let server = try await startSimulator { $0.instantRateLimit = .init(limit: 2, window: 3600) }
+    defer { Task { await server.stop() } }
+    let client = SimClient(server)
+    var remaining: [String?] = []
+    var statuses: [Int] = []
+    for _ in 0..<3 {
+      let reply = try await client.send("POST", "/tests/123456/run")
+      statuses.append(reply.status)
+      remaining.append(reply.header("X-Instant-Test-Rate-Limit-Remaining"))
+    }
+    XCTAssertEqual(statuses, [200, 200, 429])
+    XCTAssertEqual(remaining, ["1", "0", "0"])
+    let other = try await client.get("/agents")
+    XCTAssertEqual(other.status, 200, "the instant budget does not limit other requests")
+    XCTAssertNil(other.header("X-Instant-Test-Rate-Limit-Limit"))
+  }
+
   func testRateLimitOffSendsNoHeaders() async throws {
     let server = try await startSimulator { $0.rateLimit = nil }
     defer { Task { await server.stop() } }

@@ -11,6 +11,7 @@ struct SimResponder: HTTPResponder {
   let router: Router
   let token: String
   let limiter: RateLimiter?
+  let instantLimiter: RateLimiter?
   let faults: FaultInjector
   let fallbackOrigin: String
 
@@ -19,6 +20,7 @@ struct SimResponder: HTTPResponder {
     self.router = Router(routes: Routes.all)
     self.token = options.effectiveToken
     self.limiter = options.rateLimit.map { RateLimiter(limit: $0.limit, window: $0.window) }
+    self.instantLimiter = options.instantRateLimit.map { RateLimiter(limit: $0.limit, window: $0.window) }
     self.faults = FaultInjector(
       seed: options.seed, errorRate: options.errorRate, dropRate: options.dropRate, latency: options.latency)
     self.fallbackOrigin = fallbackOrigin
@@ -108,6 +110,25 @@ struct SimResponder: HTTPResponder {
         }
         if let schema = RequestSchemas.shared.schema(method: method, template: route.template) {
           try RequestValidator.validate(sim.body, against: schema)
+        }
+        if InstantTestHandlers.operationIds.contains(route.operationId), let instantLimiter {
+          let status = instantLimiter.acquire()
+          let headers = [
+            ("X-Instant-Test-Rate-Limit-Limit", String(status.limit)),
+            ("X-Instant-Test-Rate-Limit-Remaining", String(status.remaining)),
+            ("X-Instant-Test-Rate-Limit-Reset", String(status.reset)),
+          ]
+          var response: SimResponse
+          if status.allowed {
+            response = try route.handler(sim, world)
+          } else {
+            response = APIError(
+              status: 429, title: "Too Many Requests",
+              detail: "Instant test rate limit of \(status.limit) exceeded; it resets at \(status.reset)."
+            ).response(instance: uri)
+          }
+          response.headers.append(contentsOf: headers)
+          return response
         }
         return try route.handler(sim, world)
       } catch let error as APIError {
