@@ -48,6 +48,14 @@ final class CatalogTests: XCTestCase {
     XCTAssertTrue(update.queryParameters.contains("aid"))
     XCTAssertEqual(update.command, "tests/agent-to-server/update")
     XCTAssertEqual(update.objectKind, "agent-to-server test")
+    let writable = try XCTUnwrap(update.requestFields)
+    XCTAssertTrue(writable.contains("interval"))
+    XCTAssertTrue(writable.contains("agents"))
+    XCTAssertFalse(writable.contains("dscp"), "read-only in the request schema")
+    XCTAssertFalse(writable.contains("testId"))
+    XCTAssertTrue(
+      Catalog.operation(id: "getAgentToServerTest")?.responseFields.contains("createdDate") ?? false)
+    XCTAssertNil(Catalog.operation(id: "getUsers")?.requestFields)
     XCTAssertEqual(Catalog.operation(id: "getUser")?.objectKind, "user")
     XCTAssertEqual(Catalog.operation(id: "createAccountGroup")?.objectKind, "account group")
 

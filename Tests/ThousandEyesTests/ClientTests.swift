@@ -246,6 +246,39 @@ final class ClientTests: XCTestCase {
     }
   }
 
+  func testInstantTestBudgetIsSeparateFromTheOrganizations() async throws {
+    let double = try await TestDouble.start { request, _ in
+      if request.path == "/v7/tests/7/run", request.method == "POST" {
+        let first = !RunOnce.shared.hasRun()
+        if first {
+          var answer = problem(429, "Too Many Requests", "instant test budget spent")
+          answer.headers += [
+            ("X-Instant-Test-Rate-Limit-Limit", "24"), ("X-Instant-Test-Rate-Limit-Remaining", "0"),
+            ("X-Instant-Test-Rate-Limit-Reset", "\(Int(Date().timeIntervalSince1970) + 2)"),
+            ("X-Organization-Rate-Limit-Limit", "240"), ("X-Organization-Rate-Limit-Remaining", "200"),
+            ("X-Organization-Rate-Limit-Reset", "\(Int(Date().timeIntervalSince1970) + 60)"),
+          ]
+          return answer
+        }
+        return CannedResponse(status: 201, body: "{}")
+      }
+      return CannedResponse(body: "{}")
+    }
+    defer { Task { await double.stop() } }
+    try await withClient(try makeClient(double.baseURL)) { client in
+      let started = Date()
+      async let run = client.send(APIRequest(.post, "/tests/7/run"))
+      try await Task.sleep(for: .milliseconds(300))
+      _ = try await client.send(APIRequest(.get, "/agents"))
+      let agentsDone = Date().timeIntervalSince(started)
+      let response = try await run
+      XCTAssertEqual(response.status, 201)
+      XCTAssertLessThan(agentsDone, 1.0, "other requests do not wait for the instant-test budget")
+      XCTAssertGreaterThan(Date().timeIntervalSince(started), 1.0, "the instant test waited for its reset")
+    }
+    XCTAssertEqual(double.requests.filter { $0.method == "POST" }.count, 2)
+  }
+
   func testPacingAvoids429sWithinAWindow() async throws {
     // A strict server: 5 requests per 2-second window, 429 beyond.
     let limiter = WindowCounter(limit: 5, window: 2)
@@ -296,6 +329,21 @@ final class ClientTests: XCTestCase {
     XCTAssertNotNil(
       ISO8601DateFormatter().date(
         from: time.replacingOccurrences(of: #"\.\d+"#, with: "", options: .regularExpression)))
+  }
+}
+
+/// Answers `false` once, then `true`.
+final class RunOnce: @unchecked Sendable {
+  static let shared = RunOnce()
+  private let lock = NSLock()
+  private var done = false
+
+  func hasRun() -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    let was = done
+    done = true
+    return was
   }
 }
 

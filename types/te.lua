@@ -1,0 +1,239 @@
+---@meta
+-- LuaLS annotations for terun's `te` module (see docs/te.md). Point your editor's
+-- Lua language server at this folder ("workspace.library": ["<terun>/types"]) to get
+-- completion and type checks in runbooks. The module itself is built into terun.
+
+---@class te
+---@field params table<string, any> The runbook's parameters, converted to their declared types.
+---@field dry_run boolean Whether this run is a dry run (writes are planned, not sent).
+---@field json te.json
+---@field log te.log
+---@field fs te.fs
+---@field agents te.agents
+---@field tests te.tests
+---@field results te.results
+---@field alerts te.alerts
+---@field users te.users
+---@field roles te.resource
+---@field account_groups te.resource
+---@field permissions te.permissions
+te = {}
+
+---@alias te.id string|integer An API id; numbers are accepted and sent as integers.
+---@alias te.query table<string, string|number|boolean|(string|number)[]> Query parameters, e.g. `{ aid = 1234, window = "1h", agentTypes = { "cloud" } }`. A list becomes comma-separated.
+---@alias te.object table<string, any> A decoded JSON object (keys exactly as the API spells them).
+
+---An API error raised by a `te` call. `pcall` returns it; `tostring(err)` gives
+---`METHOD /path: STATUS Title: detail` plus one line per field error.
+---@class te.api_error
+---@field kind "api"|"network"|"rate_limit"|"pagination"
+---@field status integer? HTTP status (absent for network failures)
+---@field title string?
+---@field detail string?
+---@field errors { code: string?, field: string?, message: string? }[]?
+---@field method string
+---@field path string Relative to /v7, without the query.
+---@field reason string? For network errors: "connection refused", "read timeout", ...
+---@field timeout boolean? For network errors: whether it was a timeout.
+---@field message string
+
+-- Generic calls ----------------------------------------------------------------------
+
+---GET a path relative to /v7; returns the decoded body (nil when empty).
+---@param path string e.g. "/agents" or "/tests/agent-to-server/123"
+---@param query? te.query
+---@return any
+function te.get(path, query) end
+
+---POST a JSON body.
+---@param path string
+---@param body any
+---@param query? te.query
+---@return any
+function te.post(path, body, query) end
+
+---PUT a JSON body.
+---@param path string
+---@param body any
+---@param query? te.query
+---@return any
+function te.put(path, body, query) end
+
+---PATCH a JSON body.
+---@param path string
+---@param body any
+---@param query? te.query
+---@return any
+function te.patch(path, body, query) end
+
+---DELETE a path; returns the decoded body or nil.
+---@param path string
+---@param query? te.query
+---@return any
+function te.delete(path, query) end
+
+---Iterates the decoded pages of a collection, following `_links.next`.
+---@param path string
+---@param query? te.query
+---@return fun(): te.object?
+function te.pages(path, query) end
+
+---Iterates the items under `key` across all pages, holding one page at a time.
+---@param path string
+---@param key string e.g. "results", "tests"
+---@param query? te.query
+---@return fun(): any
+function te.items(path, key, query) end
+
+---Calls any of the API's 297 operations by operationId; `params` fill the path and the
+---query. A paginated operation returns its first page with every item merged in.
+---@param operation_id string e.g. "getAgentToServerTest"
+---@param params? table<string, any> path and query parameters, e.g. `{ testId = 123, aid = 1234 }`
+---@param body? any
+---@return any
+function te.call(operation_id, params, body) end
+
+-- Resources ----------------------------------------------------------------------------
+
+---@class te.resource
+local resource = {}
+---All items across all pages.
+---@param opts? te.query
+---@return te.object[]
+function resource.list(opts) end
+---Streams the items.
+---@param opts? te.query
+---@return fun(): te.object?
+function resource.each(opts) end
+---@param id te.id
+---@param opts? te.query
+---@return te.object
+function resource.get(id, opts) end
+---@param body te.object
+---@param opts? te.query
+---@return te.object
+function resource.create(body, opts) end
+---@param id te.id
+---@param changes te.object
+---@param opts? te.query
+---@return te.object
+function resource.update(id, changes, opts) end
+---@param id te.id
+---@param opts? te.query
+---@return true
+function resource.delete(id, opts) end
+
+---@class te.agents
+---@field list fun(opts?: te.query): te.object[]
+---@field each fun(opts?: te.query): fun(): te.object?
+---@field get fun(id: te.id, opts?: te.query): te.object
+---@field update fun(id: te.id, changes: te.object, opts?: te.query): te.object
+---@field delete fun(id: te.id, opts?: te.query): true
+
+---@class te.tests
+---@field list fun(opts?: te.query): te.object[]
+---@field each fun(opts?: te.query): fun(): te.object?
+local tests = {}
+---Gets a test by id; its type is resolved from the test list.
+---@param id te.id
+---@param opts? te.query
+---@return te.object
+function tests.get(id, opts) end
+---Creates a test of a type ("agent-to-server", "http-server", ...).
+---@param type string
+---@param config te.object
+---@param opts? te.query
+---@return te.object
+function tests.create(type, config, opts) end
+---A partial update: sends only the given fields, never read-only ones (a modified `get`
+---result can be passed back as it is).
+---@param id te.id
+---@param changes te.object
+---@param opts? te.query
+---@return te.object
+function tests.update(id, changes, opts) end
+---@param id te.id
+---@param opts? te.query
+---@return true
+function tests.delete(id, opts) end
+
+---@alias te.result_kind "network"|"http-server"|"path-vis"|"page-load"|"web-transactions"|"api"|"ftp-server"|"dns-trace"|"dns-server"|"dnssec"|"sip-server"|"rtp-server"|"bgp"
+
+---@class te.results
+local results = {}
+---All results of a test (kind defaults to "network"; opts may come second).
+---@param test_id te.id
+---@param kind? te.result_kind|te.query
+---@param opts? te.query e.g. `{ window = "1h" }` or `{ startDate = ..., endDate = ... }`
+---@return te.object[]
+function results.list(test_id, kind, opts) end
+---Streams the results of a test.
+---@param test_id te.id
+---@param kind? te.result_kind|te.query
+---@param opts? te.query
+---@return fun(): te.object?
+function results.each(test_id, kind, opts) end
+
+---@class te.alerts
+---@field list fun(opts?: te.query): te.object[]
+---@field each fun(opts?: te.query): fun(): te.object?
+---@field get fun(id: te.id, opts?: te.query): te.object
+---@field rules te.resource
+---@field suppression_windows te.resource
+
+---@class te.users: te.resource
+local users = {}
+---The user the token belongs to.
+---@param opts? te.query
+---@return te.object
+function users.current(opts) end
+
+---@class te.permissions
+---@field list fun(opts?: te.query): te.object[]
+
+-- Context and helpers ----------------------------------------------------------------
+
+---Runs `fn` with every `te` call in account group `aid` (unless a call names its own aid);
+---returns what `fn` returns.
+---@generic T
+---@param aid te.id
+---@param fn fun(): T
+---@return T
+function te.with_aid(aid, fn) end
+
+---@class te.config
+---@field base_url string
+---@field aid string?
+---@field dry_run boolean
+---@field user_agent string
+
+---The run's API settings (never the token).
+---@return te.config
+function te.config() end
+
+---Sleeps for `seconds` (fractions allowed).
+---@param seconds number
+function te.sleep(seconds) end
+
+---The current time as integer epoch seconds (UTC).
+---@return integer
+function te.now() end
+
+-- Core fields (installed by the runner) ----------------------------------------------
+
+---@class te.json
+---@field null lightuserdata JSON null
+---@field encode fun(value: any, opts?: { pretty: boolean? }): string
+---@field decode fun(text: string): any
+---@field array fun(t?: table): table Marks `t` as a JSON array.
+---@field object fun(t?: table): table Marks `t` as a JSON object.
+
+---@class te.log
+---@field debug fun(fmt: string, ...: any)
+---@field info fun(fmt: string, ...: any)
+---@field warn fun(fmt: string, ...: any)
+---@field error fun(fmt: string, ...: any)
+
+---@class te.fs
+---@field read fun(path: string): string
+---@field write fun(path: string, text: string)
