@@ -21,7 +21,7 @@ public struct RunbookSource: Sendable, Equatable {
 /// Finds a runbook named on the command line.
 public enum RunbookLocator {
   /// Resolves `argument`: a path to a file (relative to `currentDirectory`), else a name looked
-  /// up as `NAME.lua` in each `searchPath` folder, then among the built-in runbooks.
+  /// up as `NAME.lua` in `./runbooks`, in each `searchPath` folder, then among the built-in runbooks.
   ///
   /// Throws a usage failure (exit 2) when nothing matches.
   public static func locate(
@@ -39,7 +39,8 @@ public enum RunbookLocator {
     }
     let looksLikePath = argument.contains("/") || argument.hasSuffix(".lua")
     if !looksLikePath {
-      for folder in searchPath where !folder.isEmpty {
+      let local = (currentDirectory as NSString).appendingPathComponent(localFolder)
+      for folder in [local] + searchPath where !folder.isEmpty {
         let candidate = (folder as NSString).appendingPathComponent(argument + ".lua")
         if fileManager.fileExists(atPath: candidate) {
           return try load(path: candidate, displayName: candidate)
@@ -50,10 +51,14 @@ public enum RunbookLocator {
       }
       throw CommandFailure(
         .usage,
-        "runbook not found: \(argument) (no such file, not in TERUN_PATH, not a built-in runbook)")
+        "runbook not found: \(argument) "
+          + "(no such file, not in ./runbooks or TERUN_PATH, not a built-in runbook)")
     }
     throw CommandFailure(.usage, "runbook not found: \(argument): no such file")
   }
+
+  /// The folder of the current directory searched first for a runbook given by name.
+  public static let localFolder = "runbooks"
 
   /// The folders of a `TERUN_PATH` value (colon-separated).
   public static func searchPath(from environment: [String: String]) -> [String] {
