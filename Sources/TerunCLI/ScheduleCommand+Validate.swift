@@ -13,8 +13,45 @@ struct ScheduleValidateCommand: AsyncParsableCommand {
 
   func run() async throws {
     let schedule = try ScheduleSupport.load(file)
+    let problems = Self.runbookProblems(schedule)
+    if !problems.isEmpty {
+      throw CommandFailure(.usage, ScheduleFileError(path: file, problems: problems).description)
+    }
     let count = schedule.jobs.count
     print("\(file): ok, \(count) job\(count == 1 ? "" : "s")")
+  }
+}
+
+extension ScheduleValidateCommand {
+  /// Checks what the file alone cannot tell: each job's runbook can be found (from the schedule's
+  /// folder, as runs see it, then TERUN_PATH and the built-in library), its header parses, and
+  /// the job's params bind to the runbook's parameters.
+  static func runbookProblems(
+    _ schedule: ScheduleFile, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> [ScheduleProblem] {
+    let searchPath = RunbookLocator.searchPath(from: environment)
+    var problems: [ScheduleProblem] = []
+    for job in schedule.jobs {
+      let header: RunbookHeader
+      do {
+        let source = try RunbookLocator.locate(
+          job.runbookArgument, searchPath: searchPath, currentDirectory: schedule.directory)
+        header = try RunbookHeader.parse(source: source.bytes, file: source.displayName)
+      } catch let failure as CommandFailure {
+        problems.append(ScheduleProblem(job: job.name, field: "runbook", message: failure.message))
+        continue
+      } catch {
+        problems.append(ScheduleProblem(job: job.name, field: "runbook", message: String(describing: error)))
+        continue
+      }
+      do {
+        _ = try ParameterBinder.bind(
+          job.parameters.map(\.argument), to: header, relativeTo: schedule.directory)
+      } catch {
+        problems.append(ScheduleProblem(job: job.name, field: "params", message: error.message))
+      }
+    }
+    return problems
   }
 }
 

@@ -108,6 +108,22 @@ private func terun(_ binary: String, _ arguments: [String], state: String, in fo
     #expect(err.contains("job Bad: name: 'Bad' must be 1-46 characters of a-z, 0-9 and '-'"))
     #expect(err.contains("job Bad: cron: '99 * * * *': minute field: 99 is out of range 0-59 in '99'"))
 
+    // Problems only the runbook can tell: not found, a required parameter missing.
+    try """
+    jobs:
+      - { name: nobook, runbook: no_such_runbook, cron: '@daily' }
+      - { name: noparam, runbook: hello, cron: '@daily' }
+    """.write(toFile: folder + "/runbooks.yaml", atomically: true, encoding: .utf8)
+    (status, out, err) = try terun(
+      binary, ["schedule", "validate", "runbooks.yaml"], state: state, in: folder)
+    #expect(status == 2)
+    #expect(err.contains("runbooks.yaml: 2 problems"), "\(err)")
+    #expect(
+      err.contains(
+        "job nobook: runbook: runbook not found: no_such_runbook (no such file, not in ./runbooks or TERUN_PATH, not a built-in runbook)"
+      ), "\(err)")
+    #expect(err.contains("job noparam: params: ") && err.contains("name"), "\(err)")
+
     (status, out, err) = try terun(binary, ["schedule", "list", "schedule.yaml"], state: state, in: folder)
     #expect(status == 0, "\(err)")
     #expect(out.components(separatedBy: "  next ").count == 7)
