@@ -10,7 +10,9 @@ pkg-config --exists lua5.4 2>/dev/null || need_apt+=(liblua5.4-dev pkg-config)
 [ -f /usr/include/histedit.h ] || need_apt+=(libedit-dev)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv python3-pip)
 command -v lua5.4 >/dev/null 2>&1 || need_apt+=(lua5.4)
-command -v sqlite3 >/dev/null 2>&1 || need_apt+=(libsqlite3-dev sqlite3)
+[ -f /usr/include/sqlite3.h ] || need_apt+=(libsqlite3-dev)
+# systemd-analyze verifies the units `terun schedule export --to systemd` writes.
+command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo_cmd=""
