@@ -3,9 +3,13 @@ import LuaHost
 extension CommandFailure {
   /// The failure for a `LuaError` that ended a run: script errors are runbook errors (exit 1)
   /// with file:line and traceback; limits and sandbox violations are exit 3, each with its own
-  /// message naming the option that set the limit.
+  /// message naming the option that set the limit. An uncaught API error with status 401 or
+  /// 403 is exit 4.
   public init(_ error: LuaError, limits: RunLimits) {
     switch error.kind {
+    case .runtime where error.isTEAuthorizationFailure:
+      // An uncaught API error with status 401 or 403: the token or its permissions.
+      self.init(.auth, error.description)
     case .runtime, .syntax:
       self.init(.runbookError, error.description)
     case .instructionLimit:

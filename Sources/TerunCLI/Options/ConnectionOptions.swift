@@ -11,6 +11,38 @@ struct ConnectionOptions: ParsableArguments {
     help: "Run against the built-in ThousandEyes API simulator, started in-process on a free loopback port.")
   var sim = false
 
+  @Option(
+    name: .customLong("base-url"),
+    help: ArgumentHelp(
+      "The API origin, without /v7 (default: TE_BASE_URL, else https://api.thousandeyes.com).",
+      valueName: "url"))
+  var baseURL: String?
+
+  @Option(
+    name: .customLong("token-file"),
+    help: ArgumentHelp(
+      "Read the bearer token from the first line of this file instead of TE_TOKEN.", valueName: "file"))
+  var tokenFile: String?
+
+  @Option(help: ArgumentHelp("The account group for every request (default: TE_AID).", valueName: "id"))
+  var aid: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Append one JSON line per request (time, method, path, query, status, duration, attempt, bytes).",
+      valueName: "file"))
+  var audit: String?
+
+  @Option(
+    name: .customLong("connect-timeout"),
+    help: ArgumentHelp("Connection timeout: 500ms, 10s, ... (default 10s).", valueName: "duration"))
+  var connectTimeout: String?
+
+  @Option(
+    name: .customLong("read-timeout"),
+    help: ArgumentHelp("Read timeout: 30s, 2m, ... (default 60s).", valueName: "duration"))
+  var readTimeout: String?
+
   /// A connection prepared for one run; `close()` stops the in-process simulator, if any.
   struct Connection {
     let client: ClientConfiguration?
@@ -39,14 +71,37 @@ struct ConnectionOptions: ParsableArguments {
         await server.stop()
         throw CommandFailure(.runbookError, "the simulator gave an invalid address \(server.baseURL)")
       }
-      return Connection(
-        client: ClientConfiguration(baseURL: url, token: APIToken(server.token)), simulator: server)
+      var configuration = ClientConfiguration(baseURL: url, token: APIToken(server.token), aid: aid)
+      try apply(to: &configuration)
+      return Connection(client: configuration, simulator: server)
     }
+    var configuration: ClientConfiguration
     do {
-      return Connection(
-        client: try ClientConfiguration.fromEnvironment(environment, requiresToken: false), simulator: nil)
+      configuration = try ClientConfiguration.fromEnvironment(
+        environment, baseURL: baseURL, tokenFile: tokenFile, aid: aid, requiresToken: false)
     } catch {
       throw CommandFailure(.usage, "\(error)")
+    }
+    try apply(to: &configuration)
+    return Connection(client: configuration, simulator: nil)
+  }
+
+  /// Applies the options that hold for the simulator and the real API alike.
+  private func apply(to configuration: inout ClientConfiguration) throws {
+    configuration.auditFile = audit
+    if let connectTimeout {
+      configuration.connectTimeout = try Self.duration(connectTimeout, option: "--connect-timeout")
+    }
+    if let readTimeout {
+      configuration.readTimeout = try Self.duration(readTimeout, option: "--read-timeout")
+    }
+  }
+
+  private static func duration(_ text: String, option: String) throws -> Duration {
+    do {
+      return try DurationSpec(parsing: text).duration
+    } catch {
+      throw CommandFailure(.usage, "\(option): \(error)")
     }
   }
 }
