@@ -66,6 +66,33 @@ private let nine: UInt8 = 0x39
 private let colon: UInt8 = 0x3A
 private let comma: UInt8 = 0x2C
 
+/// The last container sizes seen per depth (see `JSONStackDecoder.shapeHints`), in fixed
+/// storage: no allocation per document.
+private struct ShapeHints {
+  static let depths = 8
+  static let limit = 4096
+  var arrays: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0, 0, 0)
+  var objects: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0, 0, 0)
+
+  @inline(__always)
+  func count(array: Bool, depth: Int) -> Int32 {
+    withUnsafeBytes(of: array ? arrays : objects) { $0.load(fromByteOffset: depth * 4, as: Int32.self) }
+  }
+
+  @inline(__always)
+  mutating func set(array: Bool, depth: Int, count: Int32) {
+    if array {
+      withUnsafeMutableBytes(of: &arrays) {
+        $0.storeBytes(of: count, toByteOffset: depth * 4, as: Int32.self)
+      }
+    } else {
+      withUnsafeMutableBytes(of: &objects) {
+        $0.storeBytes(of: count, toByteOffset: depth * 4, as: Int32.self)
+      }
+    }
+  }
+}
+
 /// The parser's state: a cursor over the input bytes and the Lua state values are pushed onto.
 private struct JSONStackDecoder {
   let L: OpaquePointer
@@ -96,6 +123,27 @@ private struct JSONStackDecoder {
   mutating func releaseScratch() {
     scratch?.deallocate()
     scratch = nil
+  }
+
+  // MARK: Shape hints
+
+  /// Sizes of the last array and object decoded at each depth below ``shapeHintDepths``: the
+  /// next container at the same depth is created with that many slots. The elements of an API
+  /// page (results, agents, tests) share one shape, so their tables are allocated once at the
+  /// right size instead of growing through 1, 2, 4, 8, 16 slots (five rehashes per result).
+  /// Never more than ``shapeHintLimit`` slots are reserved ahead of the data.
+  var shapeHints = ShapeHints()
+
+  @inline(__always)
+  func shapeHint(array: Bool, depth: Int) -> Int32 {
+    depth < ShapeHints.depths ? shapeHints.count(array: array, depth: depth) : 0
+  }
+
+  @inline(__always)
+  mutating func noteShape(array: Bool, depth: Int, count: Int) {
+    if depth < ShapeHints.depths {
+      shapeHints.set(array: array, depth: depth, count: Int32(min(count, ShapeHints.limit)))
+    }
   }
 
   // MARK: Errors
@@ -188,16 +236,18 @@ private struct JSONStackDecoder {
 
   mutating func decodeArray(depth: Int) throws(LuaJSONError) {
     try enterContainer(depth: depth)
-    lua_createtable(L, 0, 0)
-    lua_pushvalue(L, arrayMetatable)
-    lua_setmetatable(L, -2)
     p += 1
     skipWhitespace()
-    if p < end && p.pointee == 0x5D {
+    let isEmpty = p < end && p.pointee == 0x5D
+    lua_createtable(L, isEmpty ? 0 : shapeHint(array: true, depth: depth), 0)
+    lua_pushvalue(L, arrayMetatable)
+    lua_setmetatable(L, -2)
+    if isEmpty {
       p += 1
       return
     }
     var index: lua_Integer = 1
+    defer { noteShape(array: true, depth: depth, count: Int(index - 1)) }
     while true {
       _ = try decodeValue(depth: depth, inObject: false)
       lua_rawseti(L, -2, index)
@@ -220,15 +270,18 @@ private struct JSONStackDecoder {
 
   mutating func decodeObject(depth: Int) throws(LuaJSONError) {
     try enterContainer(depth: depth)
-    lua_createtable(L, 0, 0)
-    lua_pushvalue(L, objectMetatable)
-    lua_setmetatable(L, -2)
     p += 1
     skipWhitespace()
-    if p < end && p.pointee == 0x7D {
+    let isEmpty = p < end && p.pointee == 0x7D
+    lua_createtable(L, 0, isEmpty ? 0 : shapeHint(array: false, depth: depth))
+    lua_pushvalue(L, objectMetatable)
+    lua_setmetatable(L, -2)
+    if isEmpty {
       p += 1
       return
     }
+    var members = 0
+    defer { noteShape(array: false, depth: depth, count: members) }
     while true {
       guard p < end && p.pointee == quote else {
         throw failure("expected a string key, found \(found())", at: p)
@@ -240,6 +293,7 @@ private struct JSONStackDecoder {
       skipWhitespace()
       if try decodeValue(depth: depth, inObject: true) {
         lua_rawset(L, -3)
+        members &+= 1
       } else {
         lua_settop(L, -2)  // drop the key of a null member
       }
