@@ -11,12 +11,15 @@ struct BuiltinLibraryTests {
       .deletingLastPathComponent()
   }
 
+  /// The shipped runbooks are the `.lua` files at the top of runbooks/; their tests
+  /// (`*_test.lua`) and the fixtures under runbooks/tests/ are not built-in runbooks.
   @Test func embedsEveryShippedRunbookVerbatim() throws {
     let folder = root.appendingPathComponent("runbooks")
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
-      $0.hasSuffix(".lua")
+      $0.hasSuffix(".lua") && !$0.hasSuffix("_test.lua")
     }
     #expect(files.contains("hello.lua"))
+    #expect(files.contains("export_latency.lua"))
     #expect(Set(BuiltinLibrary.runbooks.keys) == Set(files.map { String($0.dropLast(4)) }))
     for file in files {
       let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
