@@ -73,10 +73,16 @@ let package = Package(
     .target(
       name: "TerunCLI",
       dependencies: [
-        "Runbook", "Simulator", "LuaHost", "ThousandEyes", "Scheduler",
+        "Runbook", "Simulator", "LuaHost", "ThousandEyes", "Scheduler", "REPL",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // libedit's readline-compatible line editing, for the REPL.
+    .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+    // The REPL's per-statement guard (count hook raising from C), SIGINT flag, libedit calls.
+    .target(name: "CREPLSupport", dependencies: ["CLua", "CEditLine"]),
+    // `terun repl`: the runbook environment, one statement at a time.
+    .target(name: "REPL", dependencies: ["Runbook", "LuaHost", "ThousandEyes", "CREPLSupport"]),
     .executableTarget(name: "terun", dependencies: ["TerunCLI"]),
     // JSON codec benchmark (bench/json/run).
     .executableTarget(name: "json-bench", dependencies: ["LuaHost"], path: "bench/json/Sources"),
@@ -97,6 +103,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Simulator"]),
+    .testTarget(name: "REPLTests", dependencies: ["REPL", "Runbook", "LuaHost", "CREPLSupport"]),
     .testTarget(
       name: "SchedulerTests",
       dependencies: ["Scheduler", .product(name: "Yams", package: "Yams")]

@@ -19,7 +19,7 @@ public struct Terun: AsyncParsableCommand {
 
   /// The subcommands, in the order `terun --help` lists them.
   static var subcommandTypes: [any ParsableCommand.Type] {
-    [RunCommand.self, DescribeCommand.self] + additionalSubcommands
+    [RunCommand.self, DescribeCommand.self, ReplCommand.self] + additionalSubcommands
   }
 
   public init() {}

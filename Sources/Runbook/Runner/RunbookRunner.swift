@@ -42,24 +42,32 @@ public final class RunbookRunner: @unchecked Sendable {
   public func runOnCurrentThread() throws {
     defer { sink.flush() }
     let limits = configuration.limits
-    let logger = RunLogger(sink: sink, threshold: configuration.logThreshold)
-    let context = RunContext(configuration: configuration, logger: logger, sink: sink)
     do {
-      let state = try LuaState.sandboxed(sandboxOptions)
+      let state = try makeState()
       defer { state.stopWatchdog() }
-      let module = TEModule(state: state)
-      try installCore(into: module, context: context)
-      for installer in installers {
-        try installer.install(into: module, context: context)
-      }
-      module.push()
-      lua_setglobal(state.L, "te")
       let chunk = try state.load(
         source: configuration.source.bytes, chunkName: configuration.source.displayName)
       _ = try state.call(chunk)
     } catch let error as LuaError {
       throw CommandFailure(error, limits: limits)
     }
+  }
+
+  /// Makes the run's sandboxed state with the global `te` installed (core fields, then the
+  /// installers), ready to run chunks on the calling thread. The REPL keeps one for a session.
+  /// Throws `LuaError`; the watchdog (if the configuration has a timeout) is already running.
+  public func makeState() throws -> LuaState {
+    let logger = RunLogger(sink: sink, threshold: configuration.logThreshold)
+    let context = RunContext(configuration: configuration, logger: logger, sink: sink)
+    let state = try LuaState.sandboxed(sandboxOptions)
+    let module = TEModule(state: state)
+    try installCore(into: module, context: context)
+    for installer in installers {
+      try installer.install(into: module, context: context)
+    }
+    module.push()
+    lua_setglobal(state.L, "te")
+    return state
   }
 
   /// The sandbox for this run: limits, watchdog, and `require` searching the runbook's folder,

@@ -1,0 +1,342 @@
+import CLuaBridge
+import CREPLSupport
+import Dispatch
+import Foundation
+import LuaHost
+import Runbook
+import ThousandEyes
+
+/// One REPL session: a sandboxed state with `te` (as a runbook gets it) kept between inputs,
+/// the statement logic (expressions print their values, incomplete statements continue), the
+/// `:` commands and completion. It reads nothing itself: a driver feeds it lines.
+///
+/// Use it on one thread (the session's Lua thread); ``interruptRunningStatement()`` may be
+/// called from any.
+public final class REPLSession {
+  /// What feeding a line did.
+  public enum Outcome: Equatable, Sendable {
+    /// The input was run (or was empty); `succeeded` is false when it failed.
+    case ran(succeeded: Bool)
+    /// The statement is not finished: the next line continues it (prompt `>>`).
+    case needsMore
+    /// `:quit`.
+    case quit
+  }
+
+  /// The chunk name of typed input (errors read `stdin:1: ...`).
+  static let chunkName = "=stdin"
+
+  private let configuration: RunConfiguration
+  private let client: ThousandEyesClient?
+  private let planner: SessionPlanner?
+  private let limits: StatementLimits
+  private let sink: OutputSink
+  private let printer: ValuePrinter
+  private let completer = Completer()
+  private var state: LuaState
+  private var statementGuard: StatementGuard
+  private var pending: [String] = []
+
+  /// Starts a session for `configuration` (its limits' memory cap applies to the session;
+  /// `limits` to each statement). `client` gives `te` the API; in a dry run its writes are
+  /// planned for `:plan` and `:apply`.
+  public init(
+    configuration: RunConfiguration, client: ThousandEyesClient?, limits: StatementLimits,
+    sink: OutputSink, printer: ValuePrinter = ValuePrinter()
+  ) throws {
+    self.configuration = configuration
+    self.client = client
+    let planner = configuration.dryRun ? client.map { SessionPlanner(client: $0) } : nil
+    self.planner = planner
+    self.limits = limits
+    self.sink = sink
+    self.printer = printer
+    let made = try Self.makeState(configuration, client: client, planner: planner, sink: sink)
+    self.state = made.0
+    self.statementGuard = made.1
+  }
+
+  private static func makeState(
+    _ configuration: RunConfiguration, client: ThousandEyesClient?, planner: SessionPlanner?, sink: OutputSink
+  ) throws -> (LuaState, StatementGuard) {
+    let installers: [any TEModuleInstaller] =
+      client.map { [TEAPIInstaller(client: $0, planner: planner)] } ?? []
+    let state = try RunbookRunner(configuration: configuration, sink: sink, installers: installers)
+      .makeState()
+    state.stopWatchdog()
+    // Typed input and :load may use the `runbook { ... }` header form.
+    _ = try state.run(source: acceptHeaderSource, chunkName: "=repl")
+    return (state, try StatementGuard(state: state))
+  }
+
+  /// True while a statement is unfinished (the driver shows `>>`).
+  public var isContinuing: Bool { !pending.isEmpty }
+
+  /// The session's Lua state (for tests and completion).
+  public var luaState: LuaState { state }
+
+  /// Drops an unfinished statement (Ctrl-C at the prompt).
+  public func cancelInput() { pending.removeAll() }
+
+  /// Stops the running statement as Ctrl-C does; safe from any thread. Like SIGINT it is
+  /// process-wide: it reaches the statement running now (there is one REPL per process).
+  public static func interruptRunningStatement() { terun_repl_post_interrupt() }
+
+  /// Completion candidates for `word` (see ``Completer``).
+  public func complete(_ word: String, atLineStart: Bool) -> [String] {
+    completer.candidates(for: word, in: state.L, atLineStart: atLineStart)
+  }
+
+  /// Feeds one line of input.
+  public func feed(_ line: String) -> Outcome {
+    if pending.isEmpty {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      if trimmed.isEmpty { return .ran(succeeded: true) }
+      if trimmed.hasPrefix(":") { return command(trimmed) }
+      // An expression prints its values: try `return <line>` first, as lua.c does.
+      if let chunk = try? state.load(source: "return " + line, chunkName: Self.chunkName) {
+        return .ran(succeeded: execute(chunk))
+      }
+    }
+    pending.append(line)
+    let source = pending.joined(separator: "\n")
+    do {
+      let chunk = try state.load(source: source, chunkName: Self.chunkName)
+      pending.removeAll()
+      return .ran(succeeded: execute(chunk))
+    } catch let error as LuaError where Self.isIncomplete(error) {
+      return .needsMore
+    } catch {
+      pending.removeAll()
+      report(error)
+      return .ran(succeeded: false)
+    }
+  }
+
+  /// Whether a compile error means "the input stopped too early" (Lua's message ends `<eof>`).
+  static func isIncomplete(_ error: LuaError) -> Bool {
+    error.kind == .syntax && error.message.hasSuffix("<eof>")
+  }
+
+  // MARK: Running
+
+  /// Runs a compiled chunk under the statement guard and prints its results or its error.
+  /// Returns whether it succeeded.
+  @discardableResult
+  func execute(
+    _ chunk: LuaValue, arguments: [LuaValue] = [], printResults: Bool = true, traceback: Bool = false
+  )
+    -> Bool
+  {
+    // A restart (below) replaces `state`: the deferred settop needs this one alive.
+    let owner = state
+    let L = owner.L
+    let base = lua_gettop(L)
+    defer { withExtendedLifetime(owner) { lua_settop(L, base) } }
+    lua_pushcclosure(L, terun_message_handler, 0)
+    do {
+      try state.push(chunk)
+      for argument in arguments { try state.push(argument) }
+    } catch {
+      report(error)
+      return false
+    }
+    let (status, stop) = statementGuard.run(limits) { () -> Int32 in
+      terun_leave_host(L)
+      let status = terun_pcall(L, Int32(arguments.count), LUA_MULTRET, base + 1)
+      terun_enter_host(L)
+      return status
+    }
+    sink.flush()
+    if Int(terun_kill_reason(L)) != Int(TERUN_KILL_NONE) {
+      restartAfterKill()
+      return false
+    }
+    if let stop {
+      sink.writeDiagnostic(stop.message)
+      return false
+    }
+    if status != terun_ok() {
+      sink.writeDiagnostic(ErrorFormatter.describe(L, at: -1, printer: printer, traceback: traceback))
+      return false
+    }
+    let top = lua_gettop(L)
+    if printResults && top > base + 1 {
+      let rendered = ((base + 2)...top).map { printer.render(L, at: $0) }
+      let separator = rendered.contains { $0.contains("\n") } ? "\n" : "\t"
+      sink.writeOutput(Array((rendered.joined(separator: separator) + "\n").utf8))
+      sink.flush()
+    }
+    return true
+  }
+
+  /// LuaHost stopped the state for good (memory limit, sandbox violation): say why and start
+  /// a fresh state. The dry-run plan is kept; globals are not.
+  private func restartAfterKill() {
+    var reason = "the session's Lua state was stopped"
+    do {
+      _ = try state.call(.nil)  // reports the kill reason with LuaHost's message
+    } catch {
+      reason = "\(error)"
+    }
+    sink.writeDiagnostic(reason)
+    do {
+      let made = try Self.makeState(configuration, client: client, planner: planner, sink: sink)
+      statementGuard = made.1
+      state = made.0
+      sink.writeDiagnostic("started a fresh Lua state: earlier globals are gone")
+    } catch {
+      sink.writeDiagnostic("cannot start a fresh Lua state: \(error)")
+    }
+  }
+
+  func report(_ error: Error) {
+    if let luaError = error as? LuaError {
+      sink.writeDiagnostic(luaError.message)
+    } else {
+      sink.writeDiagnostic("\(error)")
+    }
+  }
+
+  // MARK: Commands
+
+  private func command(_ line: String) -> Outcome {
+    let parsed: REPLCommand
+    do {
+      parsed = try REPLCommand.parse(line)
+    } catch {
+      sink.writeDiagnostic(error.description)
+      return .ran(succeeded: false)
+    }
+    switch parsed {
+    case .help:
+      sink.writeOutput(Array((REPLCommand.helpText + "\n").utf8))
+      sink.flush()
+      return .ran(succeeded: true)
+    case .quit:
+      return .quit
+    case .plan:
+      return .ran(succeeded: showPlan())
+    case .apply:
+      return .ran(succeeded: applyPlan())
+    case .load(let path, let parameters):
+      return .ran(succeeded: load(path, parameters: parameters))
+    }
+  }
+
+  private func showPlan() -> Bool {
+    guard let planner else {
+      sink.writeDiagnostic(":plan needs a dry-run session: start it with terun repl --dry-run")
+      return false
+    }
+    let plan = planner.plan
+    let text = plan.hasChanges ? PlanRenderer.render(plan, color: false) : "No changes planned."
+    sink.writeOutput(Array((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    sink.flush()
+    return true
+  }
+
+  private func applyPlan() -> Bool {
+    guard let planner, let client else {
+      sink.writeDiagnostic(":apply needs a dry-run session: start it with terun repl --dry-run")
+      return false
+    }
+    let plan = planner.plan
+    guard plan.hasChanges else {
+      sink.writeOutput(Array("No changes to apply.\n".utf8))
+      sink.flush()
+      return true
+    }
+    let sink = self.sink
+    let result = Blocking.wait {
+      try await PlanApplier(client: client, report: { sink.writeDiagnostic($0) }).apply(plan)
+    }
+    switch result {
+    case .success(let steps):
+      planner.reset()
+      sink.writeOutput(Array("Applied \(steps.count) of \(plan.writes.count) planned writes.\n".utf8))
+      sink.flush()
+      return true
+    case .failure(let error):
+      sink.writeDiagnostic("apply failed: \(error)")
+      return false
+    }
+  }
+
+  /// `:load FILE key=value ...`: binds the runbook's parameters into `te.params` and runs it
+  /// in the session, under the statement limits.
+  private func load(_ path: String, parameters: [String]) -> Bool {
+    let currentDirectory = FileManager.default.currentDirectoryPath
+    do {
+      let source = try RunbookLocator.locate(
+        path, searchPath: configuration.searchPath, currentDirectory: currentDirectory)
+      let header = try RunbookHeader.parse(source: source.bytes, file: source.displayName)
+      let values = try ParameterBinder.bind(parameters, to: header, relativeTo: currentDirectory)
+      try setParameters(values)
+      let chunk = try state.load(source: source.bytes, chunkName: source.displayName)
+      return execute(chunk, printResults: false, traceback: true)
+    } catch {
+      if let failure = error as? any TerunFailure {
+        sink.writeDiagnostic(failure.message)
+      } else {
+        report(error)
+      }
+      return false
+    }
+  }
+
+  /// Sets `te.params` (raw) to `values`.
+  private func setParameters(_ values: [String: ParameterValue]) throws {
+    var fields: [String: LuaValue] = [:]
+    for (name, value) in values {
+      switch value {
+      case .string(let text), .path(let text): fields[name] = .text(text)
+      case .integer(let number): fields[name] = .integer(number)
+      case .number(let number): fields[name] = .number(number)
+      case .boolean(let flag): fields[name] = .boolean(flag)
+      case .list(let items): fields[name] = .table(LuaTable(array: items.map { .text($0) }))
+      }
+    }
+    let L = state.L
+    let top = lua_gettop(L)
+    defer { lua_settop(L, top) }
+    terun_pushglobaltable(L)
+    lua_pushstring(L, "te")
+    guard lua_rawget(L, -2) == LUA_TTABLE else { return }
+    lua_pushstring(L, "params")
+    try state.push(.table(LuaTable(fields: fields)))
+    lua_rawset(L, -3)
+  }
+}
+
+/// Replaces the prelude's `runbook` (which insists on being the file's first statement, once)
+/// by one that accepts a header each time: `:load` runs several runbooks in one state.
+private let acceptHeaderSource = """
+  local type, error = type, error
+  runbook = function(header)
+    if type(header) ~= "table" then error("runbook expects a table", 2) end
+    return header
+  end
+  """
+
+/// Runs async work from the session's thread (never a Swift concurrency thread) and waits.
+enum Blocking {
+  private final class Box<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
+  }
+
+  static func wait<T>(_ work: @escaping @Sendable () async throws -> T) -> Result<T, Error> {
+    let semaphore = DispatchSemaphore(value: 0)
+    let box = Box<T>()
+    Task {
+      do {
+        box.result = .success(try await work())
+      } catch {
+        box.result = .failure(error)
+      }
+      semaphore.signal()
+    }
+    semaphore.wait()
+    return box.result!
+  }
+}

@@ -1,0 +1,59 @@
+import CLuaBridge
+import CREPLSupport
+import LuaHost
+
+/// Why the guard stopped a statement.
+public enum StatementStop: Equatable, Sendable {
+  /// Ctrl-C (SIGINT) or `REPLSession.interruptRunningStatement()`.
+  case interrupted
+  /// The statement ran out of its instruction budget.
+  case instructionLimit(Int64)
+  /// The statement ran longer than its timeout.
+  case timeout(Double)
+
+  /// What the REPL prints.
+  public var message: String {
+    switch self {
+    case .interrupted: return "interrupted"
+    case .instructionLimit(let budget):
+      return "instruction limit exceeded: the statement ran more than \(budget) instructions"
+    case .timeout(let seconds):
+      return "timeout: the statement ran longer than \(ValuePrinter.format(seconds))s"
+    }
+  }
+}
+
+/// The per-statement guard of a session's state: an instruction budget, a timeout and an
+/// interrupt for one statement at a time. Unlike LuaHost's kill switch (permanent for the
+/// state), it is cleared after each statement, so a stopped statement leaves the session usable.
+final class StatementGuard {
+  /// Kept alive by the guard: the hook must be detached before the state closes.
+  private let state: LuaState
+  private let handle: OpaquePointer
+
+  /// Chains the guard's hook onto `state`'s (LuaHost's limits keep working).
+  init(state: LuaState) throws {
+    self.state = state
+    guard let handle = terun_repl_guard_attach(state.L) else {
+      throw LuaError(kind: .memoryLimit, message: "cannot set up the statement guard")
+    }
+    self.handle = handle
+  }
+
+  deinit { terun_repl_guard_detach(state.L, handle) }
+
+  /// Runs `body` with the guard armed for `limits`; returns its result and why the guard
+  /// stopped it, if it did.
+  func run<T>(_ limits: StatementLimits, _ body: () -> T) -> (T, StatementStop?) {
+    let timeoutNanoseconds = limits.timeout.map { Int64(($0 * 1e9).rounded()) } ?? 0
+    terun_repl_guard_begin(handle, limits.maxInstructions ?? 0, timeoutNanoseconds)
+    let result = body()
+    let reason = terun_repl_guard_end(handle)
+    switch Int(reason) {
+    case Int(TERUN_REPL_STOP_INTERRUPT): return (result, .interrupted)
+    case Int(TERUN_REPL_STOP_INSTRUCTIONS): return (result, .instructionLimit(limits.maxInstructions ?? 0))
+    case Int(TERUN_REPL_STOP_TIMEOUT): return (result, .timeout(limits.timeout ?? 0))
+    default: return (result, nil)
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import REPL
+import XCTest
+
+final class CompleterTests: XCTestCase {
+  private func fixture() throws -> LuaFixture {
+    let lua = try LuaFixture()
+    try lua.run(
+      """
+      te = {agents = {list = print}, alerts = {}, tests = {get = print}, _private = 1}
+      held = {alpha = 1, beta = {gamma = 2}, [3] = "no", ["not a name"] = 4}
+      word = "text"
+      called = false
+      lazy = setmetatable({}, {__index = function() called = true return {} end})
+      inherited = setmetatable({}, {__index = {parent_field = 1}})
+      """)
+    return lua
+  }
+
+  func testDottedPrefixCompletesFieldsOfTheLiveTable() throws {
+    let lua = try fixture()
+    let completer = Completer()
+    XCTAssertEqual(completer.candidates(for: "te.ag", in: lua.L), ["te.agents"])
+    XCTAssertEqual(completer.candidates(for: "te.a", in: lua.L), ["te.agents", "te.alerts"])
+    XCTAssertEqual(completer.candidates(for: "te.agents.l", in: lua.L), ["te.agents.list"])
+    XCTAssertEqual(completer.candidates(for: "held.", in: lua.L), ["held.alpha", "held.beta"])
+    XCTAssertEqual(completer.candidates(for: "held.beta.g", in: lua.L), ["held.beta.gamma"])
+    XCTAssertEqual(completer.candidates(for: "inherited.par", in: lua.L), ["inherited.parent_field"])
+  }
+
+  func testGlobalsAndKeywords() throws {
+    let lua = try fixture()
+    let completer = Completer()
+    XCTAssertEqual(completer.candidates(for: "pri", in: lua.L), ["print"])
+    XCTAssertEqual(completer.candidates(for: "ret", in: lua.L), ["return"])
+    XCTAssertTrue(completer.candidates(for: "", in: lua.L).contains("held"))
+  }
+
+  func testMethodsOfStringsThroughTheStringMetatable() throws {
+    let lua = try fixture()
+    XCTAssertEqual(Completer().candidates(for: "word:up", in: lua.L), ["word:upper"])
+  }
+
+  func testCommandsOnlyAtTheStartOfTheLine() throws {
+    let lua = try fixture()
+    XCTAssertEqual(Completer().candidates(for: ":he", in: lua.L, atLineStart: true), [":help"])
+    XCTAssertEqual(
+      Completer().candidates(for: ":", in: lua.L, atLineStart: true).count, REPLCommand.names.count)
+  }
+
+  func testNothingIsCalledAndMissingPathsGiveNothing() throws {
+    let lua = try fixture()
+    let completer = Completer()
+    XCTAssertEqual(completer.candidates(for: "lazy.x", in: lua.L), [])
+    XCTAssertEqual(completer.candidates(for: "nothing.here", in: lua.L), [])
+    XCTAssertEqual(completer.candidates(for: "word.x.y", in: lua.L), [])
+    XCTAssertEqual(try lua.render("called"), "false")
+  }
+
+  func testCommonPrefix() {
+    XCTAssertEqual(Completer.commonPrefix(["te.agents", "te.alerts"]), "te.a")
+    XCTAssertEqual(Completer.commonPrefix(["x"]), "x")
+    XCTAssertEqual(Completer.commonPrefix([]), "")
+  }
+}
