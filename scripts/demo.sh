@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
-swift build
+swift build >&2
 bin="$(swift build --show-bin-path)/terun"
 "$bin" run --sim export_latency test_id=123456 window=1h out=- "$@"
