@@ -351,37 +351,8 @@ private struct JSONStackDecoder {
 
   /// Checks the multi-byte UTF-8 sequence that starts at `q` and returns the position after it.
   func skipUTF8Sequence(at q: UnsafePointer<UInt8>) throws(LuaJSONError) -> UnsafePointer<UInt8> {
-    let lead = q.pointee
-    let available = end - q
-    var length = 0
-    var low: UInt8 = 0x80
-    var high: UInt8 = 0xBF
-    switch lead {
-    case 0xC2...0xDF: length = 2
-    case 0xE0:
-      length = 3
-      low = 0xA0
-    case 0xE1...0xEC, 0xEE...0xEF: length = 3
-    case 0xED:
-      length = 3
-      high = 0x9F
-    case 0xF0:
-      length = 4
-      low = 0x90
-    case 0xF1...0xF3: length = 4
-    case 0xF4:
-      length = 4
-      high = 0x8F
-    default:
+    guard let length = validUTF8Length(q, available: end - q) else {
       throw failure("invalid UTF-8 in string", at: q)
-    }
-    guard available >= length else { throw failure("invalid UTF-8 in string", at: q) }
-    let second = q[1]
-    guard second >= low && second <= high else { throw failure("invalid UTF-8 in string", at: q) }
-    var i = 2
-    while i < length {
-      guard q[i] & 0xC0 == 0x80 else { throw failure("invalid UTF-8 in string", at: q) }
-      i += 1
     }
     return q + length
   }
