@@ -113,14 +113,7 @@ for _, entry in ipairs(entries) do
         print(string.format("%s: already in %s with those roles", entry.email, group.accountGroupName or aid))
         return
       end
-      for _, g in ipairs(groups) do
-        g.roleIds = te.json.array(g.roleIds)
-      end
-      local body = {
-        name = detail.name or user.name,
-        email = detail.email or user.email,
-        accountGroupRoles = te.json.array(groups),
-      }
+      local body = admin.roles_update_body(te, detail, user, groups)
       if mode == "move" then
         body.loginAccountGroupId = aid
       end

@@ -104,14 +104,7 @@ local function update_roles(row, user)
   if not changed then
     return false
   end
-  for _, g in ipairs(groups) do
-    g.roleIds = te.json.array(g.roleIds)
-  end
-  te.users.update(user.uid, {
-    name = detail.name or user.name,
-    email = detail.email or user.email,
-    accountGroupRoles = te.json.array(groups),
-  }, scope)
+  te.users.update(user.uid, admin.roles_update_body(te, detail, user, groups), scope)
   return true
 end
 

@@ -110,14 +110,7 @@ for _, email in ipairs(emails) do
         print(string.format("%s: already has the role", email))
         return
       end
-      for _, g in ipairs(groups) do
-        g.roleIds = te.json.array(g.roleIds)
-      end
-      te.users.update(user.uid, {
-        name = detail.name or user.name,
-        email = detail.email or user.email,
-        accountGroupRoles = te.json.array(groups),
-      }, scope)
+      te.users.update(user.uid, admin.roles_update_body(te, detail, user, groups), scope)
       counts.assigned = counts.assigned + 1
       print(string.format("%s: %s", email, dry and "would get the role" or "given the role"))
     end)

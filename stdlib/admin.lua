@@ -228,4 +228,24 @@ function admin.users_by_email(te, groups)
   return out, aid_of
 end
 
+--- The body of a user update that gives the user `groups` (request-form account-group roles,
+--- as `apply_roles` returns them), keeping the name and email of `detail` (the user as read,
+--- falling back to `user`, the user as listed). Arrays are marked, so that they stay arrays
+--- in JSON, empty ones included.
+---@param te table the te module (for te.json.array)
+---@param detail table the user as read with te.users.get
+---@param user table the user as listed
+---@param groups table[] request-form account-group roles
+---@return table body
+function admin.roles_update_body(te, detail, user, groups)
+  for _, g in ipairs(groups) do
+    g.roleIds = te.json.array(g.roleIds)
+  end
+  return {
+    name = detail.name or user.name,
+    email = detail.email or user.email,
+    accountGroupRoles = te.json.array(groups),
+  }
+end
+
 return admin
