@@ -21,6 +21,12 @@ final class UnitTests: XCTestCase {
     XCTAssertEqual(ISODate.parse("2023-11-14T22:13:20Z"), 1_700_000_000)
     XCTAssertEqual(ISODate.parse("2023-11-14T23:13:20+01:00"), 1_700_000_000)
     XCTAssertEqual(ISODate.parse("2023-11-14T22:13:20.250Z"), 1_700_000_000)
+    // The official Python SDK sends the basic offset form.
+    XCTAssertEqual(ISODate.parse("2023-11-14T22:13:20.000000+0000"), 1_700_000_000)
+    XCTAssertEqual(ISODate.parse("2023-11-14T20:43:20-0130"), 1_700_000_000)
+    XCTAssertNil(ISODate.parse("2023-11-14T22:13:20+000"))
+    XCTAssertNil(ISODate.parse("2023-11-14T22:13:20+00:0"))
+    XCTAssertNil(ISODate.parse("2023-11-14T22:13:20+2500"))
     XCTAssertNil(ISODate.parse("2023-13-01T00:00:00Z"))
     XCTAssertNil(ISODate.parse("yesterday"))
   }

@@ -16,7 +16,8 @@ enum ISODate {
     String(format(epoch).prefix(10))
   }
 
-  /// Parses `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)` or `YYYY-MM-DD`; returns epoch seconds.
+  /// Parses `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM|±HHMM)` or `YYYY-MM-DD`; returns epoch seconds.
+  /// The basic offset form `+0000` is what the official Python SDK sends.
   static func parse(_ text: String) -> Int? {
     let b = Array(text.utf8)
     func num(_ start: Int, _ count: Int) -> Int? {
@@ -53,9 +54,9 @@ enum ISODate {
     if b[i] == 90 || b[i] == 122 {
       return i + 1 == b.count ? seconds : nil
     }
-    guard b[i] == 43 || b[i] == 45, let oh = num(i + 1, 2), i + 3 < b.count, b[i + 3] == 58,
-      let om = num(i + 4, 2), i + 6 == b.count
-    else { return nil }
+    guard b[i] == 43 || b[i] == 45, let oh = num(i + 1, 2), i + 3 < b.count else { return nil }
+    let minutesAt = b[i + 3] == 58 ? i + 4 : i + 3
+    guard let om = num(minutesAt, 2), minutesAt + 2 == b.count, oh < 24, om < 60 else { return nil }
     let offset = oh * 3600 + om * 60
     return b[i] == 43 ? seconds - offset : seconds + offset
   }
