@@ -124,7 +124,7 @@ public struct FileSandbox: Sendable {
     guard fd >= 0 else {
       throw LuaScriptError("te.fs.write: cannot create a temporary file for '\(displayPath)': \(errnoText())")
     }
-    let temporary = String(cString: template)
+    let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     var failure: String?
     bytes.withUnsafeBytes { buffer in
       var offset = 0
