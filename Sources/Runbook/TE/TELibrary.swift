@@ -75,35 +75,29 @@ enum TELibrary {
 
     -- Generic calls --------------------------------------------------------------------------
 
-    function te.get(path, query)
-      check_path("te.get", path)
-      check_query("te.get", 2, query)
-      return send("GET", path, nil, query)
+    -- te.get(path [, query]) and te.delete(path [, query]).
+    local function call_without_body(method, fname)
+      return function(path, query)
+        check_path(fname, path)
+        check_query(fname, 2, query)
+        return send(method, path, nil, query)
+      end
     end
 
-    function te.post(path, body, query)
-      check_path("te.post", path)
-      check_query("te.post", 3, query)
-      return send("POST", path, body, query)
+    -- te.post/put/patch(path, body [, query]).
+    local function call_with_body(method, fname)
+      return function(path, body, query)
+        check_path(fname, path)
+        check_query(fname, 3, query)
+        return send(method, path, body, query)
+      end
     end
 
-    function te.put(path, body, query)
-      check_path("te.put", path)
-      check_query("te.put", 3, query)
-      return send("PUT", path, body, query)
-    end
-
-    function te.patch(path, body, query)
-      check_path("te.patch", path)
-      check_query("te.patch", 3, query)
-      return send("PATCH", path, body, query)
-    end
-
-    function te.delete(path, query)
-      check_path("te.delete", path)
-      check_query("te.delete", 2, query)
-      return send("DELETE", path, nil, query)
-    end
+    te.get = call_without_body("GET", "te.get")
+    te.delete = call_without_body("DELETE", "te.delete")
+    te.post = call_with_body("POST", "te.post")
+    te.put = call_with_body("PUT", "te.put")
+    te.patch = call_with_body("PATCH", "te.patch")
 
     local function page_iterator(method, path, query, body, key)
       return open_pages(method, path, context_query(query), body, key)
