@@ -4,9 +4,9 @@ import Foundation
   import Glibc
 #endif
 
-/// The file access a runbook gets (`te.fs.read` / `te.fs.write`): reads only under the read
-/// roots (the runbook's folder) or of exact paths given as parameters; writes only under the
-/// output folder, atomically (temporary file in the same folder, then rename).
+/// The file access a runbook gets (`te.fs.read` / `te.fs.write` / `te.fs.open`): reads only
+/// under the read roots (the runbook's folder) or of exact paths given as parameters; writes
+/// only under the output folder, atomically (temporary file in the same folder, then rename).
 ///
 /// Refusals throw `LuaSandboxViolation` (stopping the run: exit 3); I/O failures of allowed
 /// paths throw `LuaScriptError`. Relative read paths are resolved against the first read
@@ -65,17 +65,39 @@ public struct FileSandbox: Sendable {
   /// Returns the absolute path written.
   @discardableResult
   public func write(_ path: String, _ bytes: [UInt8]) throws -> String {
-    guard !path.isEmpty else { throw LuaSandboxViolation("te.fs.write: empty path") }
+    let target = try resolveWritePath(path, functionName: "te.fs.write")
+    try FileSandbox.writeAtomically(bytes, to: target, displayPath: path)
+    return target
+  }
+
+  /// Opens a file under the output folder for streaming, atomic writing (`te.fs.open`): the
+  /// path gets exactly the checks of `write` (and missing folders are created) now; the bytes
+  /// go to a temporary file beside the target that `close()` renames onto it.
+  public func open(_ path: String, bufferSize: Int = AtomicFileWriter.defaultBufferSize) throws
+    -> AtomicFileWriter
+  {
+    let target = try resolveWritePath(path, functionName: "te.fs.open")
+    return try AtomicFileWriter(
+      target: target, displayPath: path, functionName: "te.fs.open", bufferSize: bufferSize)
+  }
+
+  /// Resolves a write path to the absolute path of its target under the output folder,
+  /// creating missing folders on the way. Refuses (`LuaSandboxViolation`, messages starting
+  /// with `functionName`) empty and absolute paths, `..`, and symlinks (folders or the file
+  /// itself) that lead outside the output folder.
+  public func resolveWritePath(_ path: String, functionName: String) throws -> String {
+    let name = functionName
+    guard !path.isEmpty else { throw LuaSandboxViolation("\(name): empty path") }
     guard !path.hasPrefix("/") else {
       throw LuaSandboxViolation(
-        "te.fs.write: absolute path '\(path)' refused; write paths are relative to the output folder")
+        "\(name): absolute path '\(path)' refused; write paths are relative to the output folder")
     }
     let components = path.split(separator: "/", omittingEmptySubsequences: true)
     guard !components.contains("..") else {
-      throw LuaSandboxViolation("te.fs.write: '\(path)' escapes the output folder with '..'")
+      throw LuaSandboxViolation("\(name): '\(path)' escapes the output folder with '..'")
     }
-    guard let name = components.last, name != "." else {
-      throw LuaSandboxViolation("te.fs.write: '\(path)' does not name a file")
+    guard let fileName = components.last, fileName != "." else {
+      throw LuaSandboxViolation("\(name): '\(path)' does not name a file")
     }
     // Walk the folders, creating missing ones, and check each real path stays inside.
     var folder = outDir
@@ -88,64 +110,39 @@ public struct FileSandbox: Sendable {
         {
           isLink = true
         }
-        if isLink { throw LuaSandboxViolation("te.fs.write: '\(path)' goes through a dangling symlink") }
+        if isLink { throw LuaSandboxViolation("\(name): '\(path)' goes through a dangling symlink") }
         do {
           try FileManager.default.createDirectory(atPath: next, withIntermediateDirectories: false)
         } catch {
           throw LuaScriptError(
-            "te.fs.write: cannot create folder for '\(path)': \(error.localizedDescription)")
+            "\(name): cannot create folder for '\(path)': \(error.localizedDescription)")
         }
       }
       guard let real = FileSandbox.realPath(next), FileSandbox.isInside(real, outDir) else {
-        throw LuaSandboxViolation("te.fs.write: '\(path)' leads outside the output folder through a symlink")
+        throw LuaSandboxViolation("\(name): '\(path)' leads outside the output folder through a symlink")
       }
       folder = real
     }
-    let target = (folder as NSString).appendingPathComponent(String(name))
+    let target = (folder as NSString).appendingPathComponent(String(fileName))
     if let attributes = try? FileManager.default.attributesOfItem(atPath: target),
       attributes[.type] as? FileAttributeType == .typeSymbolicLink
     {
       let real = FileSandbox.realPath(target)
       if real == nil || !FileSandbox.isInside(real!, outDir) {
-        throw LuaSandboxViolation("te.fs.write: '\(path)' is a symlink leading outside the output folder")
+        throw LuaSandboxViolation("\(name): '\(path)' is a symlink leading outside the output folder")
       }
     }
-    try FileSandbox.writeAtomically(bytes, to: target, displayPath: path)
     return target
   }
 
   // MARK: Helpers
 
+  /// Writes `bytes` to `target` atomically (one `AtomicFileWriter` write and close).
   static func writeAtomically(_ bytes: [UInt8], to target: String, displayPath: String) throws {
-    let folder = (target as NSString).deletingLastPathComponent
-    let base = (target as NSString).lastPathComponent
-    var template = Array((folder as NSString).appendingPathComponent(".\(base).tmp-XXXXXX").utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard fd >= 0 else {
-      throw LuaScriptError("te.fs.write: cannot create a temporary file for '\(displayPath)': \(errnoText())")
-    }
-    let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    var failure: String?
-    bytes.withUnsafeBytes { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = errnoText()
-          return
-        }
-        offset += n
-      }
-    }
-    if failure == nil, fsync(fd) != 0 { failure = errnoText() }
-    fchmod(fd, 0o644)
-    close(fd)
-    if failure == nil, rename(temporary, target) != 0 { failure = errnoText() }
-    if let failure {
-      unlink(temporary)
-      throw LuaScriptError("te.fs.write: cannot write '\(displayPath)': \(failure)")
-    }
+    let writer = try AtomicFileWriter(
+      target: target, displayPath: displayPath, functionName: "te.fs.write", bufferSize: 1)
+    try writer.write(bytes)
+    try writer.close()
   }
 
   static func errnoText() -> String { String(cString: strerror(errno)) }

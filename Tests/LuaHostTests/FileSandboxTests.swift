@@ -96,6 +96,155 @@ final class FileSandboxTests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/x"))
   }
 
+  private func temporaryFiles(_ folder: String) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".tmp-") }
+  }
+
+  func testStreamingWriteLandsAtomicallyAtClose() throws {
+    let fs = try sandbox()
+    try fs.write("reports/latency.csv", Array("old\n".utf8))
+    let writer = try fs.open("reports/latency.csv", bufferSize: 8)
+    let target = FileSandbox.realPath(outDir)! + "/reports/latency.csv"
+    XCTAssertEqual(writer.target, target)
+    let temporary = (writer.temporaryPath as NSString).lastPathComponent
+    XCTAssertTrue(temporary.hasPrefix(".latency.csv.tmp-"), temporary)
+    XCTAssertEqual((writer.temporaryPath as NSString).deletingLastPathComponent, outDir + "/reports")
+    var expected = ""
+    for i in 1...1000 {
+      let line = "\(i),row \(i)\n"
+      expected += line
+      try writer.write(Array(line.utf8))
+      if i == 500 {
+        // Half way: the target still has its old contents; the bytes sit in the temporary file.
+        XCTAssertEqual(FileManager.default.contents(atPath: target), Data("old\n".utf8))
+        XCTAssertGreaterThan(
+          (try FileManager.default.attributesOfItem(atPath: writer.temporaryPath)[.size] as? Int) ?? 0, 1000)
+      }
+    }
+    XCTAssertEqual(writer.status, .open)
+    try writer.close()
+    try writer.close()  // closing twice is harmless
+    XCTAssertEqual(writer.status, .committed)
+    XCTAssertEqual(FileManager.default.contents(atPath: target), Data(expected.utf8))
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir + "/reports"), ["latency.csv"])
+    XCTAssertEqual(
+      try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int, 0o644)
+    XCTAssertThrowsError(try writer.write([1])) { error in
+      XCTAssertEqual(
+        (error as? LuaScriptError)?.message, "te.fs.open('reports/latency.csv'): write after close")
+    }
+  }
+
+  func testAbortAndDroppingAWriterLeaveNoTemporaryFileAndTheTargetUntouched() throws {
+    let fs = try sandbox()
+    try fs.write("keep.csv", Array("keep".utf8))
+    let aborted = try fs.open("keep.csv", bufferSize: 4)
+    try aborted.write(Array("replaced contents".utf8))
+    XCTAssertEqual(try temporaryFiles(outDir).count, 1)
+    aborted.abort()
+    aborted.abort()
+    XCTAssertEqual(aborted.status, .aborted)
+    XCTAssertEqual(try temporaryFiles(outDir), [])
+    XCTAssertEqual(FileManager.default.contents(atPath: outDir + "/keep.csv"), Data("keep".utf8))
+    XCTAssertThrowsError(try aborted.close()) { error in
+      XCTAssertEqual(
+        (error as? LuaScriptError)?.message, "te.fs.open('keep.csv'): close after abort; nothing was written")
+    }
+    XCTAssertThrowsError(try aborted.write([1])) { error in
+      XCTAssertEqual(
+        (error as? LuaScriptError)?.message, "te.fs.open('keep.csv'): write after abort; nothing was written")
+    }
+
+    var dropped: AtomicFileWriter? = try fs.open("new/dropped.csv", bufferSize: 4)
+    try dropped?.write(Array("never closed".utf8))
+    XCTAssertEqual(try temporaryFiles(outDir + "/new").count, 1)
+    dropped = nil
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir + "/new"), [])
+    XCTAssertEqual(FileManager.default.contents(atPath: outDir + "/keep.csv"), Data("keep".utf8))
+  }
+
+  func testAWriteErrorNamesThePathAndRemovesTheTemporaryFile() throws {
+    let full = open("/dev/full", O_WRONLY)
+    guard full >= 0 else { throw XCTSkip("no /dev/full") }
+    // Every write to /dev/full fails with ENOSPC; the "temporary file" is a real file here so
+    // the test can see it removed.
+    let temporary = outDir + "/.full.csv.tmp-test"
+    try "".write(toFile: temporary, atomically: false, encoding: .utf8)
+    let writer = AtomicFileWriter(
+      target: outDir + "/full.csv", displayPath: "full.csv", functionName: "te.fs.open", bufferSize: 4,
+      descriptor: full, temporaryPath: temporary)
+    try writer.write(Array("ab".utf8))  // buffered: nothing written yet
+    XCTAssertThrowsError(try writer.write(Array("cdef".utf8))) { error in
+      XCTAssertEqual(
+        (error as? LuaScriptError)?.message, "te.fs.open: cannot write 'full.csv': No space left on device")
+    }
+    XCTAssertEqual(writer.status, .failed)
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir), [])
+    XCTAssertThrowsError(try writer.close()) { error in
+      XCTAssertEqual(
+        (error as? LuaScriptError)?.message,
+        "te.fs.open('full.csv'): close after a failed write; nothing was written")
+    }
+  }
+
+  func testAWriterHeldByLuaIsAbortedWhenCollectedOrWhenTheStateCloses() throws {
+    let fs = try sandbox()
+    var state: LuaState? = try LuaState.sandboxed()
+    state!.defineObjectClass(
+      "test.writer",
+      methods: [
+        "write": { call in
+          try call.object(1, class: "test.writer", as: AtomicFileWriter.self)!.write(try call.bytes(2))
+          return 0
+        }
+      ])
+    state!.register("open") { call in
+      call.pushObject(try fs.open(try call.string(1), bufferSize: 4), class: "test.writer")
+      return 1
+    }
+    _ = try state!.run(
+      source:
+        "do local w = open('collected.csv'); w:write('hello') end\nkept = open('kept.csv')\nkept:write('hi there')",
+      chunkName: "gc.lua")
+    XCTAssertEqual(try temporaryFiles(outDir).count, 2)
+    state!.collectGarbage()
+    let left = try temporaryFiles(outDir)
+    XCTAssertEqual(left.count, 1)
+    XCTAssertTrue(left.first?.hasPrefix(".kept.csv.tmp-") ?? false, "\(left)")
+    state = nil  // lua_close collects the rest
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir), [])
+  }
+
+  func testOpenRefusesEscapesExactlyLikeWrite() throws {
+    let fs = try sandbox()
+    try FileManager.default.createSymbolicLink(atPath: outDir + "/escape", withDestinationPath: outside)
+    try FileManager.default.createSymbolicLink(
+      atPath: outDir + "/file.csv", withDestinationPath: outside + "/param.csv")
+    try FileManager.default.createSymbolicLink(
+      atPath: outDir + "/dangling", withDestinationPath: root + "/none")
+    let cases: [(String, String)] = [
+      ("../x", "'../x' escapes the output folder with '..'"),
+      ("a/../../x", "'a/../../x' escapes the output folder with '..'"),
+      (
+        outside + "/abs.csv",
+        "absolute path '\(outside)/abs.csv' refused; write paths are relative to the output folder"
+      ),
+      ("escape/x.csv", "'escape/x.csv' leads outside the output folder through a symlink"),
+      ("file.csv", "'file.csv' is a symlink leading outside the output folder"),
+      ("dangling/x.csv", "'dangling/x.csv' goes through a dangling symlink"),
+      ("", "empty path"),
+      ("sub/.", "'sub/.' does not name a file"),
+    ]
+    for (path, reason) in cases {
+      assertViolation({ try fs.write(path, [1]) }, "te.fs.write: " + reason)
+      assertViolation({ _ = try fs.open(path) }, "te.fs.open: " + reason)
+    }
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), ["param.csv"])
+    XCTAssertEqual(FileManager.default.contents(atPath: outside + "/param.csv"), Data("param".utf8))
+    XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/x"))
+    XCTAssertEqual(try temporaryFiles(outDir), [])
+  }
+
   func testViolationFromAHostFunctionStopsTheRun() throws {
     let fs = try sandbox()
     let state = try LuaState.sandboxed()
