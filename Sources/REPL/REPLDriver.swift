@@ -54,6 +54,7 @@ public final class REPLDriver: @unchecked Sendable {
     }
     _ = terun_repl_install_sigint()
     defer { terun_repl_restore_sigint() }
+    defer { session.finish() }
     return interactive ? runInteractive(session) : runPiped(session)
   }
 

@@ -35,6 +35,7 @@ public final class REPLSession {
   private let completer = Completer()
   private var state: LuaState
   private var statementGuard: StatementGuard
+  private var fileWriters: OpenFileWriters
   private var pending: [String] = []
 
   /// Starts a session for `configuration` (its limits' memory cap applies to the session;
@@ -54,19 +55,31 @@ public final class REPLSession {
     let made = try Self.makeState(configuration, client: client, planner: planner, sink: sink)
     self.state = made.0
     self.statementGuard = made.1
+    self.fileWriters = made.2
   }
 
   private static func makeState(
     _ configuration: RunConfiguration, client: ThousandEyesClient?, planner: SessionPlanner?, sink: OutputSink
-  ) throws -> (LuaState, StatementGuard) {
+  ) throws -> (LuaState, StatementGuard, OpenFileWriters) {
     let installers: [any TEModuleInstaller] =
       client.map { [TEAPIInstaller(client: $0, planner: planner)] } ?? []
-    let state = try RunbookRunner(configuration: configuration, sink: sink, installers: installers)
-      .makeState()
+    let (state, fileWriters) = try RunbookRunner(
+      configuration: configuration, sink: sink, installers: installers
+    )
+    .makeStateAndWriters()
     state.stopWatchdog()
     // Typed input and :load may use the `runbook { ... }` header form.
     _ = try state.run(source: acceptHeaderSource, chunkName: "=repl")
-    return (state, try StatementGuard(state: state))
+    return (state, try StatementGuard(state: state), fileWriters)
+  }
+
+  /// Ends the session's files: every `te.fs.open` writer still open is aborted (nothing is
+  /// written) with a warning naming its path, as at the end of a run. The driver calls it
+  /// when the session ends.
+  public func finish() {
+    for path in fileWriters.abortAll() {
+      sink.writeDiagnostic("te.fs.open('\(path)'): never closed; nothing was written")
+    }
   }
 
   /// True while a statement is unfinished (the driver shows `>>`).
@@ -182,8 +195,10 @@ public final class REPLSession {
     sink.writeDiagnostic(reason)
     do {
       let made = try Self.makeState(configuration, client: client, planner: planner, sink: sink)
+      finish()
       statementGuard = made.1
       state = made.0
+      fileWriters = made.2
       sink.writeDiagnostic("started a fresh Lua state: earlier globals are gone")
     } catch {
       sink.writeDiagnostic("cannot start a fresh Lua state: \(error)")

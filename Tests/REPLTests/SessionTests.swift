@@ -13,6 +13,23 @@ final class SessionTests: XCTestCase {
     XCTAssertEqual(repl.errors, "")
   }
 
+  func testFileWritersLiveAcrossStatementsAndThoseLeftOpenAreDiscardedAtTheEnd() throws {
+    let repl = try SessionFixture()
+    let folder = repl.directory.path
+    repl.feed("w = te.fs.open('kept.csv')")
+    repl.feed("w:write('a,b\\n')")
+    repl.feed("w:write(1, ',', 2, '\\n'):close()")
+    repl.feed("left = te.fs.open('left.csv'):write('lost')")
+    XCTAssertEqual(repl.errors, "")
+    XCTAssertEqual(try String(contentsOfFile: folder + "/kept.csv", encoding: .utf8), "a,b\n1,2\n")
+    XCTAssertTrue(
+      try FileManager.default.contentsOfDirectory(atPath: folder).contains { $0.hasPrefix(".left.csv.tmp-") })
+    repl.session.finish()
+    XCTAssertEqual(repl.errors, "te.fs.open('left.csv'): never closed; nothing was written\n")
+    XCTAssertEqual(
+      try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["err", "kept.csv", "out"])
+  }
+
   func testIncompleteInputContinuesUntilTheStatementEnds() throws {
     let repl = try SessionFixture()
     XCTAssertEqual(repl.feed("function double(n)"), .needsMore)

@@ -43,11 +43,20 @@ public final class RunbookRunner: @unchecked Sendable {
     defer { sink.flush() }
     let limits = configuration.limits
     do {
-      let state = try makeState()
+      let (state, context) = try makeRun()
       defer { state.stopWatchdog() }
-      let chunk = try state.load(
-        source: configuration.source.bytes, chunkName: configuration.source.displayName)
-      _ = try state.call(chunk)
+      do {
+        let chunk = try state.load(
+          source: configuration.source.bytes, chunkName: configuration.source.displayName)
+        _ = try state.call(chunk)
+      } catch {
+        // A failed run writes nothing: writers left open are discarded.
+        context.fileWriters.abortAll()
+        throw error
+      }
+      for path in context.fileWriters.abortAll() {
+        context.logger.log(.warn, "te.fs.open('\(path)'): never closed; nothing was written")
+      }
     } catch let error as LuaError {
       throw CommandFailure(error, limits: limits)
     }
@@ -57,6 +66,18 @@ public final class RunbookRunner: @unchecked Sendable {
   /// installers), ready to run chunks on the calling thread. The REPL keeps one for a session.
   /// Throws `LuaError`; the watchdog (if the configuration has a timeout) is already running.
   public func makeState() throws -> LuaState {
+    try makeRun().state
+  }
+
+  /// As ``makeState()``, also returning the state's `te.fs.open` writers, so that a caller
+  /// that keeps the state (the REPL) can abort the ones left open when it is done.
+  public func makeStateAndWriters() throws -> (state: LuaState, fileWriters: OpenFileWriters) {
+    let (state, context) = try makeRun()
+    return (state, context.fileWriters)
+  }
+
+  /// Makes the run's state (as `makeState`) and the context its installers saw.
+  func makeRun() throws -> (state: LuaState, context: RunContext) {
     let logger = RunLogger(sink: sink, threshold: configuration.logThreshold)
     let context = RunContext(configuration: configuration, logger: logger, sink: sink)
     let state = try LuaState.sandboxed(sandboxOptions)
@@ -67,7 +88,7 @@ public final class RunbookRunner: @unchecked Sendable {
     }
     module.push()
     lua_setglobal(state.L, "te")
-    return state
+    return (state, context)
   }
 
   /// The sandbox for this run: limits, watchdog, and `require` searching the runbook's folder,
@@ -94,7 +115,7 @@ public final class RunbookRunner: @unchecked Sendable {
         throw LuaError(kind: .runtime, message: String(describing: error))
       }
     }
-    try installFileSystem(into: module)
+    try installFileSystem(into: module, context: context)
 
     let sink = self.sink
     let logger = context.logger

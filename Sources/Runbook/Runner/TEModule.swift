@@ -19,6 +19,8 @@ public final class RunContext {
   public let logger: RunLogger
   /// The output sink (stdout buffer and stderr).
   public let sink: OutputSink
+  /// The files the run opened with `te.fs.open`; the runner aborts those left open.
+  public let fileWriters = OpenFileWriters()
 
   init(configuration: RunConfiguration, logger: RunLogger, sink: OutputSink) {
     self.configuration = configuration
