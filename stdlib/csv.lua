@@ -9,9 +9,11 @@
 ---
 --- Writing is streaming: `csv.writer{ sink = fn }` formats rows and hands the sink chunks of
 --- whole rows (at most about `flush_bytes` each). `csv.file_writer(fs, path)` builds on it
---- for files: rows accumulate in memory and the file is written once, by `fs.write`, when
---- the writer is closed, so a run that fails midway leaves no half-written CSV behind
---- (terun's `te.fs.write` writes atomically: temporary file, then rename).
+--- for files. With terun's `te.fs` it streams: chunks go to a `te.fs.open` writer (a
+--- temporary file beside the target) and `close()` renames the finished file into place, so
+--- memory stays flat however many rows there are and a run that fails midway leaves no
+--- half-written CSV behind. Given an `fs` with only `write` (a test fake), rows accumulate
+--- in memory and the file is written once, by `fs.write`, at `close()`.
 ---
 --- ```lua
 --- local csv = require("csv")
@@ -294,6 +296,7 @@ end
 ---@field quote_all? boolean       quote every field
 ---@field flush_bytes? integer     hand a chunk to the sink once this many bytes wait (default 65536)
 ---@field on_close? fun()          called once by `close` after the last chunk
+---@field on_abort? fun()          called once by `abort` (not after `close`)
 ---@field header? string[]         a first row written at once
 
 ---@class csv.Writer
@@ -317,6 +320,7 @@ function csv.writer(opts)
     quote_all = opts.quote_all == true,
     flush_bytes = opts.flush_bytes or 65536,
     on_close = opts.on_close,
+    on_abort = opts.on_abort,
     pending = {},
     pending_bytes = 0,
     rows_written = 0,
@@ -377,11 +381,28 @@ function Writer:close()
 end
 
 --- Drops waiting rows and finishes without calling `on_close` (for a file writer: nothing
---- is written).
+--- is written); calls `on_abort` once. Does nothing after `close` or a first `abort`.
 function Writer:abort()
+  if self.closed then
+    return
+  end
   self.pending = {}
   self.pending_bytes = 0
   self.closed = true
+  if self.on_abort then
+    self.on_abort()
+  end
+end
+
+--- Lets a writer be a to-be-closed variable (`local out <close> = csv.file_writer(...)`): a
+--- normal exit closes it, an error propagating through aborts it.
+---@param err any
+function Writer:__close(err)
+  if err ~= nil then
+    self:abort()
+  else
+    self:close()
+  end
 end
 
 --- A sink that keeps chunks in memory. Returns the sink and a function giving the text so far.
@@ -405,13 +426,21 @@ function csv.print_sink(chunk)
   print((chunk:gsub("\n$", "")))
 end
 
---- A writer for a file written atomically at the end: rows accumulate in memory and
---- `close()` calls `fs.write(path, text)` once. `abort()` (or an error before `close`) writes
---- nothing. `fs` is `te.fs` in a runbook (any table with `write(path, text)` works).
---- When `path` is `"-"` rows stream to stdout instead.
----@param fs {write: fun(path: string, text: string)}
+--- A writer for a file that appears complete or not at all.
+---
+--- When `fs` has `open` (terun's `te.fs`), the file is opened at once (a bad path raises
+--- here), every chunk goes to the handle's `write`, `close()` closes the handle (the file
+--- is renamed into place) and `abort()` aborts it (the temporary file is removed). Memory
+--- stays flat: at most about `flush_bytes` wait in Lua.
+---
+--- When `fs` has only `write` (a fake in tests), rows accumulate in memory and `close()`
+--- calls `fs.write(path, text)` once; `abort()` writes nothing.
+---
+--- Either way an error before `close` writes nothing. When `path` is `"-"` rows stream to
+--- stdout instead.
+---@param fs {open?: fun(path: string): te.fs.Writer, write?: fun(path: string, text: string)}
 ---@param path string
----@param opts? csv.WriterOptions  (sink and on_close are set by this function)
+---@param opts? csv.WriterOptions  (sink, on_close and on_abort are set by this function)
 ---@return csv.Writer
 function csv.file_writer(fs, path, opts)
   local o = {}
@@ -422,7 +451,23 @@ function csv.file_writer(fs, path, opts)
     o.sink = csv.print_sink
     return csv.writer(o)
   end
-  assert(type(fs) == "table" and type(fs.write) == "function", "csv.file_writer: fs must have a write function")
+  assert(
+    type(fs) == "table" and (type(fs.open) == "function" or type(fs.write) == "function"),
+    "csv.file_writer: fs must have an open or a write function"
+  )
+  if type(fs.open) == "function" then
+    local handle = fs.open(path)
+    o.sink = function(chunk)
+      handle:write(chunk)
+    end
+    o.on_close = function()
+      handle:close()
+    end
+    o.on_abort = function()
+      handle:abort()
+    end
+    return csv.writer(o)
+  end
   local sink, contents = csv.buffer_sink()
   o.sink = sink
   o.on_close = function()

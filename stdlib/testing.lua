@@ -412,13 +412,68 @@ end
 
 -- Running runbooks from tests -----------------------------------------------------------------
 
+local CaptureWriter = {}
+CaptureWriter.__index = CaptureWriter
+
+function CaptureWriter:write(...)
+  if self.state ~= "open" then
+    local what = self.state == "closed" and "close" or "abort; nothing was written"
+    error("te.fs.open('" .. self.path .. "'): write after " .. what, 2)
+  end
+  for i = 1, select("#", ...) do
+    local v = select(i, ...)
+    local t = type(v)
+    if t ~= "string" and t ~= "number" then
+      error("bad argument #" .. i .. " to 'write' (string expected, got " .. t .. ")", 2)
+    end
+    self.chunks[#self.chunks + 1] = tostring(v)
+  end
+  return self
+end
+
+function CaptureWriter:close()
+  if self.state == "closed" then
+    return
+  end
+  if self.state ~= "open" then
+    error("te.fs.open('" .. self.path .. "'): close after abort; nothing was written", 2)
+  end
+  self.state = "closed"
+  self.on_close(self.path, table.concat(self.chunks))
+end
+
+function CaptureWriter:abort()
+  if self.state == "open" then
+    self.state = "aborted"
+    self.chunks = {}
+  end
+end
+
+function CaptureWriter:__close(err)
+  if err ~= nil then
+    self:abort()
+  elseif self.state == "open" then
+    self:close()
+  end
+end
+
+--- A stand-in for a `te.fs.open` writer that keeps its text in memory: `write(...)` appends
+--- (chainable), `close()` calls `on_close(path, text)` once, `abort()` drops the text, and it
+--- works as a to-be-closed variable. Used by `run_runbook`; handy for fakes of `te.fs`.
+---@param path string
+---@param on_close fun(path: string, text: string)
+---@return table writer
+function testing.capture_writer(path, on_close)
+  return setmetatable({ path = path, chunks = {}, state = "open", on_close = on_close }, CaptureWriter)
+end
+
 ---@class testing.RunbookResult
 ---@field ok boolean        whether the runbook finished without error
 ---@field error any         the error value when it did not
 ---@field output string[]   lines printed (print's arguments joined by tabs)
 ---@field stdout string     the printed lines joined by newlines
----@field files table<string, string>  files written through te.fs.write: path -> text
----@field writes string[]   the paths of te.fs.write calls, in order
+---@field files table<string, string>  files written through te.fs.write or te.fs.open: path -> text
+---@field writes string[]   the paths of te.fs.write calls and closed te.fs.open writers, in order
 ---@field header table?     the runbook's header table
 
 ---@class testing.RunbookOptions
@@ -428,8 +483,9 @@ end
 --- Runs a runbook inside the current test with `te.params = params` and returns what it did.
 --- The runbook sees the given `te` (the test's own, talking to the same simulator) except that
 --- `te.params` holds `params` with the header's defaults added, `print` is captured, and
---- `te.fs.write` is captured into `result.files` (nothing reaches the disk unless
---- `write_files`). Params are passed as typed values (`test_id = 123`, lists as arrays): no
+--- `te.fs.write` and `te.fs.open` writers are captured into `result.files` (a writer's text
+--- when it is closed; nothing when it is aborted or left open; nothing reaches the disk
+--- unless `write_files`). Params are passed as typed values (`test_id = 123`, lists as arrays): no
 --- command-line conversion happens here. The runbook's errors are returned, not raised.
 ---@param te table
 ---@param path string   the runbook file, as te.fs.read finds it (e.g. "export_latency.lua")
@@ -444,13 +500,17 @@ function testing.run_runbook(te, path, params, opts)
   for k, v in pairs(params or {}) do
     run_params[k] = v
   end
+  local function capture_file(file, text)
+    result.files[file] = text
+    result.writes[#result.writes + 1] = file
+    if opts.write_files then
+      te.fs.write(file, text)
+    end
+  end
   local fs = setmetatable({
-    write = function(file, text)
-      result.files[file] = text
-      result.writes[#result.writes + 1] = file
-      if opts.write_files then
-        te.fs.write(file, text)
-      end
+    write = capture_file,
+    open = function(file)
+      return testing.capture_writer(file, capture_file)
     end,
   }, { __index = te.fs })
   local proxy = setmetatable({ params = run_params, fs = fs }, { __index = te })

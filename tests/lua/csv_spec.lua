@@ -205,4 +205,94 @@ describe("writer", function()
     aborted:abort()
     assert.equals(1, #writes)
   end)
+
+  -- A fake of te.fs.open: records every call on the handle.
+  local function open_fs()
+    local log = {}
+    local fs = {
+      open = function(path)
+        log[#log + 1] = "open " .. path
+        local handle = {}
+        function handle:write(chunk)
+          log[#log + 1] = "write " .. chunk
+          return self
+        end
+        function handle:close()
+          log[#log + 1] = "close"
+        end
+        function handle:abort()
+          log[#log + 1] = "abort"
+        end
+        return handle
+      end,
+      write = function(path)
+        log[#log + 1] = "fs.write " .. path
+      end,
+    }
+    return fs, log
+  end
+
+  it("file_writer streams chunks to fs.open's handle and closes it once", function()
+    local fs, log = open_fs()
+    local w = csv.file_writer(fs, "out.csv", { flush_bytes = 4, newline = "\n", header = { "a", "b" } })
+    assert.same({ "open out.csv", "write a,b\n" }, log, "opened at once; a full chunk is written at once")
+    w:row({ 1, 2 })
+    w:row({ "x" })
+    assert.same({ "open out.csv", "write a,b\n", "write 1,2\n" }, log)
+    w:close()
+    w:close()
+    w:abort()
+    assert.same({ "open out.csv", "write a,b\n", "write 1,2\n", "write x\n", "close" }, log)
+  end)
+
+  it("file_writer aborts fs.open's handle on abort and never closes it", function()
+    local fs, log = open_fs()
+    local w = csv.file_writer(fs, "out.csv", { newline = "\n" })
+    w:row({ 1 })
+    w:abort()
+    w:abort()
+    w:close()
+    assert.same({ "open out.csv", "abort" }, log, "waiting rows are dropped, not written")
+    assert.has_error(function()
+      w:row({ 2 })
+    end, "csv: write after close")
+  end)
+
+  it("file_writer as a to-be-closed variable commits on a normal exit and aborts on an error", function()
+    local fs, log = open_fs()
+    do
+      local w <close> = csv.file_writer(fs, "ok.csv", { newline = "\n" })
+      w:row({ 1 })
+    end
+    assert.same({ "open ok.csv", "write 1\n", "close" }, log)
+
+    local fs2, log2 = open_fs()
+    local ok, err = pcall(function()
+      local w <close> = csv.file_writer(fs2, "bad.csv", { newline = "\n" })
+      w:row({ 1 })
+      error("midway", 0)
+    end)
+    assert.is_false(ok)
+    assert.equals("midway", err)
+    assert.same({ "open bad.csv", "abort" }, log2)
+  end)
+
+  it("file_writer with a write-only fs buffers, and with neither function refuses", function()
+    local writes = {}
+    local fs = {
+      write = function(path, text)
+        writes[#writes + 1] = path .. "=" .. text
+      end,
+    }
+    do
+      local w <close> = csv.file_writer(fs, "a.csv", { newline = "\n", flush_bytes = 1 })
+      w:row({ 1 })
+      w:row({ 2 })
+      assert.same({}, writes, "nothing is written before close")
+    end
+    assert.same({ "a.csv=1\n2\n" }, writes)
+    assert.has_error(function()
+      csv.file_writer({ read = function() end }, "b.csv")
+    end, "csv.file_writer: fs must have an open or a write function")
+  end)
 end)

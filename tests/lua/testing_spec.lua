@@ -228,6 +228,37 @@ describe("testing", function()
     assert.equals(real_print, _ENV.print, "the global print is restored")
   end)
 
+  it("run_runbook captures te.fs.open writers: closed ones into files, aborted and open ones not", function()
+    local opened = {}
+    local te = {
+      fs = {
+        open = function(path)
+          opened[#opened + 1] = path
+        end,
+        write = function() end,
+      },
+    }
+    local source = "local w = te.fs.open('a.csv')\n"
+      .. "w:write('x', 1, ',', 2.5):write('\\n')\n"
+      .. "w:close()\n"
+      .. "w:close()\n"
+      .. "local gone = te.fs.open('gone.csv'):write('y')\n"
+      .. "gone:abort()\n"
+      .. "te.fs.open('open.csv'):write('z')\n"
+      .. "do local c <close> = te.fs.open('c.csv'); c:write('c') end\n"
+      .. "pcall(function() local e <close> = te.fs.open('e.csv'); e:write('e'); error('x') end)\n"
+      .. "local ok, err = pcall(w.write, w, 'late')\n"
+      .. "print(err)\n"
+      .. "ok, err = pcall(gone.write, gone, {})\n"
+      .. "print(err)\n"
+    local r = testing.run_runbook(te, "s.lua", {}, { source = source })
+    assert.is_true(r.ok, tostring(r.error))
+    assert.same({ ["a.csv"] = "x1,2.5\n", ["c.csv"] = "c" }, r.files)
+    assert.same({ "a.csv", "c.csv" }, r.writes)
+    assert.same({}, opened, "nothing reaches the real te.fs.open")
+    assert.same({ "te.fs.open('a.csv'): write after close", "te.fs.open('gone.csv'): write after abort; nothing was written" }, r.output)
+  end)
+
   it("the assert table is callable like Lua's assert", function()
     assert.equals(5, testing.assert(5, "m"))
     assert.has_error(function()
