@@ -235,5 +235,23 @@ function te.now() end
 ---@field error fun(fmt: string, ...: any)
 
 ---@class te.fs
----@field read fun(path: string): string
----@field write fun(path: string, text: string)
+---@field read fun(path: string): string  Reads a file from the runbook's folder or a `path` parameter.
+---@field write fun(path: string, text: string)  Writes a whole file under --out-dir, atomically.
+---@field open fun(path: string): te.fs.Writer  Opens a file under --out-dir for streaming, atomic writing.
+
+--- A file being written by `te.fs.open`: bytes go to a temporary file beside the target,
+--- renamed onto it by `close`. Usable as a to-be-closed variable (`local w <close> = ...`):
+--- commits on a normal exit, aborts when an error propagates. Never closed: nothing is written.
+---@class te.fs.Writer
+local Writer = {}
+
+--- Appends strings and numbers (numbers as `tostring` writes them). Returns the writer.
+---@param ... string|number
+---@return te.fs.Writer
+function Writer:write(...) end
+
+--- Flushes, fsyncs and renames the file onto its target. Closing again does nothing.
+function Writer:close() end
+
+--- Discards the file: the temporary file is removed, the target untouched.
+function Writer:abort() end
