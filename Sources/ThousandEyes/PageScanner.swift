@@ -19,17 +19,21 @@ public struct PageScanner {
     public var description: String { "malformed JSON page body at byte \(offset)" }
   }
 
-  private let bytes: [UInt8]
+  /// The body, borrowed for the scan (no copy, no bounds checks in release builds).
+  private let bytes: UnsafeBufferPointer<UInt8>
   private var index = 0
 
-  private init(_ bytes: [UInt8]) {
+  private init(_ bytes: UnsafeBufferPointer<UInt8>) {
     self.bytes = bytes
   }
 
   /// Scans a page body.
   public static func scan(_ body: [UInt8], collectionKey: String? = nil) throws -> Result {
-    var scanner = PageScanner(body)
-    return try scanner.scanTop(collectionKey: collectionKey.map { Array($0.utf8) })
+    let key = collectionKey.map { Array($0.utf8) }
+    return try body.withUnsafeBufferPointer { buffer in
+      var scanner = PageScanner(buffer)
+      return try scanner.scanTop(collectionKey: key)
+    }
   }
 
   private mutating func scanTop(collectionKey: [UInt8]?) throws -> Result {
@@ -101,23 +105,9 @@ public struct PageScanner {
   }
 
   private mutating func countArray() throws -> Int {
-    try expect(UInt8(ascii: "["))
-    skipSpace()
-    if peek() == UInt8(ascii: "]") {
-      index += 1
-      return 0
-    }
-    var count = 0
-    while true {
-      skipSpace()
-      try skipValue()
-      count += 1
-      skipSpace()
-      guard let next = peek() else { throw MalformedBody(offset: index) }
-      index += 1
-      if next == UInt8(ascii: "]") { return count }
-      guard next == UInt8(ascii: ",") else { throw MalformedBody(offset: index - 1) }
-    }
+    let skipped = try Self.skipContainer(bytes, at: index)
+    index = skipped.end
+    return skipped.elements
   }
 
   /// Skips one value of any type, nesting included, without building it.
@@ -128,27 +118,7 @@ public struct PageScanner {
     case UInt8(ascii: "\""):
       try skipString()
     case UInt8(ascii: "{"), UInt8(ascii: "["):
-      var depth = 0
-      while index < bytes.count {
-        let byte = bytes[index]
-        switch byte {
-        case UInt8(ascii: "\""):
-          try skipString()
-          continue
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-          depth += 1
-        case UInt8(ascii: "}"), UInt8(ascii: "]"):
-          depth -= 1
-          if depth == 0 {
-            index += 1
-            return
-          }
-        default:
-          break
-        }
-        index += 1
-      }
-      throw MalformedBody(offset: index)
+      index = try Self.skipContainer(bytes, at: index).end
     default:
       // A number, true, false or null: up to the next delimiter.
       let start = index
@@ -166,17 +136,78 @@ public struct PageScanner {
   }
 
   private mutating func skipString() throws {
-    index += 1
-    while index < bytes.count {
-      let byte = bytes[index]
+    index = try Self.skipString(bytes, at: index)
+  }
+
+  /// The index after the string whose opening quote is at `start`, skipping eight bytes at a
+  /// time while none of them is a quote or a backslash.
+  @inline(__always)
+  private static func skipString(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) throws -> Int {
+    let count = bytes.count
+    guard let base = bytes.baseAddress else { throw MalformedBody(offset: start) }
+    var i = start + 1
+    while true {
+      while count - i >= 8 {
+        let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        if hasQuoteOrBackslash(word) { break }
+        i += 8
+      }
+      guard i < count else { throw MalformedBody(offset: min(i, count)) }
+      let byte = base[i]
       if byte == UInt8(ascii: "\\") {
-        index += 2
+        i += 2
         continue
       }
-      index += 1
-      if byte == UInt8(ascii: "\"") { return }
+      i += 1
+      if byte == UInt8(ascii: "\"") { return i }
     }
-    throw MalformedBody(offset: index)
+  }
+
+  /// Skips the array or object whose bracket is at `start` in one tight loop over the bytes
+  /// (strings skipped whole, brackets counted). Returns the index after its closing bracket and
+  /// the number of its elements (members, for an object). Only the nesting is checked, which is
+  /// all the scan needs; the decoder checks the rest.
+  private static func skipContainer(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) throws
+    -> (end: Int, elements: Int)
+  {
+    guard let base = bytes.baseAddress else { throw MalformedBody(offset: start) }
+    let count = bytes.count
+    var i = start + 1
+    while i < count, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
+    if i < count, base[i] == UInt8(ascii: "]") || base[i] == UInt8(ascii: "}") {
+      return (i + 1, 0)
+    }
+    var depth = 1
+    var separators = 0
+    while i < count {
+      switch base[i] {
+      case UInt8(ascii: "\""):
+        i = try skipString(bytes, at: i)
+        continue
+      case UInt8(ascii: "{"), UInt8(ascii: "["):
+        depth += 1
+      case UInt8(ascii: "}"), UInt8(ascii: "]"):
+        depth -= 1
+        if depth == 0 { return (i + 1, separators + 1) }
+      case UInt8(ascii: ","):
+        if depth == 1 { separators += 1 }
+      default:
+        break
+      }
+      i += 1
+    }
+    throw MalformedBody(offset: count)
+  }
+
+  /// True when one of the eight bytes of `word` is '"' or '\\' (the classic has-zero-byte test
+  /// on the word xor-ed with each).
+  @inline(__always)
+  private static func hasQuoteOrBackslash(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let quotes = word ^ (ones &* 0x22)
+    let backslashes = word ^ (ones &* 0x5C)
+    return ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs != 0
   }
 
   /// Reads a string at `"`, decoding escapes; returns its UTF-8 bytes.

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 @testable import ThousandEyes
@@ -33,5 +34,31 @@ final class PageScannerTests: XCTestCase {
     XCTAssertThrowsError(try scan(#"{"a" 1}"#))
     XCTAssertThrowsError(try scan(#"{"a":"unterminated}"#))
     XCTAssertThrowsError(try scan(""))
+  }
+
+  /// Item counts and the next link over generated pages: strings of every length with escaped
+  /// quotes and backslashes at every position (the scanner skips eight bytes at a time), commas
+  /// and brackets inside strings and nested values, whitespace around everything.
+  func testCountsItemsOfGeneratedPagesLikeAFullParser() throws {
+    var generator = SystemRandomNumberGenerator()
+    let pieces = ["a", "\\\"", "\\\\", ",", "]", "}", "[", "{", "é", " "]
+    for _ in 0..<300 {
+      let count = Int.random(in: 0...12, using: &generator)
+      let items = (0..<count).map { _ -> String in
+        let text = (0..<Int.random(in: 0...24, using: &generator)).map { _ in
+          pieces.randomElement(using: &generator)!
+        }
+        .joined()
+        return #"{ "s" : "\#(text)", "n": [1, {"k": [ ]}, -2.5e3], "o": {} }"#
+      }
+      let body =
+        #"{"results" : [ "# + items.joined(separator: " ,\n ")
+        + #" ], "_links": {"next": {"href": "/v7/x?c=1"}}}"#
+      let parsed = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+      XCTAssertEqual((parsed?["results"] as? [Any])?.count, count, body)
+      let result = try scan(body, key: "results")
+      XCTAssertEqual(result.itemCount, count, body)
+      XCTAssertEqual(result.nextHref, "/v7/x?c=1", body)
+    }
   }
 }
