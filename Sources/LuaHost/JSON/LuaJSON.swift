@@ -32,11 +32,18 @@ public enum LuaJSON {
     /// When true, an object member whose value is `null` is kept as the ``LuaJSON/null`` sentinel
     /// instead of being left out.
     public var keepsNullMembers: Bool
+    /// When set, the items of the projection's collection array are decoded with only the
+    /// projection's fields (see ``JSONProjection``).
+    public var projection: JSONProjection?
 
     /// Creates decoding options.
-    public init(maxDepth: Int = LuaJSON.defaultMaxDepth, keepsNullMembers: Bool = false) {
+    public init(
+      maxDepth: Int = LuaJSON.defaultMaxDepth, keepsNullMembers: Bool = false,
+      projection: JSONProjection? = nil
+    ) {
       self.maxDepth = maxDepth
       self.keepsNullMembers = keepsNullMembers
+      self.projection = projection
     }
   }
 

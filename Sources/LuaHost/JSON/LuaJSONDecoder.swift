@@ -68,7 +68,7 @@ private let comma: UInt8 = 0x2C
 
 /// The last container sizes seen per depth (see `JSONStackDecoder.shapeHints`), in fixed
 /// storage: no allocation per document.
-private struct ShapeHints {
+struct ShapeHints {
   static let depths = 8
   static let limit = 4096
   var arrays: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0, 0, 0)
@@ -94,7 +94,7 @@ private struct ShapeHints {
 }
 
 /// The parser's state: a cursor over the input bytes and the Lua state values are pushed onto.
-private struct JSONStackDecoder {
+struct JSONStackDecoder {
   let L: OpaquePointer
   let start: UnsafePointer<UInt8>
   let end: UnsafePointer<UInt8>
@@ -103,6 +103,7 @@ private struct JSONStackDecoder {
   let objectMetatable: Int32
   let maxDepth: Int
   let keepsNullMembers: Bool
+  let projection: JSONProjection?
   var scratch: UnsafeMutablePointer<UInt8>?
   var scratchCapacity = 0
 
@@ -118,6 +119,7 @@ private struct JSONStackDecoder {
     self.objectMetatable = objectMetatable
     self.maxDepth = options.maxDepth
     self.keepsNullMembers = options.keepsNullMembers
+    self.projection = options.projection
   }
 
   mutating func releaseScratch() {
@@ -165,7 +167,11 @@ private struct JSONStackDecoder {
 
   mutating func decodeDocument() throws(LuaJSONError) {
     skipWhitespace()
-    _ = try decodeValue(depth: 0, inObject: false)
+    if let projection, p < end, p.pointee == 0x7B {
+      try decodeProjectedPage(projection)
+    } else {
+      _ = try decodeValue(depth: 0, inObject: false)
+    }
     skipWhitespace()
     if p < end { throw failure("unexpected \(found()) after the JSON value", at: p) }
   }
@@ -574,7 +580,7 @@ private struct JSONStackDecoder {
 }
 
 @inline(__always)
-private func hasSpecialByte(_ word: UInt64) -> Bool {
+func hasSpecialByte(_ word: UInt64) -> Bool {
   let ones: UInt64 = 0x0101_0101_0101_0101
   let highs: UInt64 = 0x8080_8080_8080_8080
   let quotes = word ^ (ones &* 0x22)

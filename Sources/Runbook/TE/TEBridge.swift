@@ -99,8 +99,10 @@ final class TEBridge {
     return (try planner.plan(request, operation: operation), ())
   }
 
-  /// `pages(method, path, query, body, key)`: a function returning the next decoded page, or
-  /// nil after the last. The next page is fetched while the runbook works on this one.
+  /// `pages(method, path, query, body, key, fields)`: a function returning the next decoded
+  /// page, or nil after the last. The next page is fetched while the runbook works on this one.
+  /// With `fields` (a list of member paths, checked by the Lua side), the items under `key` are
+  /// decoded with only those members (``JSONProjection``).
   func pages(_ call: LuaCallContext) throws -> Int32 {
     let function = "te.pages"
     guard let method = HTTPMethodName(name: try call.string(1)) else {
@@ -110,6 +112,14 @@ final class TEBridge {
     let query = try TEQuery.items(try call.argument(3), function: function)
     let body = try Self.body(call, index: 4, function: function)
     let key = try call.argument(5).stringValue
+    var options = LuaJSON.DecodeOptions()
+    if let key, let fields = try call.argument(6).tableValue?.array {
+      do {
+        options.projection = try JSONProjection(collectionKey: key, fields: fields.compactMap(\.stringValue))
+      } catch {
+        throw LuaScriptError("\(function): \(error.message)")
+      }
+    }
     let request = APIRequest(method, path, query: query, body: body)
     try requireToken()
     if context.isDryRun {
@@ -135,7 +145,7 @@ final class TEBridge {
         return 1
       }
       let body = context.isDryRun ? planner.amend(page.body, of: request, collectionKey: key) : page.body
-      return try Self.pushDecoded(body, call: inner, method: method, path: path)
+      return try Self.pushDecoded(body, call: inner, method: method, path: path, options: options)
     }
     return 1
   }
@@ -208,14 +218,15 @@ final class TEBridge {
   }
 
   private static func pushDecoded(
-    _ bytes: [UInt8]?, call: LuaCallContext, method: HTTPMethodName, path: String
+    _ bytes: [UInt8]?, call: LuaCallContext, method: HTTPMethodName, path: String,
+    options: LuaJSON.DecodeOptions = LuaJSON.DecodeOptions()
   ) throws -> Int32 {
     guard let bytes, !bytes.isEmpty else {
       lua_pushnil(call.L)
       return 1
     }
     do {
-      try LuaJSON.decode(bytes, into: call.L)
+      try LuaJSON.decode(bytes, into: call.L, options: options)
     } catch {
       throw LuaScriptError("\(method.rawValue) \(path): the response is not valid JSON (\(error.message))")
     }

@@ -37,6 +37,44 @@ enum TELibrary {
       end
     end
 
+    -- The terun options of an item iterator (`{ fields = {...} }`): returns the fields or nil.
+    local function check_options(fname, n, options, level)
+      level = level or 3
+      if options == nil then
+        return nil
+      end
+      if type(options) ~= "table" then
+        arg_error(fname, n, "table", options, level)
+      end
+      for k in pairs(options) do
+        if k ~= "fields" then
+          error(format("%s: unknown option '%s' (accepted: fields)", fname, tostring(k)), level)
+        end
+      end
+      local fields = options.fields
+      if fields == nil then
+        return nil
+      end
+      if type(fields) ~= "table" then
+        error(format("%s: fields must be a list of member names like 'agent.agentId', got %s", fname, type(fields)), level)
+      end
+      local list = {}
+      for i = 1, #fields do
+        local f = fields[i]
+        if type(f) ~= "string" or f == "" or f:find("^%.") or f:find("%.$") or f:find("%.%.") then
+          error(format("%s: fields[%d] must be a member name like 'roundId' or 'agent.agentId', got %s", fname, i,
+            type(f) == "string" and format("'%s'", f) or type(f)), level)
+        end
+        list[i] = f
+      end
+      for k in pairs(fields) do
+        if math_type(k) ~= "integer" or k < 1 or k > #fields then
+          error(format("%s: fields must be a list (found key %s)", fname, tostring(k)), level)
+        end
+      end
+      return list
+    end
+
     -- An id given as a string or a number (integers only), as a path segment.
     local function id_text(fname, n, id, level)
       local kind = type(id)
@@ -99,8 +137,8 @@ enum TELibrary {
     te.put = call_with_body("PUT", "te.put")
     te.patch = call_with_body("PATCH", "te.patch")
 
-    local function page_iterator(method, path, query, body, key)
-      return open_pages(method, path, context_query(query), body, key)
+    local function page_iterator(method, path, query, body, key, fields)
+      return open_pages(method, path, context_query(query), body, key, fields)
     end
 
     function te.pages(path, query)
@@ -110,8 +148,9 @@ enum TELibrary {
     end
 
     -- Iterates the items of `key` across pages; holds one page (plus the one prefetched).
-    local function item_iterator(path, key, query)
-      local next_page = page_iterator("GET", path, query, nil, key)
+    -- With `fields`, only those members of each item are decoded.
+    local function item_iterator(path, key, query, fields)
+      local next_page = page_iterator("GET", path, query, nil, key, fields)
       local list, i = nil, 0
       return function()
         while true do
@@ -134,19 +173,20 @@ enum TELibrary {
       end
     end
 
-    function te.items(path, key, query)
+    function te.items(path, key, query, options)
       check_path("te.items", path)
       if type(key) ~= "string" then
         arg_error("te.items", 2, "string", key)
       end
       check_query("te.items", 3, query)
-      return item_iterator(path, key, query)
+      local fields = check_options("te.items", 4, options)
+      return item_iterator(path, key, query, fields)
     end
 
-    local function collect(path, key, query)
+    local function collect(path, key, query, fields)
       local out = json.array({})
       local n = 0
-      for item in item_iterator(path, key, query) do
+      for item in item_iterator(path, key, query, fields) do
         n = n + 1
         out[n] = item
       end
@@ -244,13 +284,13 @@ enum TELibrary {
       local r = {}
       local prefix = "te." .. name .. "."
       if verbs.list then
-        r.list = function(opts)
+        r.list = function(opts, options)
           check_opts(prefix .. "list", 1, opts)
-          return collect(base, key, opts)
+          return collect(base, key, opts, check_options(prefix .. "list", 2, options))
         end
-        r.each = function(opts)
+        r.each = function(opts, options)
           check_opts(prefix .. "each", 1, opts)
-          return item_iterator(base, key, opts)
+          return item_iterator(base, key, opts, check_options(prefix .. "each", 2, options))
         end
       end
       if verbs.get then
@@ -430,10 +470,10 @@ enum TELibrary {
     end
 
     -- Results: /test-results/{testId}/{kind}, paginated under `results`.
-    local function results_path(fname, test_id, kind, opts)
+    local function results_path(fname, test_id, kind, opts, options)
       local segment = id_text(fname, 1, test_id, 3)
-      if type(kind) == "table" and opts == nil then
-        kind, opts = nil, kind
+      if type(kind) == "table" and options == nil then
+        kind, opts, options = nil, kind, opts
       end
       kind = kind or "network"
       if type(kind) ~= "string" then
@@ -448,17 +488,17 @@ enum TELibrary {
         error(format("%s: unknown result kind '%s' (e.g. network, http-server, path-vis, page-load, dns-server)",
           fname, kind), 3)
       end
-      return path, op.collection_key, opts
+      return path, op.collection_key, opts, check_options(fname, 4, options, 4)
     end
 
     te.results = {
-      list = function(test_id, kind, opts)
-        local path, key, q = results_path("te.results.list", test_id, kind, opts)
-        return collect(path, key, q)
+      list = function(test_id, kind, opts, options)
+        local path, key, q, fields = results_path("te.results.list", test_id, kind, opts, options)
+        return collect(path, key, q, fields)
       end,
-      each = function(test_id, kind, opts)
-        local path, key, q = results_path("te.results.each", test_id, kind, opts)
-        return item_iterator(path, key, q)
+      each = function(test_id, kind, opts, options)
+        local path, key, q, fields = results_path("te.results.each", test_id, kind, opts, options)
+        return item_iterator(path, key, q, fields)
       end,
     }
 

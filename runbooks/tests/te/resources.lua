@@ -91,6 +91,50 @@ for _ in te.results.each(123456, range) do
   streamed = streamed + 1
 end
 check.eq(streamed, #results, "te.results.each defaults to network and takes opts second")
+
+-- fields: only the listed members of each item are decoded; the values are the same.
+local fields = { fields = { "roundId", "agent.agentId", "avgLatency" } }
+local i = 0
+for r in te.results.each(123456, "network", range, fields) do
+  i = i + 1
+  local full = results[i]
+  check.eq(r.roundId, full.roundId, "fields: roundId kept")
+  check.eq(r.avgLatency, full.avgLatency, "fields: avgLatency kept")
+  check.eq(r.agent.agentId, full.agent.agentId, "fields: agent.agentId kept")
+  check.eq(r.agent.agentName, nil, "fields: agent.agentName left out")
+  check.eq(r.loss, nil, "fields: loss left out")
+  check.eq(r.date, nil, "fields: date left out")
+end
+check.eq(i, #results, "fields: every result still comes")
+i = 0
+for r in te.results.each(123456, range, fields) do
+  i = i + 1
+  check.eq(r.loss, nil, "fields with the kind left out")
+end
+check.eq(i, #results, "te.results.each(test_id, query, options)")
+local projected = te.results.list(123456, "network", range, { fields = { "agent" } })
+check.eq(projected[1].agent.agentName, results[1].agent.agentName, "a path ending at an object keeps it whole")
+check.eq(projected[1].roundId, nil, "te.results.list takes fields too")
+local named = te.agents.list({ agentTypes = "cloud" }, { fields = { "agentName" } })
+check.is_true(#named >= 1 and named[1].agentName ~= nil and named[1].agentId == nil, "te.agents.list with fields")
+for agent in te.agents.each(nil, { fields = { "agentId" } }) do
+  check.is_true(agent.agentId ~= nil and agent.agentName == nil, "te.agents.each with fields")
+end
+for item in te.items("/agents", "agents", nil, { fields = { "agentType" } }) do
+  check.is_true(item.agentType ~= nil and item.agentId == nil, "te.items with fields")
+end
+check.contains(tostring(check.fails(function()
+  te.results.each(123456, "network", range, { fields = "roundId" })
+end, "fields not a list")), "te.results.each: fields must be a list of member names like 'agent.agentId', got string", "message")
+check.contains(tostring(check.fails(function()
+  te.results.each(123456, "network", range, { fields = { "agent..agentId" } })
+end, "empty segment")), "te.results.each: fields[1] must be a member name like 'roundId' or 'agent.agentId', got 'agent..agentId'", "message")
+check.contains(tostring(check.fails(function()
+  te.agents.each(nil, { field = { "agentId" } })
+end, "unknown option")), "te.agents.each: unknown option 'field' (accepted: fields)", "message")
+check.contains(tostring(check.fails(function()
+  te.items("/agents", "agents", nil, 5)
+end, "options not a table")), "bad argument #4 to 'te.items' (table expected, got number)", "message")
 local web
 for _, test in ipairs(tests) do
   if test.type == "http-server" then

@@ -1,0 +1,338 @@
+import CLua
+
+// ASCII bytes the projected decoder and the skipper look at.
+private let quote: UInt8 = 0x22
+private let backslash: UInt8 = 0x5C
+private let minus: UInt8 = 0x2D
+private let plus: UInt8 = 0x2B
+private let dot: UInt8 = 0x2E
+private let zero: UInt8 = 0x30
+private let nine: UInt8 = 0x39
+private let colon: UInt8 = 0x3A
+private let comma: UInt8 = 0x2C
+private let openBrace: UInt8 = 0x7B
+private let closeBrace: UInt8 = 0x7D
+private let openBracket: UInt8 = 0x5B
+private let closeBracket: UInt8 = 0x5D
+
+/// Decoding with a ``JSONProjection``: the page object whole, its collection's items reduced to
+/// the projected members, everything else skipped without touching Lua.
+extension JSONStackDecoder {
+  /// Decodes the top-level object at `p` (depth 1); the collection member's array is projected.
+  mutating func decodeProjectedPage(_ projection: JSONProjection) throws(LuaJSONError) {
+    let collectionKey = Array(projection.collectionKey.utf8)
+    try enterContainer(depth: 1)
+    p += 1
+    skipWhitespace()
+    lua_createtable(L, 0, 4)
+    lua_pushvalue(L, objectMetatable)
+    lua_setmetatable(L, -2)
+    if p < end && p.pointee == closeBrace {
+      p += 1
+      return
+    }
+    while true {
+      guard p < end && p.pointee == quote else {
+        throw failure("expected a string key, found \(found())", at: p)
+      }
+      try decodeString()
+      var length = 0
+      let key = lua_tolstring(L, -1, &length)!
+      let isCollection =
+        length == collectionKey.count
+        && collectionKey.withUnsafeBufferPointer { memoryEqual($0.baseAddress!, key, length) }
+      try expectColon()
+      let kept: Bool
+      if isCollection && p < end && p.pointee == openBracket {
+        try decodeProjectedArray(depth: 2, node: projection.root)
+        kept = true
+      } else {
+        kept = try decodeValue(depth: 1, inObject: true)
+      }
+      if kept {
+        lua_rawset(L, -3)
+      } else {
+        lua_settop(L, -2)
+      }
+      if try endOfMember(closing: closeBrace) { return }
+    }
+  }
+
+  /// The collection array: object elements are projected, other elements decoded whole.
+  mutating func decodeProjectedArray(depth: Int, node: JSONProjection.Node) throws(LuaJSONError) {
+    try enterContainer(depth: depth)
+    p += 1
+    skipWhitespace()
+    let isEmpty = p < end && p.pointee == closeBracket
+    lua_createtable(L, isEmpty ? 0 : shapeHint(array: true, depth: depth), 0)
+    lua_pushvalue(L, arrayMetatable)
+    lua_setmetatable(L, -2)
+    if isEmpty {
+      p += 1
+      return
+    }
+    var index: lua_Integer = 1
+    defer { noteShape(array: true, depth: depth, count: Int(index - 1)) }
+    while true {
+      if p < end && p.pointee == openBrace {
+        try decodeProjectedObject(depth: depth + 1, node: node)
+      } else {
+        _ = try decodeValue(depth: depth, inObject: false)
+      }
+      lua_rawseti(L, -2, index)
+      index &+= 1
+      if try endOfMember(closing: closeBracket) { return }
+    }
+  }
+
+  /// An object of which only `node`'s members are built; the others are skipped.
+  mutating func decodeProjectedObject(depth: Int, node: JSONProjection.Node) throws(LuaJSONError) {
+    try enterContainer(depth: depth)
+    p += 1
+    skipWhitespace()
+    lua_createtable(L, 0, Int32(node.count))
+    lua_pushvalue(L, objectMetatable)
+    lua_setmetatable(L, -2)
+    if p < end && p.pointee == closeBrace {
+      p += 1
+      return
+    }
+    while true {
+      guard p < end && p.pointee == quote else {
+        throw failure("expected a string key, found \(found())", at: p)
+      }
+      let member = try projectedKey(node)
+      try expectColon()
+      if member >= 0 {
+        let kept: Bool
+        if p < end, p.pointee == openBrace, let child = node.children[member] {
+          try decodeProjectedObject(depth: depth + 1, node: child)
+          kept = true
+        } else {
+          kept = try decodeValue(depth: depth, inObject: true)
+        }
+        if kept {
+          lua_rawset(L, -3)
+        } else {
+          lua_settop(L, -2)  // drop the key of a null member
+        }
+      } else {
+        try skipValue(depth: depth)
+      }
+      if try endOfMember(closing: closeBrace) { return }
+    }
+  }
+
+  /// Reads the key at `p` (its opening quote). When `node` keeps it, pushes it and returns the
+  /// member's index; otherwise pushes nothing and returns -1. `p` ends after the closing quote.
+  mutating func projectedKey(_ node: JSONProjection.Node) throws(LuaJSONError) -> Int {
+    let open = p
+    let first = p + 1
+    var q = first
+    while true {
+      while end - q >= 8 {
+        let word = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
+        if hasQuoteBackslashOrControl(word) { break }
+        q += 8
+      }
+      while q < end {
+        let c = q.pointee
+        if c == quote || c == backslash || c < 0x20 { break }
+        q += 1
+      }
+      guard q < end else { throw failure("unterminated string", at: open) }
+      let c = q.pointee
+      if c == quote { break }
+      if c == backslash {
+        // Rare: a key with escapes is decoded properly, then compared.
+        p = open
+        try decodeString()
+        var length = 0
+        let key = UnsafeRawPointer(lua_tolstring(L, -1, &length)!).assumingMemoryBound(to: UInt8.self)
+        let member = node.index(of: key, length: length)
+        if member < 0 { lua_settop(L, -2) }
+        return member
+      }
+      throw failure("control character 0x\(String(c, radix: 16)) in string", at: q)
+    }
+    p = q + 1
+    let count = first.distance(to: q)
+    let member = node.index(of: first, length: count)
+    if member >= 0 {
+      lua_pushlstring(L, UnsafeRawPointer(first).assumingMemoryBound(to: CChar.self), count)
+    }
+    return member
+  }
+
+  // MARK: Separators
+
+  @inline(__always)
+  mutating func expectColon() throws(LuaJSONError) {
+    skipWhitespace()
+    guard p < end && p.pointee == colon else { throw failure("expected ':', found \(found())", at: p) }
+    p += 1
+    skipWhitespace()
+  }
+
+  /// After a member or element: consumes `,` (and returns false) or the closing bracket (and
+  /// returns true).
+  @inline(__always)
+  mutating func endOfMember(closing: UInt8) throws(LuaJSONError) -> Bool {
+    skipWhitespace()
+    let expected = closing == closeBrace ? "',' or '}'" : "',' or ']'"
+    guard p < end else { throw failure("expected \(expected), found end of input", at: p) }
+    let c = p.pointee
+    if c == comma {
+      p += 1
+      skipWhitespace()
+      if p < end && p.pointee == closing {
+        throw failure("trailing comma before '\(closing == closeBrace ? "}" : "]")'", at: p)
+      }
+      return false
+    }
+    if c == closing {
+      p += 1
+      return true
+    }
+    throw failure("expected \(expected), found \(found())", at: p)
+  }
+
+  // MARK: Skipping
+
+  /// Moves `p` past the value at `p` (inside a container at `depth`) without building it,
+  /// checking its JSON syntax (not the UTF-8 of its strings).
+  mutating func skipValue(depth: Int) throws(LuaJSONError) {
+    guard p < end else { throw failure("expected a value, found end of input", at: p) }
+    switch p.pointee {
+    case quote:
+      try skipString()
+    case openBrace:
+      try skipContainer(depth: depth + 1, closing: closeBrace)
+    case openBracket:
+      try skipContainer(depth: depth + 1, closing: closeBracket)
+    case minus, zero...nine:
+      try skipNumber()
+    case 0x74:  // t
+      try expectLiteral("true")
+    case 0x66:  // f
+      try expectLiteral("false")
+    case 0x6E:  // n
+      try expectLiteral("null")
+    default:
+      throw failure("expected a value, found \(found())", at: p)
+    }
+  }
+
+  mutating func skipContainer(depth: Int, closing: UInt8) throws(LuaJSONError) {
+    if depth > maxDepth { throw failure("nesting deeper than \(maxDepth) levels", at: p) }
+    p += 1
+    skipWhitespace()
+    if p < end && p.pointee == closing {
+      p += 1
+      return
+    }
+    while true {
+      if closing == closeBrace {
+        guard p < end && p.pointee == quote else {
+          throw failure("expected a string key, found \(found())", at: p)
+        }
+        try skipString()
+        try expectColon()
+      }
+      try skipValue(depth: depth)
+      if try endOfMember(closing: closing) { return }
+    }
+  }
+
+  mutating func skipString() throws(LuaJSONError) {
+    let open = p
+    var q = p + 1
+    while true {
+      while end - q >= 8 {
+        let word = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
+        if hasQuoteBackslashOrControl(word) { break }
+        q += 8
+      }
+      while q < end {
+        let c = q.pointee
+        if c == quote || c == backslash || c < 0x20 { break }
+        q += 1
+      }
+      guard q < end else { throw failure("unterminated string", at: open) }
+      let c = q.pointee
+      if c == quote {
+        p = q + 1
+        return
+      }
+      if c < 0x20 { throw failure("control character 0x\(String(c, radix: 16)) in string", at: q) }
+      // A backslash.
+      guard q + 1 < end else { throw failure("unterminated string", at: open) }
+      switch q[1] {
+      case quote, backslash, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:
+        q += 2
+      case 0x75:
+        guard hex4(at: q + 2) != nil else {
+          throw failure("invalid \\u escape, expected 4 hex digits", at: q)
+        }
+        q += 6
+      default:
+        throw failure("invalid escape '\\\(Character(Unicode.Scalar(q[1])))' in string", at: q)
+      }
+    }
+  }
+
+  mutating func skipNumber() throws(LuaJSONError) {
+    let numberStart = p
+    var q = p
+    if q.pointee == minus { q += 1 }
+    guard q < end, q.pointee >= zero && q.pointee <= nine else {
+      throw failure("expected a digit after '-'", at: q)
+    }
+    if q.pointee == zero {
+      q += 1
+      if q < end && q.pointee >= zero && q.pointee <= nine {
+        throw failure("leading zero in number", at: numberStart)
+      }
+    } else {
+      while q < end && q.pointee >= zero && q.pointee <= nine { q += 1 }
+    }
+    if q < end && q.pointee == dot {
+      q += 1
+      guard q < end, q.pointee >= zero && q.pointee <= nine else {
+        throw failure("expected a digit after '.'", at: q)
+      }
+      while q < end && q.pointee >= zero && q.pointee <= nine { q += 1 }
+    }
+    if q < end && (q.pointee | 0x20) == 0x65 {  // e or E
+      q += 1
+      if q < end && (q.pointee == minus || q.pointee == plus) { q += 1 }
+      guard q < end, q.pointee >= zero && q.pointee <= nine else {
+        throw failure("expected a digit in the exponent", at: q)
+      }
+      while q < end && q.pointee >= zero && q.pointee <= nine { q += 1 }
+    }
+    p = q
+  }
+}
+
+/// True when one of the eight bytes is '"', '\\' or below 0x20 (bytes from 0x80 up are plain
+/// here: the skipper does not check UTF-8).
+@inline(__always)
+private func hasQuoteBackslashOrControl(_ word: UInt64) -> Bool {
+  let ones: UInt64 = 0x0101_0101_0101_0101
+  let highs: UInt64 = 0x8080_8080_8080_8080
+  let quotes = word ^ (ones &* 0x22)
+  let backslashes = word ^ (ones &* 0x5C)
+  let hasQuote = (quotes &- ones) & ~quotes
+  let hasBackslash = (backslashes &- ones) & ~backslashes
+  let hasControl = (word &- ones &* 0x20) & ~word
+  return (hasQuote | hasBackslash | hasControl) & highs != 0
+}
+
+@inline(__always)
+private func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<CChar>, _ count: Int) -> Bool {
+  var i = 0
+  let b = UnsafeRawPointer(b).assumingMemoryBound(to: UInt8.self)
+  while i < count && a[i] == b[i] { i += 1 }
+  return i == count
+}

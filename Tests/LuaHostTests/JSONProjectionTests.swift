@@ -1,0 +1,208 @@
+import CLua
+import XCTest
+
+@testable import LuaHost
+
+/// Decoding with a `JSONProjection` (`fields` in `te.results.each`): the collection's items keep
+/// only the listed members; everything else is decoded as usual; skipped values are still checked.
+final class JSONProjectionTests: XCTestCase {
+  private let page = #"""
+    {"results": [
+      {"agent": {"agentId": "3", "agentName": "Singapore", "location": "SG"}, "roundId": 1780272000,
+       "avgLatency": 149.322, "loss": 0.0, "server": "www.example.com:443", "tags": [1, {"x": [2]}]},
+      {"agent": {"agentId": "4", "agentName": "Tokyo"}, "roundId": 1780272000, "avgLatency": 88,
+       "loss": null, "note": "a \"quoted\" \\ \u00e9 \ud83d\ude00 value"}
+     ],
+     "test": {"testId": "123456", "testName": "web"},
+     "_links": {"next": {"href": "https://api.example.com/v7/x?cursor=abc"}}}
+    """#
+
+  private func projected(_ text: String, key: String = "results", fields: [String]) throws -> String {
+    let state = try JSONTestState()
+    try state.decode(text, options: .init(projection: JSONProjection(collectionKey: key, fields: fields)))
+    return try state.encodeTop()
+  }
+
+  func testItemsKeepOnlyTheFieldsAndTheRestOfThePageIsWhole() throws {
+    let result = try projected(page, fields: ["roundId", "agent.agentId", "agent.agentName", "avgLatency"])
+    XCTAssertEqual(
+      result,
+      #"{"_links":{"next":{"href":"https://api.example.com/v7/x?cursor=abc"}},"results":["#
+        + #"{"agent":{"agentId":"3","agentName":"Singapore"},"avgLatency":149.322,"roundId":1780272000},"#
+        + #"{"agent":{"agentId":"4","agentName":"Tokyo"},"avgLatency":88,"roundId":1780272000}],"#
+        + #""test":{"testId":"123456","testName":"web"}}"#)
+  }
+
+  func testAPathEndingAtAnObjectKeepsItWholeEvenWithALongerPathThroughIt() throws {
+    let result = try projected(page, fields: ["agent.agentId", "agent", "loss"])
+    XCTAssertTrue(
+      result.contains(#"{"agent":{"agentId":"3","agentName":"Singapore","location":"SG"},"loss":0.0}"#),
+      result)
+    // A null member stays absent, as without a projection.
+    XCTAssertTrue(result.contains(#"{"agent":{"agentId":"4","agentName":"Tokyo"}}"#), result)
+  }
+
+  func testArraysAndEscapedStringsUnderAKeptMemberAreDecodedWhole() throws {
+    let result = try projected(page, fields: ["tags", "note"])
+    XCTAssertTrue(result.contains(#"{"tags":[1,{"x":[2]}]}"#), result)
+    XCTAssertTrue(result.contains(#"{"note":"a \"quoted\" \\ é 😀 value"}"#), result)
+  }
+
+  func testAKeyWrittenWithEscapesStillMatches() throws {
+    let result = try projected(#"{"results":[{"\u0061b":1,"c":2,"a\"b":3}]}"#, fields: ["ab", "a\"b"])
+    XCTAssertEqual(result, #"{"results":[{"a\"b":3,"ab":1}]}"#)
+  }
+
+  func testANestedPathThroughANonObjectKeepsTheValueAsItIs() throws {
+    let result = try projected(
+      #"{"results":[{"agent":5},{"agent":[1]},{"agent":{"id":1,"n":2}}]}"#, fields: ["agent.id"])
+    XCTAssertEqual(result, #"{"results":[{"agent":5},{"agent":[1]},{"agent":{"id":1}}]}"#)
+  }
+
+  func testElementsThatAreNotObjectsAreKeptWhole() throws {
+    let result = try projected(#"{"results":[1,"two",[3],null,{"a":1,"b":2}]}"#, fields: ["a"])
+    XCTAssertEqual(result, #"{"results":[1,"two",[3],null,{"a":1}]}"#)
+  }
+
+  func testWithoutTheCollectionOrForATopLevelArrayTheDocumentDecodesWhole() throws {
+    XCTAssertEqual(
+      try projected(#"{"agents":[{"a":1,"b":2}]}"#, fields: ["a"]), #"{"agents":[{"a":1,"b":2}]}"#)
+    XCTAssertEqual(try projected(#"[{"a":1,"b":2}]"#, fields: ["a"]), #"[{"a":1,"b":2}]"#)
+    XCTAssertEqual(try projected(#"{"results":{"a":1,"b":2}}"#, fields: ["a"]), #"{"results":{"a":1,"b":2}}"#)
+  }
+
+  func testEmptyContainersAndWhitespaceEverywhere() throws {
+    let text = " { \"results\" : [ { } , { \"a\" : [ ] , \"b\" : { } } , { \"b\" : \"x\" } ] , \"n\" : [ ] } "
+    XCTAssertEqual(try projected(text, fields: ["b"]), #"{"n":[],"results":[{},{"b":{}},{"b":"x"}]}"#)
+  }
+
+  /// With every member of the items listed, the projection equals a plain decode.
+  func testListingEveryMemberEqualsThePlainDecode() throws {
+    let state = try JSONTestState()
+    try state.decode(page)
+    let plain = try state.encodeTop()
+    let all = try projected(
+      page, fields: ["agent", "roundId", "avgLatency", "loss", "server", "tags", "note"])
+    XCTAssertEqual(all, plain)
+  }
+
+  func testMalformedSkippedValuesAreStillErrorsWithTheirOffset() throws {
+    let cases: [(String, String)] = [
+      (#"{"results":[{"a":1,"z":[1,}]}"#, "invalid JSON at byte 26: expected a value, found '}'"),
+      (#"{"results":[{"a":1,"z":"abc}]}"#, "invalid JSON at byte 23: unterminated string"),
+      (#"{"results":[{"a":1,"z":"\q"}]}"#, #"invalid JSON at byte 24: invalid escape '\q' in string"#),
+      (
+        #"{"results":[{"a":1,"z":"\u12"}]}"#,
+        #"invalid JSON at byte 24: invalid \u escape, expected 4 hex digits"#
+      ),
+      (#"{"results":[{"a":1,"z":01}]}"#, "invalid JSON at byte 23: leading zero in number"),
+      (#"{"results":[{"a":1,"z":1.}]}"#, "invalid JSON at byte 25: expected a digit after '.'"),
+      (#"{"results":[{"a":1,"z":tru}]}"#, "invalid JSON at byte 23: invalid literal, expected 'true'"),
+      (#"{"results":[{"a":1,"z":{"k" 1}}]}"#, "invalid JSON at byte 28: expected ':', found '1'"),
+      (#"{"results":[{"a":1,"z":{"k":1,}}]}"#, "invalid JSON at byte 30: trailing comma before '}'"),
+      (#"{"results":[{"a":1,"z":[1 2]}]}"#, "invalid JSON at byte 26: expected ',' or ']', found '2'"),
+      (#"{"results":[{"a":1,"z":"x"#, "invalid JSON at byte 23: unterminated string"),
+      (#"{"results":[{"a":1 "z":1}]}"#, "invalid JSON at byte 19: expected ',' or '}', found '\"'"),
+      (
+        "{\"results\":[{\"a\":1,\"z\":\"\u{01}\"}]}",
+        "invalid JSON at byte 24: control character 0x1 in string"
+      ),
+    ]
+    for (text, message) in cases {
+      let state = try JSONTestState()
+      let options = LuaJSON.DecodeOptions(
+        projection: try JSONProjection(collectionKey: "results", fields: ["a"]))
+      do {
+        try state.decode(text, options: options)
+        XCTFail("decoded invalid JSON: \(text)")
+      } catch {
+        XCTAssertEqual((error as? LuaJSONError)?.message, message, text)
+        XCTAssertEqual(lua_gettop(state.L), 0, "stack restored for \(text)")
+      }
+    }
+  }
+
+  func testTheDepthLimitCountsSkippedContainers() throws {
+    let deep = String(repeating: "[", count: 20) + String(repeating: "]", count: 20)
+    let text = #"{"results":[{"a":1,"z":"# + deep + "}]}"
+    let state = try JSONTestState()
+    let options = LuaJSON.DecodeOptions(
+      maxDepth: 10, projection: try JSONProjection(collectionKey: "results", fields: ["a"]))
+    // The 8th '[' (byte 30) is the 11th level: results object, array, item, then z's arrays.
+    XCTAssertThrowsError(try state.decode(text, options: options)) { error in
+      XCTAssertEqual(
+        (error as? LuaJSONError)?.message, "invalid JSON at byte 30: nesting deeper than 10 levels")
+    }
+    // The same message as decoding without a projection.
+    XCTAssertThrowsError(try state.decode(text, options: .init(maxDepth: 10))) { error in
+      XCTAssertEqual(
+        (error as? LuaJSONError)?.message, "invalid JSON at byte 30: nesting deeper than 10 levels")
+    }
+  }
+
+  func testFieldsWithEmptyMemberNamesAreRefused() {
+    for field in ["", ".a", "a.", "a..b"] {
+      XCTAssertThrowsError(try JSONProjection(collectionKey: "results", fields: [field])) { error in
+        XCTAssertEqual(
+          (error as? LuaJSONError)?.message,
+          "field '\(field)' has an empty member name (write it like 'agent.agentId')")
+      }
+    }
+  }
+
+  /// Random pages: projected decode equals the plain decode with the other members removed.
+  func testRandomPagesMatchAPlainDecodeFilteredInLua() throws {
+    var generator = SystemRandomNumberGenerator()
+    let names = ["a", "b", "c", "agent", "x\\\"y"]
+    func value(_ depth: Int) -> String {
+      switch Int.random(in: 0..<(depth > 2 ? 4 : 6), using: &generator) {
+      case 0: return String(Int.random(in: -1000...1000, using: &generator))
+      case 1: return String(Double.random(in: -1e6...1e6, using: &generator))
+      case 2: return #""s\u00e9\n\"""#
+      case 3: return ["true", "false", "null"].randomElement(using: &generator)!
+      case 4:
+        return "["
+          + (0..<Int.random(in: 0...3, using: &generator)).map { _ in value(depth + 1) }.joined(
+            separator: ",") + "]"
+      default:
+        let members = names.shuffled(using: &generator).prefix(Int.random(in: 0...4, using: &generator))
+        return "{" + members.map { "\"\($0)\":\(value(depth + 1))" }.joined(separator: ",") + "}"
+      }
+    }
+    let filter = """
+      local page, keep = ...
+      for _, item in ipairs(page.results) do
+        if type(item) == "table" and getmetatable(item) == getmetatable(page) then
+          for k, v in pairs(item) do
+            if keep[k] == nil then
+              item[k] = nil
+            elseif keep[k] ~= true and type(v) == "table" and getmetatable(v) == getmetatable(page) then
+              for k2 in pairs(v) do
+                if not keep[k][k2] then v[k2] = nil end
+              end
+            end
+          end
+        end
+      end
+      return page
+      """
+    for _ in 0..<200 {
+      let items = (0..<Int.random(in: 0...6, using: &generator)).map { _ in value(1) }
+      let text = #"{"results":["# + items.joined(separator: ",") + #"],"_links":{"next":null}}"#
+      let state = try JSONTestState()
+      // Plain decode, then the filter in Lua: keep b whole, agent.a and agent.c.
+      lua_settop(state.L, 0)
+      XCTAssertEqual(
+        filter.utf8CString.withUnsafeBufferPointer {
+          luaL_loadbufferx(state.L, $0.baseAddress, $0.count - 1, "=f", "t")
+        },
+        LUA_OK)
+      try state.decode(text)
+      XCTAssertEqual(luaL_loadstring(state.L, "return { b = true, agent = { a = true, c = true } }"), LUA_OK)
+      lua_callk(state.L, 0, 1, 0, nil)
+      lua_callk(state.L, 2, 1, 0, nil)
+      let expected = try state.encodeTop()
+      XCTAssertEqual(try projected(text, fields: ["b", "agent.a", "agent.c"]), expected, text)
+    }
+  }
+}
