@@ -185,6 +185,31 @@ final class ClientTests: XCTestCase {
     }
   }
 
+  func testABodyOverTheLimitIsResponseTooLarge() async throws {
+    let big = #"{"agents":[""# + String(repeating: "x", count: 5000) + #""]}"#
+    let double = try await TestDouble.start { _, _ in CannedResponse(body: big) }
+    defer { Task { await double.stop() } }
+    let client = try makeClient(double.baseURL) {
+      $0.maxResponseBytes = 4096
+      $0.retry.maxAttempts = 1
+    }
+    try await withClient(client) { client in
+      do {
+        _ = try await client.send(APIRequest(.get, "/agents"))
+        XCTFail("expected an error")
+      } catch let error as TransportError {
+        XCTAssertEqual(error.kind, .responseTooLarge)
+        XCTAssertTrue(error.description.hasPrefix("GET /agents: response too large ("), error.description)
+      }
+      // At the limit exactly, the body arrives whole.
+      let exact = try makeClient(double.baseURL) { $0.maxResponseBytes = big.utf8.count }
+      try await withClient(exact) { exact in
+        let response = try await exact.send(APIRequest(.get, "/agents"))
+        XCTAssertEqual(response.body.count, big.utf8.count)
+      }
+    }
+  }
+
   func testReadTimeoutIsItsOwnKind() async throws {
     let double = try await TestDouble.start { _, _ in CannedResponse(delay: .seconds(3)) }
     defer { Task { await double.stop() } }
