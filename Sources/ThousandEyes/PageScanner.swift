@@ -28,12 +28,115 @@ public struct PageScanner {
   }
 
   /// Scans a page body.
-  public static func scan(_ body: [UInt8], collectionKey: String? = nil) throws -> Result {
+  ///
+  /// - Parameters:
+  ///   - collectionKey: the collection whose items are counted.
+  ///   - countingItems: whether the count is wanted (progress is shown). When it is not, the
+  ///     collection is not walked when it can be avoided: `_links` is first looked for as the
+  ///     last member, reading backwards from the end of the body, then forwards up to it. The
+  ///     backward reading is exact for valid JSON; the page is decoded (and checked) anyway.
+  public static func scan(_ body: [UInt8], collectionKey: String? = nil, countingItems: Bool = true) throws
+    -> Result
+  {
     let key = collectionKey.map { Array($0.utf8) }
     return try body.withUnsafeBufferPointer { buffer in
       var scanner = PageScanner(buffer)
-      return try scanner.scanTop(collectionKey: key)
+      if countingItems && key != nil {
+        return try scanner.scanTop(collectionKey: key)
+      }
+      if let links = scanner.lastMemberValue(named: Self.linksKey) {
+        scanner.index = links
+        return Result(nextHref: try scanner.scanLinks(), itemCount: nil)
+      }
+      return try scanner.scanUntilLinks()
     }
+  }
+
+  /// Forwards through the top-level members until `_links`; reads its next link.
+  private mutating func scanUntilLinks() throws -> Result {
+    skipSpace()
+    try expect(UInt8(ascii: "{"))
+    skipSpace()
+    if peek() == UInt8(ascii: "}") { return Result() }
+    while true {
+      skipSpace()
+      guard peek() == UInt8(ascii: "\"") else { throw MalformedBody(offset: index) }
+      let key = try readString()
+      skipSpace()
+      try expect(UInt8(ascii: ":"))
+      skipSpace()
+      if key == Self.linksKey { return Result(nextHref: try scanLinks(), itemCount: nil) }
+      try skipValue()
+      skipSpace()
+      guard let next = peek() else { throw MalformedBody(offset: index) }
+      index += 1
+      if next == UInt8(ascii: "}") { return Result() }
+      guard next == UInt8(ascii: ",") else { throw MalformedBody(offset: index - 1) }
+    }
+  }
+
+  /// The index of the value of the top-level object's last member when that member is `name`
+  /// (spelled without escapes) and its value an object; nil otherwise. Reads backwards from
+  /// the end: brackets are counted, strings skipped to their unescaped opening quote.
+  private func lastMemberValue(named name: [UInt8]) -> Int? {
+    guard let base = bytes.baseAddress else { return nil }
+    var i = bytes.count - 1
+    func skipSpaceBackwards() {
+      while i >= 0, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i -= 1 }
+    }
+    skipSpaceBackwards()
+    guard i >= 0, base[i] == UInt8(ascii: "}") else { return nil }
+    i -= 1
+    skipSpaceBackwards()
+    guard i >= 0, base[i] == UInt8(ascii: "}") else { return nil }
+    var depth = 0
+    while i >= 0 {
+      let c = base[i]
+      if c == UInt8(ascii: "\"") {
+        guard let open = Self.openingQuote(base, closing: i) else { return nil }
+        i = open - 1
+        continue
+      }
+      if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+        depth += 1
+      } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+        depth -= 1
+        if depth == 0 { break }
+      }
+      i -= 1
+    }
+    guard i >= 0 else { return nil }
+    let value = i
+    i -= 1
+    skipSpaceBackwards()
+    guard i >= 0, base[i] == UInt8(ascii: ":") else { return nil }
+    i -= 1
+    skipSpaceBackwards()
+    guard i >= 0, base[i] == UInt8(ascii: "\""), let open = Self.openingQuote(base, closing: i) else {
+      return nil
+    }
+    guard i - open - 1 == name.count, name.indices.allSatisfy({ base[open + 1 + $0] == name[$0] }) else {
+      return nil
+    }
+    i = open - 1
+    skipSpaceBackwards()
+    guard i >= 0, base[i] == UInt8(ascii: ",") || base[i] == UInt8(ascii: "{") else { return nil }
+    return value
+  }
+
+  /// The index of the quote that opens the string closed by the quote at `closing`: the first
+  /// quote before it not escaped by an odd run of backslashes.
+  private static func openingQuote(_ base: UnsafePointer<UInt8>, closing: Int) -> Int? {
+    var k = closing - 1
+    while k >= 0 {
+      if base[k] == UInt8(ascii: "\"") {
+        var j = k - 1
+        while j >= 0 && base[j] == UInt8(ascii: "\\") { j -= 1 }
+        if (k - 1 - j) % 2 == 0 { return k }
+      }
+      k -= 1
+    }
+    return nil
   }
 
   private mutating func scanTop(collectionKey: [UInt8]?) throws -> Result {

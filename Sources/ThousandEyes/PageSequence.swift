@@ -6,7 +6,8 @@ public struct Page: Sendable {
   public let number: Int
   /// The response; its `body` is the undecoded page.
   public let response: APIResponse
-  /// The number of items in the page's collection array, when the key is known.
+  /// The number of items in the page's collection array, when the key is known and the
+  /// client shows progress (the only use of the count; without it the scan skips the items).
   public let itemCount: Int?
   /// The raw body bytes.
   public var body: [UInt8] { response.body }
@@ -136,7 +137,9 @@ public struct PageSequence: AsyncSequence, Sendable {
       number += 1
       let scan: PageScanner.Result
       do {
-        scan = try PageScanner.scan(response.body, collectionKey: collectionKey)
+        // Items are counted only for the progress line.
+        scan = try PageScanner.scan(
+          response.body, collectionKey: collectionKey, countingItems: client.progress.isEnabled)
       } catch {
         finish()
         throw APIError(

@@ -61,4 +61,41 @@ final class PageScannerTests: XCTestCase {
       XCTAssertEqual(result.nextHref, "/v7/x?c=1", body)
     }
   }
+
+  /// Without counting, the next link is found wherever `_links` is, however it is spelled,
+  /// with escapes and brackets inside its strings: the same answer as the full scan.
+  func testWithoutCountingTheNextLinkIsTheSameWhereverLinksIs() throws {
+    let hrefs = [
+      #"/v7/x?cursor=a"#, #"/v7/x?c=\"}]{["#, #"/v7/x?c=\\"#, #"/v7/x?c=\\\"\\"#, #"\u002Fv7\/x"#,
+    ]
+    let items = #"[{"s":"}\"]\\","n":[1,{"k":"]"}]},{}]"#
+    for href in hrefs {
+      let links = #"{"self":{"href":"/v7/x"},"next":{"note":"}{\"","href":"\#(href)"}}"#
+      let bodies = [
+        #"{"results":\#(items),"_links":\#(links)}"#,
+        #" { "_links" : \#(links) , "results" : \#(items) } "#,
+        #"{"a":1,"_links":\#(links),"results":\#(items),"z":{"_links":{"next":{"href":"wrong"}}}}"#,
+        #"{"results":\#(items),"_l\u0069nks":\#(links)}"#,
+        "{\n\"results\": \(items),\n\"_links\": \(links)\n}\n",
+      ]
+      for body in bodies {
+        let full = try scan(body, key: "results")
+        XCTAssertEqual(full.itemCount, 2, body)
+        let fast = try PageScanner.scan(Array(body.utf8), collectionKey: "results", countingItems: false)
+        XCTAssertNotNil(fast.nextHref, body)
+        XCTAssertEqual(fast.nextHref, full.nextHref, body)
+        XCTAssertNil(fast.itemCount)
+      }
+    }
+    let last = try PageScanner.scan(
+      Array(#"{"results":[],"_links":{"self":{"href":"/v7/x"}}}"#.utf8), collectionKey: "results",
+      countingItems: false)
+    XCTAssertNil(last.nextHref)
+    let trailing = try PageScanner.scan(
+      Array(#"{"_links":{"next":{"href":"/v7/n"}},"results":[1]}"#.utf8), collectionKey: "results",
+      countingItems: false)
+    XCTAssertEqual(trailing.nextHref, "/v7/n")
+    XCTAssertNil(
+      try PageScanner.scan(Array("{}".utf8), collectionKey: "results", countingItems: false).nextHref)
+  }
 }

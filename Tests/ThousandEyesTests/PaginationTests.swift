@@ -29,6 +29,17 @@ final class PaginationTests: XCTestCase {
     return pages
   }
 
+  func testCountsItemsWhenProgressIsShown() async throws {
+    let double = try await pagedDouble(pageCount: 3) { cursor in "/v7/tests?cursor=\(cursor)" }
+    defer { Task { await double.stop() } }
+    let client = try makeClient(double.baseURL, token: token) { $0.showsProgress = true }
+    let pages = try await withClient(client) { client in
+      try await collect(client.pages(APIRequest(.get, "/tests"), collectionKey: "tests"))
+    }
+    XCTAssertEqual(pages.map(\.itemCount), [2, 2, 2])
+    XCTAssertEqual(double.requests.map(\.query), ["", "cursor=p2", "cursor=p3"])
+  }
+
   func testFollowsSameOriginAbsoluteLinksWhole() async throws {
     let port = PortBox()
     let double = try await pagedDouble(pageCount: 4) { cursor in
@@ -41,7 +52,7 @@ final class PaginationTests: XCTestCase {
         client.pages(APIRequest(.get, "/tests", query: [("aid", "5")]), collectionKey: "tests"))
     }
     XCTAssertEqual(pages.map(\.number), [1, 2, 3, 4])
-    XCTAssertEqual(pages.map(\.itemCount), [2, 2, 2, 2])
+    XCTAssertEqual(pages.map(\.itemCount), [nil, nil, nil, nil], "items are counted only for progress")
     XCTAssertTrue(String(decoding: pages[3].body, as: UTF8.self).contains(#""testId":"41""#))
     XCTAssertEqual(
       double.requests.map(\.query), ["aid=5", "aid=5&cursor=p2", "aid=5&cursor=p3", "aid=5&cursor=p4"])
