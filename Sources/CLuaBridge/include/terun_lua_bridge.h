@@ -116,4 +116,10 @@ void terun_charge(lua_State *L, int64_t steps);
 /// the instruction budget while matching. Pushes a table with the four functions.
 int terun_open_safe_patterns(lua_State *L);
 
+// MARK: - CSV
+
+/// `te.csv.format_row(values [, sep [, quote_all [, line_end]]])`: stdlib/csv.lua's
+/// `csv.format_row` in C, with the same output byte for byte; `line_end` is appended.
+int terun_csv_format_row(lua_State *L);
+
 #endif

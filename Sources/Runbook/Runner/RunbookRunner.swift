@@ -102,7 +102,7 @@ public final class RunbookRunner: @unchecked Sendable {
       builtinModules: BuiltinLibrary.modules)
   }
 
-  /// Installs `te.params`, `te.dry_run`, `te.json`, `te.fs`, `te.log`, and the globals `print`
+  /// Installs `te.params`, `te.dry_run`, `te.json`, `te.fs`, `te.csv`, `te.log`, and the globals `print`
   /// and `runbook`.
   private func installCore(into module: TEModule, context: RunContext) throws {
     let state = module.state
@@ -116,6 +116,8 @@ public final class RunbookRunner: @unchecked Sendable {
       }
     }
     try installFileSystem(into: module, context: context)
+    // te.csv.format_row: csv.format_row in C (stdlib/csv.lua uses it when present).
+    try module.set(path: "csv.format_row") { lua_pushcclosure(state.L, terun_csv_format_row, 0) }
 
     let sink = self.sink
     let logger = context.logger
