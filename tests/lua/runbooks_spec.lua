@@ -267,6 +267,61 @@ describe("export_latency", function()
     assert.falsy(table.concat(printed, "\n"):find("\r", 1, true))
   end)
 
+  local function result_reads(te)
+    local n = 0
+    for _, r in ipairs(te.requests) do
+      if r.path:find("^/test%-results/") then
+        n = n + 1
+      end
+    end
+    return n
+  end
+
+  it("streams the file in one pass over the results when they come in round order", function()
+    local te = must_run("export_latency", { test_id = 100 })
+    assert.equals(1, result_reads(te))
+    assert.equals(1, te.file_writes)
+    for _, line in ipairs(te.logs) do
+      assert.falsy(line:find("exporting again", 1, true), line)
+    end
+  end)
+
+  it("exports again in memory when an agent outside the test returned results", function()
+    local state = fixture()
+    local round = NOW - 3600 + 5 * 300
+    table.insert(state.results["100"], 10, { roundId = round, agent = { agentId = "5", agentName = "Zurich" }, avgLatency = 77.5 })
+    local te = must_run("export_latency", { test_id = 100 }, { state = state })
+    assert.equals(2, result_reads(te), "a second pass")
+    assert.equals(1, te.file_writes, "the first pass wrote nothing")
+    local rows = csv.parse(te.files["test_data.csv"])
+    assert.same({ "Round ID", "Date", "Austin", "Boston, MA", "Singapore", "Zurich" }, rows[1])
+    assert.equals(13, #rows)
+    for i = 2, #rows do
+      assert.equals(tonumber(rows[i][1]) == round and "77.5" or "", rows[i][6], "Zurich in row " .. i)
+    end
+    assert.matches("agent 5 %(Zurich%), not assigned to the test, returned results; exporting again", table.concat(te.logs, "\n"))
+  end)
+
+  it("exports again in memory when a round comes after the rows it belongs with were written", function()
+    local state = fixture()
+    state.results["100"] = {}
+    -- 30 rounds, one agent; the first round's result comes last.
+    for r = 0, 29 do
+      local round = NOW - 30 * 300 + r * 300
+      table.insert(state.results["100"], { roundId = round, agent = { agentId = "3", agentName = "Singapore" }, avgLatency = r })
+    end
+    table.insert(state.results["100"], table.remove(state.results["100"], 1))
+    local te = must_run("export_latency", { test_id = 100, out = "late.csv" }, { state = state })
+    assert.equals(2, result_reads(te))
+    local rows = csv.parse(te.files["late.csv"])
+    assert.equals(31, #rows)
+    for i = 2, #rows do
+      assert.equals(NOW - 30 * 300 + (i - 2) * 300, math.tointeger(tonumber(rows[i][1])), "rows in round order")
+      assert.equals(tostring(i - 2), rows[i][5], "Singapore's value")
+    end
+    assert.matches("results of round %d+ came after later rounds; exporting again", table.concat(te.logs, "\n"))
+  end)
+
   it("fails with a clear message for a bad window and writes nothing", function()
     local te, ok, err = run("export_latency", { test_id = 100, window = "soon" })
     assert.falsy(ok)
