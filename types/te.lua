@@ -9,6 +9,7 @@
 ---@field json te.json
 ---@field log te.log
 ---@field fs te.fs
+---@field csv te.csv
 ---@field agents te.agents
 ---@field tests te.tests
 ---@field results te.results
@@ -20,6 +21,9 @@
 te = {}
 
 ---@alias te.id string|integer An API id; numbers are accepted and sent as integers.
+---@class te.iterate_options
+---@field fields? string[] the members of each item to decode, e.g. `{ "roundId", "agent.agentId" }`; the others are left out
+
 ---@alias te.query table<string, string|number|boolean|(string|number)[]> Query parameters, e.g. `{ aid = 1234, window = "1h", agentTypes = { "cloud" } }`. A list becomes comma-separated.
 ---@alias te.object table<string, any> A decoded JSON object (keys exactly as the API spells them).
 
@@ -82,8 +86,9 @@ function te.pages(path, query) end
 ---@param path string
 ---@param key string e.g. "results", "tests"
 ---@param query? te.query
+---@param options? te.iterate_options
 ---@return fun(): any
-function te.items(path, key, query) end
+function te.items(path, key, query, options) end
 
 ---Calls any of the API's 297 operations by operationId; `params` fill the path and the
 ---query. A paginated operation returns its first page with every item merged in.
@@ -99,12 +104,14 @@ function te.call(operation_id, params, body) end
 local resource = {}
 ---All items across all pages.
 ---@param opts? te.query
+---@param options? te.iterate_options
 ---@return te.object[]
-function resource.list(opts) end
+function resource.list(opts, options) end
 ---Streams the items.
 ---@param opts? te.query
+---@param options? te.iterate_options
 ---@return fun(): te.object?
-function resource.each(opts) end
+function resource.each(opts, options) end
 ---@param id te.id
 ---@param opts? te.query
 ---@return te.object
@@ -124,15 +131,15 @@ function resource.update(id, changes, opts) end
 function resource.delete(id, opts) end
 
 ---@class te.agents
----@field list fun(opts?: te.query): te.object[]
----@field each fun(opts?: te.query): fun(): te.object?
+---@field list fun(opts?: te.query, options?: te.iterate_options): te.object[]
+---@field each fun(opts?: te.query, options?: te.iterate_options): fun(): te.object?
 ---@field get fun(id: te.id, opts?: te.query): te.object
 ---@field update fun(id: te.id, changes: te.object, opts?: te.query): te.object
 ---@field delete fun(id: te.id, opts?: te.query): true
 
 ---@class te.tests
----@field list fun(opts?: te.query): te.object[]
----@field each fun(opts?: te.query): fun(): te.object?
+---@field list fun(opts?: te.query, options?: te.iterate_options): te.object[]
+---@field each fun(opts?: te.query, options?: te.iterate_options): fun(): te.object?
 local tests = {}
 ---Gets a test by id; its type is resolved from the test list.
 ---@param id te.id
@@ -165,18 +172,20 @@ local results = {}
 ---@param test_id te.id
 ---@param kind? te.result_kind|te.query
 ---@param opts? te.query e.g. `{ window = "1h" }` or `{ startDate = ..., endDate = ... }`
+---@param options? te.iterate_options e.g. `{ fields = { "roundId", "agent.agentId", "avgLatency" } }`
 ---@return te.object[]
-function results.list(test_id, kind, opts) end
+function results.list(test_id, kind, opts, options) end
 ---Streams the results of a test.
 ---@param test_id te.id
 ---@param kind? te.result_kind|te.query
 ---@param opts? te.query
+---@param options? te.iterate_options
 ---@return fun(): te.object?
-function results.each(test_id, kind, opts) end
+function results.each(test_id, kind, opts, options) end
 
 ---@class te.alerts
----@field list fun(opts?: te.query): te.object[]
----@field each fun(opts?: te.query): fun(): te.object?
+---@field list fun(opts?: te.query, options?: te.iterate_options): te.object[]
+---@field each fun(opts?: te.query, options?: te.iterate_options): fun(): te.object?
 ---@field get fun(id: te.id, opts?: te.query): te.object
 ---@field rules te.resource
 ---@field suppression_windows te.resource
@@ -189,7 +198,7 @@ local users = {}
 function users.current(opts) end
 
 ---@class te.permissions
----@field list fun(opts?: te.query): te.object[]
+---@field list fun(opts?: te.query, options?: te.iterate_options): te.object[]
 
 -- Context and helpers ----------------------------------------------------------------
 
@@ -255,3 +264,14 @@ function Writer:close() end
 
 --- Discards the file: the temporary file is removed, the target untouched.
 function Writer:abort() end
+
+---@class te.csv
+local csv_native = {}
+---One CSV row exactly as the stdlib `csv` module formats it (fields `1..values.n` or
+---`1..#values`), done in C; `csv` writers use it.
+---@param values any[]
+---@param sep? string default ","
+---@param quote_all? boolean
+---@param line_end? string appended when given
+---@return string
+function csv_native.format_row(values, sep, quote_all, line_end) end
