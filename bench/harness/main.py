@@ -50,8 +50,7 @@ def main():
   parser.add_argument("--rounds", type=int, default=1000, help="rounds in the 1x window (x100 agents)")
   parser.add_argument("--scales", default="1,2,5,10", help="window multiples for (a)'s RSS growth")
   parser.add_argument("--scale-runs", type=int, default=3)
-  parser.add_argument("--tools", default="abcds", help="which of a, b, c, d, s to run (the first is the reference)")
-  parser.add_argument("--scale-tools", default="as", help="which of a, s to run at each scale")
+  parser.add_argument("--tools", default="abcd", help="which of a, b, c, d to run (the first is the reference)")
   parser.add_argument("--max-memory", help="terun --max-memory for (a)")
   parser.add_argument("--startup-runs", type=int, default=50)
   parser.add_argument("--json-runs", type=int, default=5)
@@ -60,8 +59,7 @@ def main():
   parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
   config = parser.parse_args()
   config.bench = os.path.join(root, "bench")
-  config.tools = [t for t in config.tools if t in "abcds"]
-  config.scale_tools = [t for t in config.scale_tools if t in "as"]
+  config.tools = [t for t in config.tools if t in "abcd"]
   skip = set(filter(None, config.skip.split(",")))
   config.scales = [] if "scaling" in skip else [int(s) for s in config.scales.split(",")]
 

@@ -10,7 +10,6 @@ NAMES = {
   "b": "(b) guide script (requests + csv)",
   "c": "(c) official SDK (thousandeyes-sdk-test-results)",
   "d": "(d) curl, pages to /dev/null (floor)",
-  "s": "(s) export_latency streamed (bench/runbooks)",
 }
 
 
