@@ -23,6 +23,7 @@ te = {}
 ---@alias te.id string|integer An API id; numbers are accepted and sent as integers.
 ---@class te.iterate_options
 ---@field fields? string[] the members of each item to decode, e.g. `{ "roundId", "agent.agentId" }`; the others are left out
+---@field as? "objects"|"values" iterators only: "values" yields the item's position, then the fields' values in order, instead of a table
 
 ---@alias te.query table<string, string|number|boolean|(string|number)[]> Query parameters, e.g. `{ aid = 1234, window = "1h", agentTypes = { "cloud" } }`. A list becomes comma-separated.
 ---@alias te.object table<string, any> A decoded JSON object (keys exactly as the API spells them).

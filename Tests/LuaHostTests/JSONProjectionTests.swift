@@ -205,4 +205,80 @@ final class JSONProjectionTests: XCTestCase {
       XCTAssertEqual(try projected(text, fields: ["b", "agent.a", "agent.c"]), expected, text)
     }
   }
+
+  // MARK: As values
+
+  /// Decodes `text` with a values projection of `results` onto `fields`, then runs `check`
+  /// (Lua, with the page as the global `page`) and returns its result.
+  private func valuesPage(_ text: String, fields: [String], check: String) throws -> [String] {
+    let state = try JSONTestState()
+    let projection = try JSONProjection(collectionKey: "results", fields: fields, shape: .values)
+    try state.decode(text, options: .init(projection: projection))
+    lua_setglobal(state.L, "page")
+    return state.run(check)
+  }
+
+  func testValuesComeInOneFlatArrayWithTheItemCount() throws {
+    let text = #"""
+      {"results": [
+        {"a": 1, "b": {"c": "x", "d": 2}, "e": null, "z": [1, {"q": 2}]},
+        {"b": 5, "a": "second"},
+        7,
+        {"a": [1, 2], "b": {"c": null, "x": {}}, "e": {"k": true}},
+        {}
+       ],
+       "_links": {"next": {"href": "/v7/x?cursor=c"}}}
+      """#
+    let result = try valuesPage(
+      text, fields: ["a", "b.c", "e"],
+      check: """
+        local r = page.results
+        local out = { r.n, page._links.next.href }
+        for i = 1, r.n * 3 do
+          local v = r[i]
+          out[#out + 1] = type(v) == "table" and ("table#" .. #v) or tostring(v)
+        end
+        return table.concat(out, " ")
+        """)
+    XCTAssertEqual(
+      result,
+      ["5 /v7/x?cursor=c 1 x nil second nil nil nil nil nil table#2 nil table#0 nil nil nil"])
+  }
+
+  func testValuesOfAnEmptyCollectionAndTheDepthLimit() throws {
+    XCTAssertEqual(
+      try valuesPage(#"{"results": [ ]}"#, fields: ["a"], check: "return page.results.n, #page.results"),
+      ["0", "0"])
+    let deep = String(repeating: "[", count: 20) + String(repeating: "]", count: 20)
+    let state = try JSONTestState()
+    let options = LuaJSON.DecodeOptions(
+      maxDepth: 10,
+      projection: try JSONProjection(collectionKey: "results", fields: ["a"], shape: .values))
+    // The 8th '[' (byte 24) is the 11th level: results object, array, item, then z's arrays.
+    XCTAssertThrowsError(try state.decode(#"{"results":[{"z":"# + deep + "}]}", options: options)) { error in
+      XCTAssertEqual(
+        (error as? LuaJSONError)?.message, "invalid JSON at byte 24: nesting deeper than 10 levels")
+    }
+    XCTAssertThrowsError(try state.decode(#"{"results":[{"a":1,"z":[1,}]}"#, options: options)) { error in
+      XCTAssertEqual(
+        (error as? LuaJSONError)?.message, "invalid JSON at byte 26: expected a value, found '}'")
+    }
+  }
+
+  func testValuesRefuseRepeatedOrOverlappingFields() {
+    XCTAssertThrowsError(try JSONProjection(collectionKey: "results", fields: ["a", "a"], shape: .values)) {
+      XCTAssertEqual(($0 as? LuaJSONError)?.message, "field 'a' is listed twice")
+    }
+    XCTAssertThrowsError(
+      try JSONProjection(collectionKey: "results", fields: ["agent.agentId", "agent"], shape: .values)
+    ) {
+      XCTAssertEqual(
+        ($0 as? LuaJSONError)?.message,
+        "fields 'agent.agentId' and 'agent' overlap; as values, each field must be a value of its own")
+    }
+    XCTAssertNoThrow(
+      try JSONProjection(collectionKey: "results", fields: ["agent", "agentId"], shape: .values))
+    XCTAssertNoThrow(
+      try JSONProjection(collectionKey: "results", fields: ["a", "a"]), "objects allow repeats")
+  }
 }

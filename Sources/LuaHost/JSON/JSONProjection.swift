@@ -9,35 +9,62 @@
 ///
 /// A path that names an object without going further (`agent`) keeps that object whole; a
 /// member listed but absent from an item is simply absent.
+///
+/// With ``Shape/values`` no table is made per item at all: the collection becomes one flat
+/// array holding each item's field values in turn (`fields.count` slots per item, nil where a
+/// member is absent or null), with the number of items under `n`.
 public struct JSONProjection: Sendable, Equatable {
+  /// What each item of the collection becomes.
+  public enum Shape: Sendable, Equatable {
+    /// A table with the projected members.
+    case objects
+    /// Its field values, in the order of `fields`, in one flat array for the whole page.
+    case values
+  }
+
   /// The top-level member whose array elements are projected, e.g. `results`.
   public let collectionKey: String
   /// The dotted member paths kept, as given.
   public let fields: [String]
+  /// What each item becomes.
+  public let shape: Shape
   /// The paths as a tree.
   let root: Node
 
   /// Creates a projection of `collectionKey`'s items onto `fields`.
   ///
   /// - Throws: a message naming the field when one is empty or has an empty segment
-  ///   (`agent..agentId`, `.loss`).
-  public init(collectionKey: String, fields: [String]) throws(LuaJSONError) {
+  ///   (`agent..agentId`, `.loss`); for ``Shape/values`` also when a field is listed twice or
+  ///   lies inside another (`agent` and `agent.agentId`).
+  public init(collectionKey: String, fields: [String], shape: Shape = .objects) throws(LuaJSONError) {
     self.collectionKey = collectionKey
     self.fields = fields
+    self.shape = shape
     var tree = Builder()
-    for field in fields {
+    for (slot, field) in fields.enumerated() {
       let segments = field.split(separator: ".", omittingEmptySubsequences: false)
       guard !field.isEmpty, !segments.contains(where: \.isEmpty) else {
         throw LuaJSONError(
           message: "field '\(field)' has an empty member name (write it like 'agent.agentId')")
       }
-      tree.insert(segments.map { Array($0.utf8) })
+      tree.insert(segments.map { Array($0.utf8) }, slot: slot)
+    }
+    if shape == .values {
+      for (i, field) in fields.enumerated() {
+        for other in fields[..<i]
+        where other == field || field.hasPrefix(other + ".") || other.hasPrefix(field + ".") {
+          throw LuaJSONError(
+            message: other == field
+              ? "field '\(field)' is listed twice"
+              : "fields '\(other)' and '\(field)' overlap; as values, each field must be a value of its own")
+        }
+      }
     }
     self.root = tree.node()
   }
 
   public static func == (lhs: JSONProjection, rhs: JSONProjection) -> Bool {
-    lhs.collectionKey == rhs.collectionKey && lhs.fields == rhs.fields
+    lhs.collectionKey == rhs.collectionKey && lhs.fields == rhs.fields && lhs.shape == rhs.shape
   }
 
   /// The members kept at one level; a member whose child is nil is kept whole.
@@ -47,12 +74,16 @@ public struct JSONProjection: Sendable, Equatable {
   final class Node: @unchecked Sendable {
     /// The child of each member, in the order given; nil keeps the member whole.
     let children: [Node?]
+    /// For a member kept whole, its position in `fields` (its slot among an item's values);
+    /// -1 for the others.
+    let slots: [Int]
     let count: Int
     private let keys: UnsafeMutablePointer<UInt8>
     private let bounds: UnsafeMutablePointer<Int>
 
-    init(members: [(key: [UInt8], child: Node?)]) {
+    init(members: [(key: [UInt8], child: Node?, slot: Int)]) {
       children = members.map(\.child)
+      slots = members.map(\.slot)
       count = members.count
       let total = members.reduce(0) { $0 + $1.key.count }
       keys = .allocate(capacity: max(total, 1))
@@ -93,23 +124,27 @@ public struct JSONProjection: Sendable, Equatable {
   private struct Builder {
     var order: [[UInt8]] = []
     var children: [[UInt8]: Builder] = [:]
-    var whole: Set<[UInt8]> = []
+    var whole: [[UInt8]: Int] = [:]
 
-    mutating func insert(_ segments: [[UInt8]]) {
+    mutating func insert(_ segments: [[UInt8]], slot: Int) {
       let head = segments[0]
       if children[head] == nil {
         order.append(head)
         children[head] = Builder()
       }
       if segments.count == 1 {
-        whole.insert(head)
+        if whole[head] == nil { whole[head] = slot }
       } else {
-        children[head]!.insert(Array(segments.dropFirst()))
+        children[head]!.insert(Array(segments.dropFirst()), slot: slot)
       }
     }
 
     func node() -> Node {
-      Node(members: order.map { key in (key, whole.contains(key) ? nil : children[key]!.node()) })
+      Node(
+        members: order.map { key in
+          if let slot = whole[key] { return (key, nil, slot) }
+          return (key, children[key]!.node(), -1)
+        })
     }
   }
 }

@@ -44,7 +44,11 @@ extension JSONStackDecoder {
       try expectColon()
       let kept: Bool
       if isCollection && p < end && p.pointee == openBracket {
-        try decodeProjectedArray(depth: 2, node: projection.root)
+        if projection.shape == .values {
+          try decodeFlatArray(depth: 2, node: projection.root, width: projection.fields.count)
+        } else {
+          try decodeProjectedArray(depth: 2, node: projection.root)
+        }
         kept = true
       } else {
         kept = try decodeValue(depth: 1, inObject: true)
@@ -123,9 +127,73 @@ extension JSONStackDecoder {
     }
   }
 
-  /// Reads the key at `p` (its opening quote). When `node` keeps it, pushes it and returns the
-  /// member's index; otherwise pushes nothing and returns -1. `p` ends after the closing quote.
-  mutating func projectedKey(_ node: JSONProjection.Node) throws(LuaJSONError) -> Int {
+  /// The collection as one flat array of the items' field values (``JSONProjection/Shape/values``):
+  /// item `i`'s field `f` at `(i - 1) * width + f`, the item count under `n`. Elements that are
+  /// not objects leave their slots empty.
+  mutating func decodeFlatArray(depth: Int, node: JSONProjection.Node, width: Int) throws(LuaJSONError) {
+    try enterContainer(depth: depth)
+    p += 1
+    skipWhitespace()
+    let isEmpty = p < end && p.pointee == closeBracket
+    lua_createtable(L, isEmpty ? 0 : shapeHint(array: true, depth: depth), 1)
+    let table = lua_gettop(L)
+    var items = 0
+    if isEmpty {
+      p += 1
+    } else {
+      defer { noteShape(array: true, depth: depth, count: items * width) }
+      while true {
+        if p < end && p.pointee == openBrace {
+          try decodeFlatObject(depth: depth + 1, node: node, table: table, base: items * width)
+        } else {
+          try skipValue(depth: depth)
+        }
+        items += 1
+        if try endOfMember(closing: closeBracket) { break }
+      }
+    }
+    lua_pushinteger(L, lua_Integer(items))
+    lua_setfield(L, table, "n")
+  }
+
+  /// One item as values: each kept member's value goes to slot `base + slot + 1` of the flat
+  /// array at stack index `table`; nothing else is built.
+  mutating func decodeFlatObject(depth: Int, node: JSONProjection.Node, table: Int32, base: Int)
+    throws(LuaJSONError)
+  {
+    if depth > maxDepth { throw failure("nesting deeper than \(maxDepth) levels", at: p) }
+    p += 1
+    skipWhitespace()
+    if p < end && p.pointee == closeBrace {
+      p += 1
+      return
+    }
+    while true {
+      guard p < end && p.pointee == quote else {
+        throw failure("expected a string key, found \(found())", at: p)
+      }
+      let member = try projectedKey(node, pushingKey: false)
+      try expectColon()
+      if member < 0 {
+        try skipValue(depth: depth)
+      } else if let child = node.children[member] {
+        if p < end && p.pointee == openBrace {
+          try decodeFlatObject(depth: depth + 1, node: child, table: table, base: base)
+        } else {
+          try skipValue(depth: depth)  // not an object: the fields inside it stay empty
+        }
+      } else if try decodeValue(depth: depth, inObject: true) {
+        lua_rawseti(L, table, lua_Integer(base + node.slots[member] + 1))
+      }
+      if try endOfMember(closing: closeBrace) { return }
+    }
+  }
+
+  /// Reads the key at `p` (its opening quote). When `node` keeps it, returns the member's
+  /// index and, with `pushingKey`, pushes the key; otherwise pushes nothing and returns -1.
+  /// `p` ends after the closing quote.
+  mutating func projectedKey(_ node: JSONProjection.Node, pushingKey: Bool = true) throws(LuaJSONError) -> Int
+  {
     let open = p
     let first = p + 1
     var q = first
@@ -150,7 +218,7 @@ extension JSONStackDecoder {
         var length = 0
         let key = UnsafeRawPointer(lua_tolstring(L, -1, &length)!).assumingMemoryBound(to: UInt8.self)
         let member = node.index(of: key, length: length)
-        if member < 0 { lua_settop(L, -2) }
+        if member < 0 || !pushingKey { lua_settop(L, -2) }
         return member
       }
       throw failure("control character 0x\(String(c, radix: 16)) in string", at: q)
@@ -158,7 +226,7 @@ extension JSONStackDecoder {
     p = q + 1
     let count = first.distance(to: q)
     let member = node.index(of: first, length: count)
-    if member >= 0 {
+    if member >= 0 && pushingKey {
       lua_pushlstring(L, UnsafeRawPointer(first).assumingMemoryBound(to: CChar.self), count)
     }
     return member

@@ -99,10 +99,11 @@ final class TEBridge {
     return (try planner.plan(request, operation: operation), ())
   }
 
-  /// `pages(method, path, query, body, key, fields)`: a function returning the next decoded
-  /// page, or nil after the last. The next page is fetched while the runbook works on this one.
-  /// With `fields` (a list of member paths, checked by the Lua side), the items under `key` are
-  /// decoded with only those members (``JSONProjection``).
+  /// `pages(method, path, query, body, key, fields, values)`: a function returning the next
+  /// decoded page, or nil after the last. The next page is fetched while the runbook works on
+  /// this one. With `fields` (a list of member paths, checked by the Lua side), the items under
+  /// `key` are decoded with only those members (``JSONProjection``); with `values` true, as one
+  /// flat array of their values.
   func pages(_ call: LuaCallContext) throws -> Int32 {
     let function = "te.pages"
     guard let method = HTTPMethodName(name: try call.string(1)) else {
@@ -114,8 +115,10 @@ final class TEBridge {
     let key = try call.argument(5).stringValue
     var options = LuaJSON.DecodeOptions()
     if let key, let fields = try call.argument(6).tableValue?.array {
+      let shape: JSONProjection.Shape = lua_toboolean(call.L, 7) != 0 ? .values : .objects
       do {
-        options.projection = try JSONProjection(collectionKey: key, fields: fields.compactMap(\.stringValue))
+        options.projection = try JSONProjection(
+          collectionKey: key, fields: fields.compactMap(\.stringValue), shape: shape)
       } catch {
         throw LuaScriptError("\(function): \(error.message)")
       }

@@ -37,23 +37,36 @@ enum TELibrary {
       end
     end
 
-    -- The terun options of an item iterator (`{ fields = {...} }`): returns the fields or nil.
-    local function check_options(fname, n, options, level)
+    -- The terun options of an item iterator (`{ fields = {...}, as = "values" }`): returns the
+    -- fields (or nil) and whether items come as values. `as` is for iterators only.
+    local function check_options(fname, n, options, level, iterating)
       level = level or 3
       if options == nil then
-        return nil
+        return nil, false
       end
       if type(options) ~= "table" then
         arg_error(fname, n, "table", options, level)
       end
       for k in pairs(options) do
-        if k ~= "fields" then
-          error(format("%s: unknown option '%s' (accepted: fields)", fname, tostring(k)), level)
+        if k ~= "fields" and k ~= "as" then
+          error(format("%s: unknown option '%s' (accepted: fields, as)", fname, tostring(k)), level)
         end
+      end
+      local as = options.as
+      if as ~= nil and as ~= "objects" and as ~= "values" then
+        error(format("%s: as must be \"objects\" or \"values\", got %s", fname,
+          type(as) == "string" and format("\"%s\"", as) or type(as)), level)
+      end
+      local values = as == "values"
+      if values and not iterating then
+        error(format("%s: as = \"values\" is for iterators (each, te.items)", fname), level)
       end
       local fields = options.fields
       if fields == nil then
-        return nil
+        if values then
+          error(format("%s: as = \"values\" needs fields (the values to return, in order)", fname), level)
+        end
+        return nil, false
       end
       if type(fields) ~= "table" then
         error(format("%s: fields must be a list of member names like 'agent.agentId', got %s", fname, type(fields)), level)
@@ -72,7 +85,22 @@ enum TELibrary {
           error(format("%s: fields must be a list (found key %s)", fname, tostring(k)), level)
         end
       end
-      return list
+      if values then
+        if #list == 0 then
+          error(format("%s: as = \"values\" needs fields (the values to return, in order)", fname), level)
+        end
+        for i = 2, #list do
+          for j = 1, i - 1 do
+            local a, b = list[j], list[i]
+            if a == b then
+              error(format("%s: field '%s' is listed twice", fname, a), level)
+            elseif b:sub(1, #a + 1) == a .. "." or a:sub(1, #b + 1) == b .. "." then
+              error(format("%s: fields '%s' and '%s' overlap; as values, each field must be a value of its own", fname, a, b), level)
+            end
+          end
+        end
+      end
+      return list, values
     end
 
     -- An id given as a string or a number (integers only), as a path segment.
@@ -137,8 +165,8 @@ enum TELibrary {
     te.put = call_with_body("PUT", "te.put")
     te.patch = call_with_body("PATCH", "te.patch")
 
-    local function page_iterator(method, path, query, body, key, fields)
-      return open_pages(method, path, context_query(query), body, key, fields)
+    local function page_iterator(method, path, query, body, key, fields, values)
+      return open_pages(method, path, context_query(query), body, key, fields, values)
     end
 
     function te.pages(path, query)
@@ -149,8 +177,37 @@ enum TELibrary {
 
     -- Iterates the items of `key` across pages; holds one page (plus the one prefetched).
     -- With `fields`, only those members of each item are decoded.
-    local function item_iterator(path, key, query, fields)
-      local next_page = page_iterator("GET", path, query, nil, key, fields)
+    --
+    -- With `values`, each step returns the item's position in the whole stream, then its
+    -- fields' values in order (nil where absent), from the page's flat array of values: no
+    -- table is made per item.
+    local function item_iterator(path, key, query, fields, values)
+      local next_page = page_iterator("GET", path, query, nil, key, fields, values)
+      if values then
+        local width = #fields
+        local list, i, n, count = nil, 0, 0, 0
+        return function()
+          while true do
+            if i < n then
+              local base = i * width
+              i = i + 1
+              count = count + 1
+              return count, unpack(list, base + 1, base + width)
+            end
+            local page = next_page()
+            if page == nil then
+              return nil
+            end
+            list, i, n = page[key], 0, 0
+            if list ~= nil then
+              n = type(list) == "table" and rawget(list, "n") or nil
+              if math_type(n) ~= "integer" then
+                error(format("te.items: '%s' of %s is not a list", key, path), 2)
+              end
+            end
+          end
+        end
+      end
       local list, i = nil, 0
       return function()
         while true do
@@ -179,8 +236,8 @@ enum TELibrary {
         arg_error("te.items", 2, "string", key)
       end
       check_query("te.items", 3, query)
-      local fields = check_options("te.items", 4, options)
-      return item_iterator(path, key, query, fields)
+      local fields, values = check_options("te.items", 4, options, nil, true)
+      return item_iterator(path, key, query, fields, values)
     end
 
     local function collect(path, key, query, fields)
@@ -290,7 +347,7 @@ enum TELibrary {
         end
         r.each = function(opts, options)
           check_opts(prefix .. "each", 1, opts)
-          return item_iterator(base, key, opts, check_options(prefix .. "each", 2, options))
+          return item_iterator(base, key, opts, check_options(prefix .. "each", 2, options, nil, true))
         end
       end
       if verbs.get then
@@ -470,7 +527,7 @@ enum TELibrary {
     end
 
     -- Results: /test-results/{testId}/{kind}, paginated under `results`.
-    local function results_path(fname, test_id, kind, opts, options)
+    local function results_path(fname, test_id, kind, opts, options, iterating)
       local segment = id_text(fname, 1, test_id, 3)
       if type(kind) == "table" and options == nil then
         kind, opts, options = nil, kind, opts
@@ -488,7 +545,7 @@ enum TELibrary {
         error(format("%s: unknown result kind '%s' (e.g. network, http-server, path-vis, page-load, dns-server)",
           fname, kind), 3)
       end
-      return path, op.collection_key, opts, check_options(fname, 4, options, 4)
+      return path, op.collection_key, opts, check_options(fname, 4, options, 4, iterating)
     end
 
     te.results = {
@@ -497,8 +554,8 @@ enum TELibrary {
         return collect(path, key, q, fields)
       end,
       each = function(test_id, kind, opts, options)
-        local path, key, q, fields = results_path("te.results.each", test_id, kind, opts, options)
-        return item_iterator(path, key, q, fields)
+        local path, key, q, fields, values = results_path("te.results.each", test_id, kind, opts, options, true)
+        return item_iterator(path, key, q, fields, values)
       end,
     }
 

@@ -123,6 +123,41 @@ end
 for item in te.items("/agents", "agents", nil, { fields = { "agentType" } }) do
   check.is_true(item.agentType ~= nil and item.agentId == nil, "te.items with fields")
 end
+-- as = "values": the position, then the fields' values in order; no table per result.
+local as_values = { fields = { "agent.agentName", "roundId", "loss", "agent.agentId" }, as = "values" }
+local positions = 0
+for n, name, round, loss, id in te.results.each(123456, "network", range, as_values) do
+  positions = positions + 1
+  local full = results[n]
+  check.eq(n, positions, "values: the position counts across pages")
+  check.eq(name, full.agent.agentName, "values: agent.agentName")
+  check.eq(round, full.roundId, "values: roundId")
+  check.eq(loss, full.loss, "values: loss")
+  check.eq(id, full.agent.agentId, "values: agent.agentId")
+end
+check.eq(positions, #results, "values: every result comes")
+local missing = 0
+for n, absent, round in te.items("/test-results/123456/network", "results", range, { fields = { "noSuchMember", "roundId" }, as = "values" }) do
+  missing = n
+  check.eq(absent, nil, "values: an absent member is nil, and the loop goes on")
+  check.eq(round, results[n].roundId, "values through te.items")
+end
+check.eq(missing, #results, "values: a nil first value does not end the loop")
+for _, name in te.agents.each(nil, { fields = { "agentName" }, as = "values" }) do
+  check.is_true(type(name) == "string", "values through a resource's each")
+end
+check.contains(tostring(check.fails(function()
+  te.results.list(123456, "network", range, as_values)
+end, "values in list")), 'te.results.list: as = "values" is for iterators (each, te.items)', "message")
+check.contains(tostring(check.fails(function()
+  te.results.each(123456, "network", range, { as = "values" })
+end, "values without fields")), 'te.results.each: as = "values" needs fields (the values to return, in order)', "message")
+check.contains(tostring(check.fails(function()
+  te.results.each(123456, "network", range, { fields = { "agent", "agent.agentId" }, as = "values" })
+end, "overlap")), "te.results.each: fields 'agent' and 'agent.agentId' overlap; as values, each field must be a value of its own", "message")
+check.contains(tostring(check.fails(function()
+  te.agents.each(nil, { fields = { "agentId" }, as = "rows" })
+end, "bad as")), 'te.agents.each: as must be "objects" or "values", got "rows"', "message")
 check.contains(tostring(check.fails(function()
   te.results.each(123456, "network", range, { fields = "roundId" })
 end, "fields not a list")), "te.results.each: fields must be a list of member names like 'agent.agentId', got string", "message")
@@ -131,7 +166,7 @@ check.contains(tostring(check.fails(function()
 end, "empty segment")), "te.results.each: fields[1] must be a member name like 'roundId' or 'agent.agentId', got 'agent..agentId'", "message")
 check.contains(tostring(check.fails(function()
   te.agents.each(nil, { field = { "agentId" } })
-end, "unknown option")), "te.agents.each: unknown option 'field' (accepted: fields)", "message")
+end, "unknown option")), "te.agents.each: unknown option 'field' (accepted: fields, as)", "message")
 check.contains(tostring(check.fails(function()
   te.items("/agents", "agents", nil, 5)
 end, "options not a table")), "bad argument #4 to 'te.items' (table expected, got number)", "message")
