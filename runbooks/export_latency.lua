@@ -38,8 +38,8 @@ local query = range.query
 if params.direction then
   query.direction = params.direction
 end
--- Only these members of each result are decoded.
-local results_options = { fields = { "roundId", "agent.agentId", "agent.agentName", metric } }
+-- Only these members of each result are decoded, and they come as values: no table per result.
+local results_options = { fields = { "roundId", "agent.agentId", "agent.agentName", metric }, as = "values" }
 
 -- The columns: one per agent, ordered by name, then id. Names shared by several agents get
 -- their id. Returns the columns ({ id, name }) and the header row.
@@ -105,17 +105,14 @@ local function export_streaming()
     end,
   })
   local seen = 0
-  for result in te.results.each(test_id, "network", query, results_options) do
-    seen = seen + 1
-    local round, agent = result.roundId, result.agent
-    local id = agent and agent.agentId
+  for n, round, id, name, v in te.results.each(test_id, "network", query, results_options) do
+    seen = n
     if round ~= nil and id ~= nil then
       local cell = index[id] or index[tostring(id)]
       if cell == nil then
         writer:abort()
-        return nil, string.format("agent %s (%s), not assigned to the test, returned results", tostring(id), tostring(agent.agentName))
+        return nil, string.format("agent %s (%s), not assigned to the test, returned results", tostring(id), tostring(name))
       end
-      local v = result[metric]
       if not stream:add(round, cell, type(v) == "number" and v or nil) then
         writer:abort()
         return nil, string.format("results of round %s came after later rounds", tostring(round))
@@ -136,11 +133,9 @@ local function export_in_memory()
   local values = {} -- roundId -> { [agentId] = value }
   local round_list = {}
   local duplicates, seen = 0, 0
-  for result in te.results.each(test_id, "network", query, results_options) do
-    seen = seen + 1
-    local round = result.roundId
-    local agent = result.agent or {}
-    local a = note_agent(agents, agent.agentId, agent.agentName)
+  for n, round, id, name, v in te.results.each(test_id, "network", query, results_options) do
+    seen = n
+    local a = note_agent(agents, id, name)
     if round ~= nil and a then
       local row = values[round]
       if not row then
@@ -148,7 +143,6 @@ local function export_in_memory()
         values[round] = row
         round_list[#round_list + 1] = round
       end
-      local v = result[metric]
       if type(v) == "number" then
         if row[a.id] ~= nil then
           duplicates = duplicates + 1

@@ -72,6 +72,35 @@ local function iterate(list)
   end
 end
 
+-- The value at a dotted path ("agent.agentId") of an item, or nil.
+local function at_path(item, path)
+  local v = item
+  for part in path:gmatch("[^.]+") do
+    if type(v) ~= "table" then
+      return nil
+    end
+    v = v[part]
+  end
+  return v
+end
+
+-- Like te's item iterators with { fields = ..., as = "values" }: the position, then the values.
+local function iterate_values(list, fields)
+  local i = 0
+  return function()
+    i = i + 1
+    local item = list[i]
+    if item == nil then
+      return nil
+    end
+    local values = {}
+    for f, path in ipairs(fields) do
+      values[f] = at_path(item, path)
+    end
+    return i, table.unpack(values, 1, #fields)
+  end
+end
+
 --- Creates a fake te over `state` (agents, tests, results, users, roles, account_groups,
 --- permissions, alerts, windows, files). `opts.dry_run` records writes without applying them.
 function fake_te.new(state, opts)
@@ -202,11 +231,14 @@ function fake_te.new(state, opts)
   end
 
   te.results = {
-    each = function(test_id, kind, query)
+    each = function(test_id, kind, query, options)
       record("GET", "/test-results/" .. tostring(test_id) .. "/" .. (kind or "network"), nil, query)
       local list = {}
       for _, r in ipairs(state.results[tostring(test_id)] or {}) do
         list[#list + 1] = copy(r)
+      end
+      if options and options.as == "values" then
+        return iterate_values(list, options.fields)
       end
       return iterate(list)
     end,
