@@ -54,25 +54,18 @@ public struct PageScanner {
 
   /// Forwards through the top-level members until `_links`; reads its next link.
   private mutating func scanUntilLinks() throws -> Result {
+    var result = Result()
     skipSpace()
     try expect(UInt8(ascii: "{"))
-    skipSpace()
-    if peek() == UInt8(ascii: "}") { return Result() }
-    while true {
-      skipSpace()
-      guard peek() == UInt8(ascii: "\"") else { throw MalformedBody(offset: index) }
-      let key = try readString()
-      skipSpace()
-      try expect(UInt8(ascii: ":"))
-      skipSpace()
-      if key == Self.linksKey { return Result(nextHref: try scanLinks(), itemCount: nil) }
-      try skipValue()
-      skipSpace()
-      guard let next = peek() else { throw MalformedBody(offset: index) }
-      index += 1
-      if next == UInt8(ascii: "}") { return Result() }
-      guard next == UInt8(ascii: ",") else { throw MalformedBody(offset: index - 1) }
-    }
+    try forMembers(until: { scanner, key in
+      guard key == Self.linksKey else {
+        try scanner.skipValue()
+        return false
+      }
+      result.nextHref = try scanner.scanLinks()
+      return true
+    })
+    return result
   }
 
   /// The index of the value of the top-level object's last member when that member is `name`
@@ -186,6 +179,15 @@ public struct PageScanner {
 
   /// Calls `body` for each member of an object whose `{` was consumed; consumes the `}`.
   private mutating func forEachMember(_ body: (inout PageScanner, [UInt8]) throws -> Void) throws {
+    try forMembers { scanner, key in
+      try body(&scanner, key)
+      return false
+    }
+  }
+
+  /// Calls `body` for each member of an object whose `{` was consumed, until it returns true
+  /// (then the scan stops after that member's value); otherwise consumes the `}`.
+  private mutating func forMembers(until body: (inout PageScanner, [UInt8]) throws -> Bool) throws {
     skipSpace()
     if peek() == UInt8(ascii: "}") {
       index += 1
@@ -198,7 +200,7 @@ public struct PageScanner {
       skipSpace()
       try expect(UInt8(ascii: ":"))
       skipSpace()
-      try body(&self, key)
+      if try body(&self, key) { return }
       skipSpace()
       guard let next = peek() else { throw MalformedBody(offset: index) }
       index += 1

@@ -54,17 +54,21 @@ extension LuaJSON {
   }
 }
 
-// ASCII bytes the parser looks at.
-private let quote: UInt8 = 0x22
-private let backslash: UInt8 = 0x5C
-private let slash: UInt8 = 0x2F
-private let minus: UInt8 = 0x2D
-private let plus: UInt8 = 0x2B
-private let dot: UInt8 = 0x2E
-private let zero: UInt8 = 0x30
-private let nine: UInt8 = 0x39
-private let colon: UInt8 = 0x3A
-private let comma: UInt8 = 0x2C
+// ASCII bytes the parser looks at (here and in LuaJSONProjectedDecoder.swift).
+let quote: UInt8 = 0x22
+let backslash: UInt8 = 0x5C
+let slash: UInt8 = 0x2F
+let minus: UInt8 = 0x2D
+let plus: UInt8 = 0x2B
+let dot: UInt8 = 0x2E
+let zero: UInt8 = 0x30
+let nine: UInt8 = 0x39
+let colon: UInt8 = 0x3A
+let comma: UInt8 = 0x2C
+let openBrace: UInt8 = 0x7B
+let closeBrace: UInt8 = 0x7D
+let openBracket: UInt8 = 0x5B
+let closeBracket: UInt8 = 0x5D
 
 /// The last container sizes seen per depth (see `JSONStackDecoder.shapeHints`), in fixed
 /// storage: no allocation per document.
@@ -240,16 +244,24 @@ struct JSONStackDecoder {
     }
   }
 
-  mutating func decodeArray(depth: Int) throws(LuaJSONError) {
+  /// Enters the array or object whose bracket is at `p`: checks the depth, pushes its table
+  /// (`slots` reserved unless it is empty) with the shared metatable of its kind, and consumes
+  /// an empty container whole. Returns false when it was empty.
+  @inline(__always)
+  mutating func beginContainer(depth: Int, array: Bool, slots: Int32) throws(LuaJSONError) -> Bool {
     try enterContainer(depth: depth)
     p += 1
     skipWhitespace()
-    let isEmpty = p < end && p.pointee == 0x5D
-    lua_createtable(L, isEmpty ? 0 : shapeHint(array: true, depth: depth), 0)
-    lua_pushvalue(L, arrayMetatable)
+    let isEmpty = p < end && p.pointee == (array ? closeBracket : closeBrace)
+    lua_createtable(L, array && !isEmpty ? slots : 0, !array && !isEmpty ? slots : 0)
+    lua_pushvalue(L, array ? arrayMetatable : objectMetatable)
     lua_setmetatable(L, -2)
-    if isEmpty {
-      p += 1
+    if isEmpty { p += 1 }
+    return !isEmpty
+  }
+
+  mutating func decodeArray(depth: Int) throws(LuaJSONError) {
+    guard try beginContainer(depth: depth, array: true, slots: shapeHint(array: true, depth: depth)) else {
       return
     }
     var index: lua_Integer = 1
@@ -275,15 +287,7 @@ struct JSONStackDecoder {
   }
 
   mutating func decodeObject(depth: Int) throws(LuaJSONError) {
-    try enterContainer(depth: depth)
-    p += 1
-    skipWhitespace()
-    let isEmpty = p < end && p.pointee == 0x7D
-    lua_createtable(L, 0, isEmpty ? 0 : shapeHint(array: false, depth: depth))
-    lua_pushvalue(L, objectMetatable)
-    lua_setmetatable(L, -2)
-    if isEmpty {
-      p += 1
+    guard try beginContainer(depth: depth, array: false, slots: shapeHint(array: false, depth: depth)) else {
       return
     }
     var members = 0

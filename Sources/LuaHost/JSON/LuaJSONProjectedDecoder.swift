@@ -1,36 +1,12 @@
 import CLua
 
-// ASCII bytes the projected decoder and the skipper look at.
-private let quote: UInt8 = 0x22
-private let backslash: UInt8 = 0x5C
-private let minus: UInt8 = 0x2D
-private let plus: UInt8 = 0x2B
-private let dot: UInt8 = 0x2E
-private let zero: UInt8 = 0x30
-private let nine: UInt8 = 0x39
-private let colon: UInt8 = 0x3A
-private let comma: UInt8 = 0x2C
-private let openBrace: UInt8 = 0x7B
-private let closeBrace: UInt8 = 0x7D
-private let openBracket: UInt8 = 0x5B
-private let closeBracket: UInt8 = 0x5D
-
 /// Decoding with a ``JSONProjection``: the page object whole, its collection's items reduced to
 /// the projected members, everything else skipped without touching Lua.
 extension JSONStackDecoder {
   /// Decodes the top-level object at `p` (depth 1); the collection member's array is projected.
   mutating func decodeProjectedPage(_ projection: JSONProjection) throws(LuaJSONError) {
     let collectionKey = Array(projection.collectionKey.utf8)
-    try enterContainer(depth: 1)
-    p += 1
-    skipWhitespace()
-    lua_createtable(L, 0, 4)
-    lua_pushvalue(L, objectMetatable)
-    lua_setmetatable(L, -2)
-    if p < end && p.pointee == closeBrace {
-      p += 1
-      return
-    }
+    guard try beginContainer(depth: 1, array: false, slots: 4) else { return }
     while true {
       guard p < end && p.pointee == quote else {
         throw failure("expected a string key, found \(found())", at: p)
@@ -64,15 +40,7 @@ extension JSONStackDecoder {
 
   /// The collection array: object elements are projected, other elements decoded whole.
   mutating func decodeProjectedArray(depth: Int, node: JSONProjection.Node) throws(LuaJSONError) {
-    try enterContainer(depth: depth)
-    p += 1
-    skipWhitespace()
-    let isEmpty = p < end && p.pointee == closeBracket
-    lua_createtable(L, isEmpty ? 0 : shapeHint(array: true, depth: depth), 0)
-    lua_pushvalue(L, arrayMetatable)
-    lua_setmetatable(L, -2)
-    if isEmpty {
-      p += 1
+    guard try beginContainer(depth: depth, array: true, slots: shapeHint(array: true, depth: depth)) else {
       return
     }
     var index: lua_Integer = 1
@@ -91,16 +59,7 @@ extension JSONStackDecoder {
 
   /// An object of which only `node`'s members are built; the others are skipped.
   mutating func decodeProjectedObject(depth: Int, node: JSONProjection.Node) throws(LuaJSONError) {
-    try enterContainer(depth: depth)
-    p += 1
-    skipWhitespace()
-    lua_createtable(L, 0, Int32(node.count))
-    lua_pushvalue(L, objectMetatable)
-    lua_setmetatable(L, -2)
-    if p < end && p.pointee == closeBrace {
-      p += 1
-      return
-    }
+    guard try beginContainer(depth: depth, array: false, slots: Int32(node.count)) else { return }
     while true {
       guard p < end && p.pointee == quote else {
         throw failure("expected a string key, found \(found())", at: p)
@@ -198,16 +157,7 @@ extension JSONStackDecoder {
     let first = p + 1
     var q = first
     while true {
-      while end - q >= 8 {
-        let word = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
-        if hasQuoteBackslashOrControl(word) { break }
-        q += 8
-      }
-      while q < end {
-        let c = q.pointee
-        if c == quote || c == backslash || c < 0x20 { break }
-        q += 1
-      }
+      q = endOfPlainRun(q)
       guard q < end else { throw failure("unterminated string", at: open) }
       let c = q.pointee
       if c == quote { break }
@@ -230,6 +180,24 @@ extension JSONStackDecoder {
       lua_pushlstring(L, UnsafeRawPointer(first).assumingMemoryBound(to: CChar.self), count)
     }
     return member
+  }
+
+  /// The first byte at or after `q` that is a quote, a backslash or a control byte (or `end`),
+  /// eight bytes at a time while none is.
+  @inline(__always)
+  func endOfPlainRun(_ start: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
+    var q = start
+    while end - q >= 8 {
+      let word = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
+      if hasQuoteBackslashOrControl(word) { break }
+      q += 8
+    }
+    while q < end {
+      let c = q.pointee
+      if c == quote || c == backslash || c < 0x20 { break }
+      q += 1
+    }
+    return q
   }
 
   // MARK: Separators
@@ -316,16 +284,7 @@ extension JSONStackDecoder {
     let open = p
     var q = p + 1
     while true {
-      while end - q >= 8 {
-        let word = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
-        if hasQuoteBackslashOrControl(word) { break }
-        q += 8
-      }
-      while q < end {
-        let c = q.pointee
-        if c == quote || c == backslash || c < 0x20 { break }
-        q += 1
-      }
+      q = endOfPlainRun(q)
       guard q < end else { throw failure("unterminated string", at: open) }
       let c = q.pointee
       if c == quote {
