@@ -103,7 +103,8 @@ let package = Package(
       ]
     ),
     .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Simulator"]),
-    .testTarget(name: "REPLTests", dependencies: ["REPL", "Runbook", "LuaHost", "CREPLSupport"]),
+    .testTarget(
+      name: "REPLTests", dependencies: ["REPL", "Runbook", "LuaHost", "CREPLSupport", "ThousandEyes"]),
     .testTarget(
       name: "SchedulerTests",
       dependencies: ["Scheduler", .product(name: "Yams", package: "Yams")]

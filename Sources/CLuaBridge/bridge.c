@@ -19,6 +19,7 @@ typedef struct terun_limits {
   int64_t max_instructions;
   int64_t instructions;
   _Atomic int kill_reason;
+  int (*stop_poll)(lua_State *L);
 } terun_limits;
 
 static char terun_kill_sentinel_key;
@@ -126,6 +127,16 @@ void terun_leave_host(lua_State *L) {
 void terun_kill(lua_State *L, int reason) { set_kill(limits_of(L), reason); }
 void *terun_kill_handle(lua_State *L) { return limits_of(L); }
 void terun_kill_with_handle(void *handle, int reason) { set_kill((terun_limits *)handle, reason); }
+void terun_set_stop_poll(lua_State *L, int (*poll)(lua_State *L)) {
+  if (lua_getallocf(L, NULL) == terun_alloc) limits_of(L)->stop_poll = poll;
+}
+
+int terun_stop_requested(lua_State *L) {
+  if (terun_kill_reason(L) != TERUN_KILL_NONE) return 1;
+  int (*poll)(lua_State *) = limits_of(L)->stop_poll;
+  return poll != NULL && poll(L) != 0;
+}
+
 int terun_kill_reason(lua_State *L) {
   terun_limits *lim = limits_of(L);
   // A refusal nobody retried (the run ended right after it) also ends the run.

@@ -172,6 +172,22 @@ int terun_repl_guard_end(terun_repl_guard *guard) {
 
 int64_t terun_repl_guard_instructions(terun_repl_guard *guard) { return guard->instructions; }
 
+int terun_repl_guard_poll(lua_State *L) {
+  terun_repl_guard *guard = guard_of(L);
+  if (guard == NULL || !guard->active) return 0;
+  int reason = atomic_load(&guard->reason);
+  if (reason == TERUN_REPL_STOP_NONE) {
+    if (pending_sigint) {
+      pending_sigint = 0;
+      reason = TERUN_REPL_STOP_INTERRUPT;
+    } else if (guard->deadline_ns > 0 && now_ns() > guard->deadline_ns) {
+      reason = TERUN_REPL_STOP_TIMEOUT;
+    }
+    if (reason != TERUN_REPL_STOP_NONE) atomic_store(&guard->reason, reason);
+  }
+  return reason != TERUN_REPL_STOP_NONE;
+}
+
 int terun_repl_is_stop_sentinel(lua_State *L, int idx) {
   return lua_type(L, idx) == LUA_TLIGHTUSERDATA && lua_touserdata(L, idx) == (void *)&stop_sentinel;
 }

@@ -38,9 +38,14 @@ final class StatementGuard {
       throw LuaError(kind: .memoryLimit, message: "cannot set up the statement guard")
     }
     self.handle = handle
+    // A statement blocked in a te request or te.sleep stops on Ctrl-C or its timeout too.
+    terun_set_stop_poll(state.L, terun_repl_guard_poll)
   }
 
-  deinit { terun_repl_guard_detach(state.L, handle) }
+  deinit {
+    terun_set_stop_poll(state.L, nil)
+    terun_repl_guard_detach(state.L, handle)
+  }
 
   /// Runs `body` with the guard armed for `limits`; returns its result and why the guard
   /// stopped it, if it did.

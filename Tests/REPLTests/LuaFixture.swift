@@ -3,6 +3,7 @@ import Foundation
 import LuaHost
 import REPL
 import Runbook
+import ThousandEyes
 
 /// A bare state for printer and completer tests: evaluates expressions onto the stack.
 final class LuaFixture {
@@ -41,7 +42,9 @@ final class SessionFixture {
   private let stdoutHandle: FileHandle
   private let stderrHandle: FileHandle
 
-  init(limits: StatementLimits = StatementLimits(), folder: URL? = nil) throws {
+  init(limits: StatementLimits = StatementLimits(), folder: URL? = nil, client: ThousandEyesClient? = nil)
+    throws
+  {
     let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("repl-\(UUID())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     self.folder = folder
@@ -56,7 +59,7 @@ final class SessionFixture {
       source: RunbookSource(displayName: "stdin", bytes: [], folder: folder.path),
       header: RunbookHeader(), parameters: [:], outputDirectory: folder.path,
       limits: RunLimits(maxMemory: try ByteSize(parsing: "64MB")))
-    session = try REPLSession(configuration: configuration, client: nil, limits: limits, sink: sink)
+    session = try REPLSession(configuration: configuration, client: client, limits: limits, sink: sink)
   }
 
   /// The folder the session's files live in.

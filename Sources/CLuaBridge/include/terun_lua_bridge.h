@@ -86,6 +86,12 @@ void *terun_kill_handle(lua_State *L);
 void terun_kill_with_handle(void *handle, int reason);
 /// The kill reason (TERUN_KILL_NONE while running normally).
 int terun_kill_reason(lua_State *L);
+/// Installs a second stop check for host code that blocks (a `te` request, `te.sleep`): the
+/// REPL's per-statement guard (Ctrl-C, the statement timeout). NULL removes it.
+void terun_set_stop_poll(lua_State *L, int (*poll)(lua_State *L));
+/// Whether host code that blocks should give up now: the run was killed, or the stop poll
+/// says so.
+int terun_stop_requested(lua_State *L);
 /// Bytes currently allocated by the state, and its cap (0: none).
 size_t terun_memory_used(lua_State *L);
 size_t terun_memory_limit(lua_State *L);

@@ -32,6 +32,10 @@ void terun_repl_guard_detach(lua_State *L, terun_repl_guard *guard);
 void terun_repl_guard_begin(terun_repl_guard *guard, int64_t max_instructions, int64_t timeout_ns);
 /// Disarms the guard and returns why the statement was stopped (TERUN_REPL_STOP_*).
 int terun_repl_guard_end(terun_repl_guard *guard);
+/// For host code blocked during a statement (a `te` request, `te.sleep`): takes a pending
+/// Ctrl-C or an expired statement timeout as the statement's stop, as the hook would, and
+/// returns nonzero once the statement is stopped. Installed with terun_set_stop_poll.
+int terun_repl_guard_poll(lua_State *L);
 /// Instructions counted since the last begin (in steps of the hook interval).
 int64_t terun_repl_guard_instructions(terun_repl_guard *guard);
 /// True if the value at `idx` is the guard's stop sentinel.

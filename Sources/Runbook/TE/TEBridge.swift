@@ -29,7 +29,8 @@ final class TEBridge {
   }
 
   /// Runs `work` on Swift concurrency and blocks this thread until it ends. A killed run
-  /// (timeout watchdog) cancels the work.
+  /// (timeout watchdog), or a REPL statement stopped by Ctrl-C or its timeout
+  /// (`terun_stop_requested`), cancels the work within 50 ms.
   func block<T>(_ L: OpaquePointer, _ work: @escaping @Sendable () async throws -> T) throws -> T {
     let semaphore = DispatchSemaphore(value: 0)
     let outcome = Outcome<T>()
@@ -42,7 +43,7 @@ final class TEBridge {
       semaphore.signal()
     }
     while semaphore.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
-      if Int(terun_kill_reason(L)) != Int(TERUN_KILL_NONE) {
+      if terun_stop_requested(L) != 0 {
         task.cancel()
         semaphore.wait()
         throw LuaScriptError("stopped")
@@ -186,7 +187,7 @@ final class TEBridge {
     }
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-      if Int(terun_kill_reason(call.L)) != Int(TERUN_KILL_NONE) { break }
+      if terun_stop_requested(call.L) != 0 { break }
       Thread.sleep(forTimeInterval: min(0.05, deadline.timeIntervalSinceNow))
     }
     return 0
