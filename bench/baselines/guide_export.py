@@ -14,29 +14,17 @@ Usage: guide_export.py BASE_URL TOKEN TEST_ID START END OUT [METRIC]
 """
 
 # Import standard modules
-import csv
 import sys
-from datetime import datetime, timezone
 
 # Import third-party HTTP client package
 import requests
 
+# The CSV terun writes (columns, number format), shared with sdk_export.py
+from export_csv import write_export
+
 ### Define HTTP request values
 BASE_URL, OAUTH_BEARER_TOKEN, TEST_ID, START, END, OUT = sys.argv[1:7]
 METRIC = sys.argv[7] if len(sys.argv) > 7 else "avgLatency"
-
-
-def lua_number(value):
-  """Formats a number as terun's csv module does: integers as is, floats shortest of %.15g-%.17g."""
-  if value is None:
-    return None
-  if isinstance(value, int):
-    return str(value)
-  for digits in (15, 16, 17):
-    text = "%.*g" % (digits, value)
-    if float(text) == value:
-      return text
-  return "%.17g" % value
 
 
 # Make the HTTP request to the /v7/test-results/{testId}/network endpoint, including
@@ -68,22 +56,5 @@ while url:
   url = resp_body.get("_links", {}).get("next", {}).get("href")
   params = None
 
-# Columns: by name (lowercased), then id; shared names get the id.
-agent_ids = sorted(agent_names, key=lambda i: ((agent_names[i] or "").lower(), i.rjust(20)))
-name_count = {}
-for agent_id in agent_ids:
-  name = agent_names[agent_id] or agent_id
-  name_count[name] = name_count.get(name, 0) + 1
-header = ["Round ID", "Date"]
-for agent_id in agent_ids:
-  name = agent_names[agent_id] or agent_id
-  header.append(f"{name} ({agent_id})" if name_count[name] > 1 else name)
-
-# Write the data to a CSV file
-with open(OUT, "w", newline="") as f:
-  csv_file = csv.writer(f, lineterminator="\r\n")
-  csv_file.writerow(header)
-  for roundId in sorted(data_by_round):
-    metrics = data_by_round[roundId]
-    date = datetime.fromtimestamp(roundId, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    csv_file.writerow([roundId, date, *[lua_number(metrics.get(agent)) for agent in agent_ids]])
+# Write the data to a CSV file (columns by agent name; see export_csv.py)
+write_export(OUT, agent_names, data_by_round)

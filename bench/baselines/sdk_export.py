@@ -2,16 +2,16 @@
 
 NetworkTestResultsApi.get_test_network_results_paginated is the SDK's paginated iterator: it
 calls the endpoint, validates each page into pydantic models and follows the cursor of
-`_links.next`. The CSV is the one `terun export_latency` writes (see guide_export.py for
-the columns and number formatting).
+`_links.next`. The CSV is the one `terun export_latency` writes (export_csv.py, shared with
+guide_export.py).
 
 Usage: sdk_export.py BASE_URL TOKEN TEST_ID START END OUT [METRIC]
 """
 
-import csv
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 
+from export_csv import write_export
 from thousandeyes_sdk.core import ApiClient, Configuration
 from thousandeyes_sdk.test_results import NetworkTestResultsApi
 
@@ -22,19 +22,6 @@ ATTRIBUTES = {
   "jitter": "jitter",
   "loss": "loss",
 }
-
-
-def lua_number(value):
-  """Formats a number as terun's csv module does: integers as is, floats shortest of %.15g-%.17g."""
-  if value is None:
-    return None
-  if isinstance(value, int):
-    return str(value)
-  for digits in (15, 16, 17):
-    text = "%.*g" % (digits, value)
-    if float(text) == value:
-      return text
-  return "%.17g" % value
 
 
 def parse_date(text):
@@ -59,23 +46,7 @@ def main():
       agent_names.setdefault(agent_id, result.agent.agent_name)
       data_by_round.setdefault(result.round_id, {}).setdefault(agent_id, getattr(result, attribute))
 
-  agent_ids = sorted(agent_names, key=lambda i: ((agent_names[i] or "").lower(), i.rjust(20)))
-  name_count = {}
-  for agent_id in agent_ids:
-    name = agent_names[agent_id] or agent_id
-    name_count[name] = name_count.get(name, 0) + 1
-  header = ["Round ID", "Date"]
-  for agent_id in agent_ids:
-    name = agent_names[agent_id] or agent_id
-    header.append(f"{name} ({agent_id})" if name_count[name] > 1 else name)
-
-  with open(out, "w", newline="") as f:
-    writer = csv.writer(f, lineterminator="\r\n")
-    writer.writerow(header)
-    for round_id in sorted(data_by_round):
-      values = data_by_round[round_id]
-      date = datetime.fromtimestamp(round_id, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-      writer.writerow([round_id, date, *[lua_number(values.get(a)) for a in agent_ids]])
+  write_export(out, agent_names, data_by_round)
 
 
 if __name__ == "__main__":
