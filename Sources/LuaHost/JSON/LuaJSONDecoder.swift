@@ -270,19 +270,7 @@ struct JSONStackDecoder {
       _ = try decodeValue(depth: depth, inObject: false)
       lua_rawseti(L, -2, index)
       index &+= 1
-      skipWhitespace()
-      guard p < end else { throw failure("expected ',' or ']', found end of input", at: p) }
-      let c = p.pointee
-      if c == comma {
-        p += 1
-        skipWhitespace()
-        if p < end && p.pointee == 0x5D { throw failure("trailing comma before ']'", at: p) }
-      } else if c == 0x5D {
-        p += 1
-        return
-      } else {
-        throw failure("expected ',' or ']', found \(found())", at: p)
-      }
+      if try endOfMember(closing: closeBracket) { return }
     }
   }
 
@@ -297,30 +285,51 @@ struct JSONStackDecoder {
         throw failure("expected a string key, found \(found())", at: p)
       }
       try decodeString()
-      skipWhitespace()
-      guard p < end && p.pointee == colon else { throw failure("expected ':', found \(found())", at: p) }
-      p += 1
-      skipWhitespace()
+      try expectColon()
       if try decodeValue(depth: depth, inObject: true) {
         lua_rawset(L, -3)
         members &+= 1
       } else {
         lua_settop(L, -2)  // drop the key of a null member
       }
-      skipWhitespace()
-      guard p < end else { throw failure("expected ',' or '}', found end of input", at: p) }
-      let c = p.pointee
-      if c == comma {
-        p += 1
-        skipWhitespace()
-        if p < end && p.pointee == 0x7D { throw failure("trailing comma before '}'", at: p) }
-      } else if c == 0x7D {
-        p += 1
-        return
-      } else {
-        throw failure("expected ',' or '}', found \(found())", at: p)
-      }
+      if try endOfMember(closing: closeBrace) { return }
     }
+  }
+
+  // MARK: Separators
+
+  @inline(__always)
+  mutating func expectColon() throws(LuaJSONError) {
+    skipWhitespace()
+    guard p < end && p.pointee == colon else { throw failure("expected ':', found \(found())", at: p) }
+    p += 1
+    skipWhitespace()
+  }
+
+  /// After a member or element: consumes `,` (and returns false) or the closing bracket (and
+  /// returns true).
+  @inline(__always)
+  mutating func endOfMember(closing: UInt8) throws(LuaJSONError) -> Bool {
+    skipWhitespace()
+    guard p < end else { throw failure("expected \(separators(closing)), found end of input", at: p) }
+    let c = p.pointee
+    if c == comma {
+      p += 1
+      skipWhitespace()
+      if p < end && p.pointee == closing {
+        throw failure("trailing comma before '\(closing == closeBrace ? "}" : "]")'", at: p)
+      }
+      return false
+    }
+    if c == closing {
+      p += 1
+      return true
+    }
+    throw failure("expected \(separators(closing)), found \(found())", at: p)
+  }
+
+  private func separators(_ closing: UInt8) -> String {
+    closing == closeBrace ? "',' or '}'" : "',' or ']'"
   }
 
   // MARK: Strings

@@ -200,39 +200,6 @@ extension JSONStackDecoder {
     return q
   }
 
-  // MARK: Separators
-
-  @inline(__always)
-  mutating func expectColon() throws(LuaJSONError) {
-    skipWhitespace()
-    guard p < end && p.pointee == colon else { throw failure("expected ':', found \(found())", at: p) }
-    p += 1
-    skipWhitespace()
-  }
-
-  /// After a member or element: consumes `,` (and returns false) or the closing bracket (and
-  /// returns true).
-  @inline(__always)
-  mutating func endOfMember(closing: UInt8) throws(LuaJSONError) -> Bool {
-    skipWhitespace()
-    let expected = closing == closeBrace ? "',' or '}'" : "',' or ']'"
-    guard p < end else { throw failure("expected \(expected), found end of input", at: p) }
-    let c = p.pointee
-    if c == comma {
-      p += 1
-      skipWhitespace()
-      if p < end && p.pointee == closing {
-        throw failure("trailing comma before '\(closing == closeBrace ? "}" : "]")'", at: p)
-      }
-      return false
-    }
-    if c == closing {
-      p += 1
-      return true
-    }
-    throw failure("expected \(expected), found \(found())", at: p)
-  }
-
   // MARK: Skipping
 
   /// Moves `p` past the value at `p` (inside a container at `depth`) without building it,
