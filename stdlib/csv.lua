@@ -281,21 +281,25 @@ function csv.format_field(value, sep, quote_all)
   return s
 end
 
+-- One row followed by `line_end` (if given): te.csv.format_row under terun, else in Lua.
+local format_row = native_format_row
+  or function(values, sep, quote_all, line_end)
+    local n = values.n or #values
+    local parts = {}
+    for i = 1, n do
+      parts[i] = csv.format_field(values[i], sep, quote_all)
+    end
+    local row = table.concat(parts, sep or ",")
+    return line_end and row .. line_end or row
+  end
+
 --- Formats one row (without its line end).
 ---@param values any[] field values; `n = count` may be set to keep trailing nils
 ---@param sep? string
 ---@param quote_all? boolean
 ---@return string
 function csv.format_row(values, sep, quote_all)
-  if native_format_row then
-    return native_format_row(values, sep, quote_all)
-  end
-  local n = values.n or #values
-  local parts = {}
-  for i = 1, n do
-    parts[i] = csv.format_field(values[i], sep, quote_all)
-  end
-  return table.concat(parts, sep or ",")
+  return format_row(values, sep, quote_all)
 end
 
 ---@class csv.WriterOptions
@@ -348,12 +352,7 @@ function Writer:row(values)
   if self.closed then
     error("csv: write after close", 2)
   end
-  local line
-  if native_format_row then
-    line = native_format_row(values, self.sep, self.quote_all, self.newline)
-  else
-    line = csv.format_row(values, self.sep, self.quote_all) .. self.newline
-  end
+  local line = format_row(values, self.sep, self.quote_all, self.newline)
   self.pending[#self.pending + 1] = line
   self.pending_bytes = self.pending_bytes + #line
   self.rows_written = self.rows_written + 1
