@@ -48,24 +48,8 @@ public struct PageScanner {
         scanner.index = links
         return Result(nextHref: try scanner.scanLinks(), itemCount: nil)
       }
-      return try scanner.scanUntilLinks()
+      return try scanner.scanTop(collectionKey: nil)
     }
-  }
-
-  /// Forwards through the top-level members until `_links`; reads its next link.
-  private mutating func scanUntilLinks() throws -> Result {
-    var result = Result()
-    skipSpace()
-    try expect(UInt8(ascii: "{"))
-    try forMembers(until: { scanner, key in
-      guard key == Self.linksKey else {
-        try scanner.skipValue()
-        return false
-      }
-      result.nextHref = try scanner.scanLinks()
-      return true
-    })
-    return result
   }
 
   /// The index of the value of the top-level object's last member when that member is `name`
@@ -132,19 +116,24 @@ public struct PageScanner {
     return nil
   }
 
+  /// Reads the top-level members forwards: `_links` for the next link and, with a
+  /// `collectionKey`, the collection's item count. Without one it stops after `_links`.
   private mutating func scanTop(collectionKey: [UInt8]?) throws -> Result {
     var result = Result()
     skipSpace()
     try expect(UInt8(ascii: "{"))
-    try forEachMember { scanner, key in
+    try forMembers(until: { scanner, key in
       if key == Self.linksKey {
         result.nextHref = try scanner.scanLinks()
-      } else if let collectionKey, key == collectionKey, scanner.peek() == UInt8(ascii: "[") {
+        return collectionKey == nil
+      }
+      if let collectionKey, key == collectionKey, scanner.peek() == UInt8(ascii: "[") {
         result.itemCount = try scanner.countArray()
       } else {
         try scanner.skipValue()
       }
-    }
+      return false
+    })
     return result
   }
 
