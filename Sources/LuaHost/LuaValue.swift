@@ -41,6 +41,19 @@ public enum LuaValue: Hashable, Sendable {
     }
   }
 
+  /// The value as query or command-line text: a string as it is, an integer (or a float with
+  /// an exact integer value) without a fraction, another float as Swift prints it, a boolean
+  /// as `true`/`false`; nil for nil, tables, functions and other values.
+  public var scalarText: String? {
+    switch self {
+    case .string(let bytes): return String(decoding: bytes, as: UTF8.self)
+    case .integer(let number): return String(number)
+    case .number(let number): return Int64(exactly: number).map(String.init) ?? String(number)
+    case .boolean(let flag): return flag ? "true" : "false"
+    default: return nil
+    }
+  }
+
   /// The table, or nil.
   public var tableValue: LuaTable? {
     if case .table(let t) = self { return t }

@@ -28,12 +28,6 @@ enum TEQuery {
   private static func scalar(_ value: LuaValue, function: String, name: String) throws -> String? {
     switch value {
     case .nil: return nil
-    case .string(let bytes): return String(decoding: bytes, as: UTF8.self)
-    case .integer(let number): return String(number)
-    case .number(let number):
-      if let exact = Int64(exactly: number) { return String(exact) }
-      return String(number)
-    case .boolean(let flag): return flag ? "true" : "false"
     case .table(let table):
       guard table.fields.isEmpty, table.other.isEmpty else {
         throw LuaScriptError("\(function): query parameter '\(name)' must be a value or a list of values")
@@ -41,7 +35,10 @@ enum TEQuery {
       return try table.array.compactMap { try scalar($0, function: function, name: name) }.joined(
         separator: ",")
     default:
-      throw LuaScriptError("\(function): query parameter '\(name)' cannot be a \(value.typeName)")
+      guard let text = value.scalarText else {
+        throw LuaScriptError("\(function): query parameter '\(name)' cannot be a \(value.typeName)")
+      }
+      return text
     }
   }
 

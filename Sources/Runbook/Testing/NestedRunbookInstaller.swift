@@ -65,21 +65,16 @@ struct NestedRun {
 
   /// The command-line spelling of a parameter value: lists joined by commas.
   static func argumentText(_ value: LuaValue, name: String) throws -> String {
-    switch value {
-    case .string: return value.stringValue ?? ""
-    case .integer(let number): return String(number)
-    case .number(let number):
-      if let exact = Int64(exactly: number) { return String(exact) }
-      return String(number)
-    case .boolean(let flag): return flag ? "true" : "false"
-    case .table(let table):
+    if case .table(let table) = value {
       guard table.fields.isEmpty, table.other.isEmpty else {
         throw LuaScriptError("te.run_runbook: parameter '\(name)' must be a value or a list")
       }
       return try table.array.map { try argumentText($0, name: name) }.joined(separator: ",")
-    default:
+    }
+    guard let text = value.scalarText else {
       throw LuaScriptError("te.run_runbook: parameter '\(name)' cannot be a \(value.typeName)")
     }
+    return text
   }
 
   func run() throws -> LuaValue {
