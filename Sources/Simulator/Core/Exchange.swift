@@ -87,6 +87,24 @@ struct APIError: Error {
       errors: errors)
   }
 
+  /// A `cursor` made for another request; `owner` says what it belongs to instead.
+  static func foreignCursor(belongsTo owner: String = "another account group") -> APIError {
+    badRequest(
+      "The pagination cursor does not belong to this request.",
+      errors: [.init(code: "INVALID_CURSOR", field: "cursor", message: "cursor belongs to \(owner).")])
+  }
+
+  /// The page size a list request asks for with `max` (a positive integer), or `default`.
+  static func pageSize(_ request: SimRequest, default size: Int) throws -> Int {
+    guard let max = request.queryValue("max") else { return size }
+    guard let value = Int(max), value > 0 else {
+      throw badRequest(
+        "Invalid max.",
+        errors: [.init(code: "INVALID_VALUE", field: "max", message: "max must be a positive integer.")])
+    }
+    return value
+  }
+
   static func forbidden(_ detail: String) -> APIError {
     APIError(status: 403, title: "Forbidden", detail: detail)
   }

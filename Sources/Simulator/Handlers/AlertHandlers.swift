@@ -56,24 +56,11 @@ enum AlertHandlers {
     var from: Int?
     var to: Int?
     var offset = 0
-    var size = world.options.pageSize
-    if let max = request.queryValue("max") {
-      guard let value = Int(max), value > 0 else {
-        throw APIError.badRequest(
-          "Invalid max.",
-          errors: [.init(code: "INVALID_VALUE", field: "max", message: "max must be a positive integer.")])
-      }
-      size = value
-    }
+    var size = try APIError.pageSize(request, default: world.options.pageSize)
     if let cursor = request.queryValue("cursor") {
       let f = try codec.decode(cursor, kind: "alerts")
       guard f.count == 7, f[1] == request.aid, let at = Int(f[5]), let pageSize = Int(f[6]) else {
-        throw APIError.badRequest(
-          "The pagination cursor does not belong to this request.",
-          errors: [
-            .init(
-              code: "INVALID_CURSOR", field: "cursor", message: "cursor belongs to another account group.")
-          ])
+        throw APIError.foreignCursor()
       }
       wanted = f[2]
       let range = f[3].split(separator: "-", omittingEmptySubsequences: false)

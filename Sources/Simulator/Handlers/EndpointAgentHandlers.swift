@@ -25,27 +25,14 @@ enum EndpointAgentHandlers {
 
   static func list(_ request: SimRequest, _ world: World) throws -> SimResponse {
     let codec = CursorCodec(key: world.cursorKey)
-    var size = world.options.pageSize
+    var size = try APIError.pageSize(request, default: world.options.pageSize)
     var offset = 0
-    if let max = request.queryValue("max") {
-      guard let value = Int(max), value > 0 else {
-        throw APIError.badRequest(
-          "Invalid max.",
-          errors: [.init(code: "INVALID_VALUE", field: "max", message: "max must be a positive integer.")])
-      }
-      size = value
-    }
     let names = Render.list(request, "agentName")
     let computers = Render.list(request, "computerName")
     if let cursor = request.queryValue("cursor") {
       let f = try codec.decode(cursor, kind: "endpoint-agents")
       guard f.count == 4, f[1] == request.aid, let at = Int(f[2]), let pageSize = Int(f[3]) else {
-        throw APIError.badRequest(
-          "The pagination cursor does not belong to this request.",
-          errors: [
-            .init(
-              code: "INVALID_CURSOR", field: "cursor", message: "cursor belongs to another account group.")
-          ])
+        throw APIError.foreignCursor()
       }
       offset = at
       size = pageSize

@@ -67,13 +67,7 @@ enum ResultHandlers {
       guard fields.count == 7, fields[1] == test.testId, fields[2] == request.aid, let from = Int(fields[3]),
         let to = Int(fields[4]), let at = Int(fields[6])
       else {
-        throw APIError.badRequest(
-          "The pagination cursor does not belong to this request.",
-          errors: [
-            .init(
-              code: "INVALID_CURSOR", field: "cursor",
-              message: "cursor belongs to another test or account group.")
-          ])
+        throw APIError.foreignCursor(belongsTo: "another test or account group")
       }
       window = ResultWindow(from: from, to: to, interval: test.interval)
       direction = fields[5].isEmpty ? nil : fields[5]
