@@ -15,13 +15,19 @@ enum UserHandlers {
     .object([("aid", .string(aid)), ("accountGroupName", .string(state.accountGroup(aid)?.name ?? ""))])
   }
 
-  static func summary(_ user: UserRecord, _ state: World.State, _ request: SimRequest) -> JSONValue {
+  /// The fields a user's summary and detail start with, in the spec's order.
+  private static func identity(_ user: UserRecord, _ state: World.State) -> JSONObject {
     var o = JSONObject()
     o["name"] = .string(user.name)
     o["email"] = .string(user.email)
     o["uid"] = .string(user.uid)
     o["dateRegistered"] = .string(user.dateRegistered)
     o["loginAccountGroup"] = groupRef(user.loginAid, state)
+    return o
+  }
+
+  static func summary(_ user: UserRecord, _ state: World.State, _ request: SimRequest) -> JSONValue {
+    var o = identity(user, state)
     o["lastLogin"] = .string(user.lastLogin)
     return Render.withSelf(o, request.link("/users/\(user.uid)"))
   }
@@ -29,12 +35,7 @@ enum UserHandlers {
   static func detail(_ user: UserRecord, _ state: World.State, _ request: SimRequest, withLogin: Bool = true)
     -> JSONValue
   {
-    var o = JSONObject()
-    o["name"] = .string(user.name)
-    o["email"] = .string(user.email)
-    o["uid"] = .string(user.uid)
-    o["dateRegistered"] = .string(user.dateRegistered)
-    o["loginAccountGroup"] = groupRef(user.loginAid, state)
+    var o = identity(user, state)
     if withLogin { o["lastLogin"] = .string(user.lastLogin) }
     o["accountGroupRoles"] = .array(
       user.accountGroupRoles.map { entry in
