@@ -156,29 +156,15 @@ extension LuaJSON {
 private let wrapperChunk: StaticString = """
   local raw_encode, raw_decode, raw_array, raw_object, error = ...
 
-  local function encode(value, options)
-    local ok, result = raw_encode(value, options)
-    if not ok then error(result, 2) end
-    return result
+  -- The function that raises `raw`'s message at its caller's line.
+  local function checked(raw)
+    return function(...)
+      local ok, result = raw(...)
+      if not ok then error(result, 2) end
+      return result
+    end
   end
 
-  local function decode(text)
-    local ok, result = raw_decode(text)
-    if not ok then error(result, 2) end
-    return result
-  end
-
-  local function array(t)
-    local ok, result = raw_array(t)
-    if not ok then error(result, 2) end
-    return result
-  end
-
-  local function object(t)
-    local ok, result = raw_object(t)
-    if not ok then error(result, 2) end
-    return result
-  end
-
-  return { encode = encode, decode = decode, array = array, object = object }
+  return { encode = checked(raw_encode), decode = checked(raw_decode), array = checked(raw_array),
+    object = checked(raw_object) }
   """
