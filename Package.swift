@@ -16,6 +16,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
   ],
   targets: [
     // Debian's liblua5.4 through pkg-config.
@@ -60,10 +61,16 @@ let package = Package(
       path: "Plugins/EmbedLuaSources"
     ),
     .executableTarget(name: "EmbedLuaSourcesTool", path: "Plugins/EmbedLuaSourcesTool"),
-    // Scheduled runbooks: schedule files, cron, run history, the daemon, exporters.
+    // Scheduled runbooks: schedule files, cron, run history, the daemon, exporters, and the
+    // daemon's status page and /metrics (Runbook for ByteSize and the terun version).
     .target(
       name: "Scheduler",
       dependencies: [
+        "Runbook",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "Yams", package: "Yams"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -107,7 +114,10 @@ let package = Package(
       name: "REPLTests", dependencies: ["REPL", "Runbook", "LuaHost", "CREPLSupport", "ThousandEyes"]),
     .testTarget(
       name: "SchedulerTests",
-      dependencies: ["Scheduler", .product(name: "Yams", package: "Yams")]
+      dependencies: [
+        "Scheduler", "Runbook", .product(name: "Yams", package: "Yams"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
     ),
     .testTarget(name: "TerunTests", dependencies: ["Simulator"]),
   ]

@@ -37,7 +37,40 @@ public final class HistoryStore: Sendable {
         table.column("detail", .text)
       }
     }
+    migrator.registerMigration("v2-attempts-outputs-retention") { db in
+      try db.alter(table: "run") { table in
+        table.add(column: "attempt", .integer).notNull().defaults(to: 1)
+        table.add(column: "out_dir", .text)
+        table.add(column: "pruned_at", .datetime)
+      }
+    }
     return migrator
+  }
+
+  /// The run with id `id`, if any.
+  public func run(id: Int64) throws -> RunRecord? {
+    try pool.read { db in try RunRecord.fetchOne(db, key: id) }
+  }
+
+  /// Finished runs of `job` whose files retention should delete: beyond the `keep` latest, or
+  /// started before `cutoff`. Runs already pruned, running, or without files are left out.
+  public func runsToPrune(job: String, keep: Int?, startedBefore cutoff: Date?) throws -> [RunRecord] {
+    guard keep != nil || cutoff != nil else { return [] }
+    let finished = try pool.read { db in
+      try RunRecord.filter(Column("job") == job && Column("status") != RunStatus.running.rawValue)
+        .order(Column("start").desc, Column("id").desc).fetchAll(db)
+    }
+    var withFiles = 0
+    var result: [RunRecord] = []
+    for record in finished where record.prunedAt == nil && (record.logPath != nil || record.outDir != nil) {
+      withFiles += 1
+      if let keep, withFiles > keep {
+        result.append(record)
+      } else if let cutoff, record.start < cutoff {
+        result.append(record)
+      }
+    }
+    return result
   }
 
   /// Inserts `record` and returns it with its id.

@@ -55,11 +55,17 @@ public struct RunRecord: Sendable, Equatable, Codable, FetchableRecord, MutableP
   public var logPath: String?
   /// A short explanation for failures that have no exit code (could not start, killed).
   public var detail: String?
+  /// Which try of the run this is: 1, then 2 for the first retry, and so on.
+  public var attempt: Int
+  /// The folder the run wrote its output files to, absolute.
+  public var outDir: String?
+  /// When retention (`keep`, `keep_for`) deleted the run's log and output files.
+  public var prunedAt: Date?
 
   public init(
     id: Int64? = nil, job: String, trigger: RunTrigger, scheduledFor: Date?, start: Date, end: Date? = nil,
     exitCode: Int32? = nil, status: RunStatus, planSummary: String? = nil, logPath: String? = nil,
-    detail: String? = nil
+    detail: String? = nil, attempt: Int = 1, outDir: String? = nil, prunedAt: Date? = nil
   ) {
     self.id = id
     self.job = job
@@ -72,10 +78,15 @@ public struct RunRecord: Sendable, Equatable, Codable, FetchableRecord, MutableP
     self.planSummary = planSummary
     self.logPath = logPath
     self.detail = detail
+    self.attempt = attempt
+    self.outDir = outDir
+    self.prunedAt = prunedAt
   }
 
   enum CodingKeys: String, CodingKey {
-    case id, job, trigger, start, end, status, detail
+    case id, job, trigger, start, end, status, detail, attempt
+    case outDir = "out_dir"
+    case prunedAt = "pruned_at"
     case scheduledFor = "scheduled_for"
     case exitCode = "exit_code"
     case planSummary = "plan_summary"
@@ -86,4 +97,18 @@ public struct RunRecord: Sendable, Equatable, Codable, FetchableRecord, MutableP
 
   /// Whether the run counts as a failure worth a notification.
   public var isFailure: Bool { status == .failed || status == .timeout || status == .interrupted }
+
+  /// Whether a retry may help: the run failed with exit 1 (runbook error) or 3 (a limit), or
+  /// hit the job's timeout (which `terun schedule run` reports as 3). Never exit 2 (usage) or
+  /// 4 (authentication), which would fail the same way again.
+  public var isRetryable: Bool {
+    switch status {
+    case .failed: return exitCode == 1 || exitCode == 3
+    case .timeout: return true
+    default: return false
+    }
+  }
+
+  /// How long the run took, once it ended.
+  public var duration: TimeInterval? { end.map { $0.timeIntervalSince(start) } }
 }

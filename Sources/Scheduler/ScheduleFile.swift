@@ -1,4 +1,5 @@
 import Foundation
+import Runbook
 import Yams
 
 /// A schedule file: the jobs the daemon runs.
@@ -14,6 +15,13 @@ import Yams
 ///     overlap: skip
 ///     catch_up: once
 ///     on_failure: { webhook: "https://hooks.example.com/terun", command: "logger terun failed" }
+///     on_success: { command: "logger terun ok" }
+///     retries: 2
+///     retry_delay: 1m
+///     keep: 30
+///     keep_for: 30d
+///     max_memory: 256MB
+///     out_dir: /srv/terun/latency
 /// ```
 public struct ScheduleFile: Sendable, Equatable {
   /// The file it was loaded from, absolute, if any.
@@ -67,6 +75,7 @@ public struct ScheduleFile: Sendable, Equatable {
 struct ScheduleParser {
   static let jobKeys: Set<String> = [
     "name", "runbook", "params", "cron", "timezone", "timeout", "overlap", "on_failure", "catch_up",
+    "on_success", "retries", "retry_delay", "keep", "keep_for", "max_memory", "out_dir",
   ]
   static let parameterKeyCharacters = CharacterSet(
     charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
@@ -81,14 +90,15 @@ struct ScheduleParser {
     do {
       root = try Yams.compose(yaml: text)
     } catch {
-      problem(nil, nil, "not valid YAML: \(error)")
+      let flat = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " | ")
+      problem(nil, nil, "not valid YAML: \(flat)")
       return []
     }
     guard let root, let mapping = root.mapping else {
       problem(nil, nil, "the file must be a mapping with a 'jobs' list")
       return []
     }
-    for key in mapping.keys.compactMap(\.string) where key != "jobs" {
+    for key in mapping.keys.map({ $0.string ?? "" }) where key != "jobs" {
       problem(nil, key, "unknown top-level key (expected 'jobs')")
     }
     guard let jobsNode = mapping["jobs"] else {
@@ -126,17 +136,17 @@ struct ScheduleParser {
     let before = problems.count
     let nameText = mapping["name"]?.scalar?.string
     var label = "jobs[\(index)]"
-    if let nameText, !nameText.isEmpty { label = nameText }
-    for key in mapping.keys.compactMap(\.string) where !ScheduleParser.jobKeys.contains(key) {
+    if let nameText, !nameText.isEmpty, ControlCharacters.first(in: nameText) == nil { label = nameText }
+    for key in mapping.keys.map({ $0.string ?? "" }) where !ScheduleParser.jobKeys.contains(key) {
       problem(
         label, key,
         "unknown field (expected one of \(ScheduleParser.jobKeys.sorted().joined(separator: ", ")))")
     }
 
-    let name = nameText ?? ""
-    if nameText == nil {
+    let name = scalar(mapping, "name", job: label) ?? ""
+    if mapping["name"] == nil {
       problem(label, "name", "missing")
-    } else if !ScheduleJob.isValidName(name) {
+    } else if let nameText, ControlCharacters.first(in: nameText) == nil, !ScheduleJob.isValidName(name) {
       problem(label, "name", "'\(name)' must be 1-46 characters of a-z, 0-9 and '-'")
     }
 
@@ -199,13 +209,88 @@ struct ScheduleParser {
 
     let overlap: OverlapPolicy = choice(mapping, "overlap", job: label) ?? .skip
     let catchUp: CatchUpPolicy = choice(mapping, "catch_up", job: label) ?? .once
-    let onFailure = parseFailure(mapping["on_failure"], job: label)
+    let onFailure = parseNotification(mapping, "on_failure", job: label)
+    let onSuccess = parseNotification(mapping, "on_success", job: label)
+
+    let retries = count(mapping, "retries", job: label, range: 0...ScheduleJob.maximumRetries) ?? 0
+    let retryDelay = duration(mapping, "retry_delay", job: label) ?? ScheduleJob.defaultRetryDelay
+    if mapping["retry_delay"] != nil && mapping["retries"] == nil {
+      problem(label, "retry_delay", "has no effect without retries")
+    }
+    let keep = count(mapping, "keep", job: label, range: 1...1_000_000)
+    let keepFor = duration(mapping, "keep_for", job: label)
+
+    var maxMemory: ByteSize?
+    if let text = scalar(mapping, "max_memory", job: label) {
+      do {
+        let size = try ByteSize(parsing: text)
+        if size.bytes < 1024 * 1024 {
+          problem(label, "max_memory", "must be at least 1MiB, got '\(text)'")
+        } else {
+          maxMemory = size
+        }
+      } catch {
+        problem(label, "max_memory", "\(error)")
+      }
+    }
+
+    var outDirectory: String?
+    var outDirectoryPath: String?
+    if let text = scalar(mapping, "out_dir", job: label) {
+      if text.isEmpty {
+        problem(label, "out_dir", "must not be empty")
+      } else {
+        let path = (text as NSString).expandingTildeInPath
+        let absolute = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+        outDirectory = text
+        outDirectoryPath = (absolute as NSString).standardizingPath
+      }
+    }
 
     guard problems.count == before, let cron else { return nil }
     return ScheduleJob(
       name: name, runbook: runbook, runbookArgument: runbookArgument, parameters: parameters, cron: cron,
       timeZone: timeZone, timeZoneName: timeZoneName, timeout: timeout, overlap: overlap, catchUp: catchUp,
-      onFailure: onFailure)
+      onFailure: onFailure, onSuccess: onSuccess, retries: retries, retryDelay: retryDelay, keep: keep,
+      keepFor: keepFor, maxMemory: maxMemory, outDirectory: outDirectory, outDirectoryPath: outDirectoryPath)
+  }
+
+  /// A whole number in `range`, if `key` is given.
+  private mutating func count(_ mapping: Node.Mapping, _ key: String, job: String, range: ClosedRange<Int>)
+    -> Int?
+  {
+    guard let text = scalar(mapping, key, job: job) else { return nil }
+    guard let value = Int(text), range.contains(value) else {
+      problem(job, key, "'\(text)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+      return nil
+    }
+    return value
+  }
+
+  /// A duration longer than zero, if `key` is given.
+  private mutating func duration(_ mapping: Node.Mapping, _ key: String, job: String) -> ScheduleDuration? {
+    guard let text = scalar(mapping, key, job: job) else { return nil }
+    do {
+      let value = try ScheduleDuration(parsing: text)
+      if value.milliseconds <= 0 {
+        problem(job, key, "must be longer than zero")
+        return nil
+      }
+      return value
+    } catch {
+      problem(job, key, "\(error)")
+      return nil
+    }
+  }
+
+  /// Records a problem when `text` holds a control character; true when it is clean.
+  private mutating func clean(_ text: String, job: String, field: String) -> Bool {
+    guard let found = ControlCharacters.first(in: text) else { return true }
+    problem(
+      job, field,
+      "contains the control character \(ControlCharacters.name(found)); control characters (newlines, tabs, NUL, DEL, ...) are not allowed"
+    )
+    return false
   }
 
   /// An IANA zone by its exact name (Foundation also accepts abbreviations such as `EST`; those
@@ -222,6 +307,7 @@ struct ScheduleParser {
       problem(job, key, "must be a single value, not a list or mapping")
       return nil
     }
+    guard clean(scalar.string, job: job, field: key) else { return nil }
     return scalar.string
   }
 
@@ -244,6 +330,7 @@ struct ScheduleParser {
     var result: [JobParameter] = []
     for (keyNode, valueNode) in mapping {
       let key = keyNode.string ?? ""
+      guard clean(key, job: job, field: "params") else { continue }
       if key.isEmpty
         || key.unicodeScalars.contains(where: { !ScheduleParser.parameterKeyCharacters.contains($0) })
         || key.first!.isNumber
@@ -253,9 +340,14 @@ struct ScheduleParser {
       }
       switch valueNode {
       case .scalar(let scalar):
+        guard clean(scalar.string, job: job, field: "params.\(key)") else { continue }
         result.append(JobParameter(key: key, value: scalar.string))
       case .sequence(let items):
         let values = items.compactMap { $0.scalar?.string }
+        if values.contains(where: { ControlCharacters.first(in: $0) != nil }) {
+          _ = clean(values.joined(), job: job, field: "params.\(key)")
+          continue
+        }
         if values.count != items.count || values.contains(where: { $0.contains(",") }) {
           problem(job, "params.\(key)", "a list must hold plain values without commas")
           continue
@@ -268,33 +360,41 @@ struct ScheduleParser {
     return result
   }
 
-  private mutating func parseFailure(_ node: Node?, job: String) -> FailureNotification? {
-    guard let node else { return nil }
+  private mutating func parseNotification(_ parent: Node.Mapping, _ field: String, job: String)
+    -> RunNotification?
+  {
+    guard let node = parent[field] else { return nil }
     guard let mapping = node.mapping else {
-      problem(job, "on_failure", "must be a mapping with webhook and/or command")
+      problem(job, field, "must be a mapping with webhook and/or command")
       return nil
     }
-    var notification = FailureNotification()
-    for key in mapping.keys.compactMap(\.string) where key != "webhook" && key != "command" {
-      problem(job, "on_failure.\(key)", "unknown field (expected webhook or command)")
+    var notification = RunNotification()
+    for key in mapping.keys.map({ $0.string ?? "" }) where key != "webhook" && key != "command" {
+      problem(job, "\(field).\(key)", "unknown field (expected webhook or command)")
     }
     if let node = mapping["webhook"] {
-      if let text = node.scalar?.string, let url = URL(string: text),
-        let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil
-      {
-        notification.webhook = url
+      if let text = node.scalar?.string {
+        if clean(text, job: job, field: "\(field).webhook") {
+          if let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", url.host != nil
+          {
+            notification.webhook = url
+          } else {
+            problem(job, "\(field).webhook", "must be an http or https URL")
+          }
+        }
       } else {
-        problem(job, "on_failure.webhook", "must be an http or https URL")
+        problem(job, "\(field).webhook", "must be an http or https URL")
       }
     }
     if let node = mapping["command"] {
       if let text = node.scalar?.string, !text.trimmingCharacters(in: .whitespaces).isEmpty {
-        notification.command = text
+        if clean(text, job: job, field: "\(field).command") { notification.command = text }
       } else {
-        problem(job, "on_failure.command", "must be a non-empty shell command")
+        problem(job, "\(field).command", "must be a non-empty shell command")
       }
     }
-    if mapping.isEmpty { problem(job, "on_failure", "names neither webhook nor command") }
+    if mapping.isEmpty { problem(job, field, "names neither webhook nor command") }
     return notification
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Runbook
 
 /// What a job does when its previous run is still going at its next start time.
 public enum OverlapPolicy: String, Sendable, Equatable, CaseIterable {
@@ -16,11 +17,11 @@ public enum CatchUpPolicy: String, Sendable, Equatable, CaseIterable {
   case none
 }
 
-/// How a failed run is announced.
-public struct FailureNotification: Sendable, Equatable {
+/// How a run's end is announced (`on_failure`, `on_success`).
+public struct RunNotification: Sendable, Equatable {
   /// A URL that receives a JSON summary by POST.
   public var webhook: URL?
-  /// A command run by `/bin/sh -c`, with `TERUN_*` variables describing the failure.
+  /// A command run by `/bin/sh -c`, with `TERUN_*` variables describing the run.
   public var command: String?
 
   public init(webhook: URL? = nil, command: String? = nil) {
@@ -47,6 +48,10 @@ public struct JobParameter: Sendable, Equatable {
 public struct ScheduleJob: Sendable, Equatable {
   /// The default timeout when a job names none.
   public static let defaultTimeout = try! ScheduleDuration(parsing: "1h")
+  /// The default wait before the first retry.
+  public static let defaultRetryDelay = try! ScheduleDuration(parsing: "30s")
+  /// The most retries a job may ask for.
+  public static let maximumRetries = 10
 
   /// Unique name, `[a-z0-9-]`.
   public var name: String
@@ -70,13 +75,33 @@ public struct ScheduleJob: Sendable, Equatable {
   /// What the daemon does about runs missed while it was down.
   public var catchUp: CatchUpPolicy
   /// How failures are announced, if at all.
-  public var onFailure: FailureNotification?
+  public var onFailure: RunNotification?
+  /// How successful runs are announced, if at all.
+  public var onSuccess: RunNotification?
+  /// How many times a run that failed with exit 1 or 3 (or hit its timeout) is tried again.
+  public var retries: Int
+  /// The wait before the first retry; each further retry waits twice as long as the one before.
+  public var retryDelay: ScheduleDuration
+  /// Keep the logs and output files of only this many latest runs.
+  public var keep: Int?
+  /// Keep the logs and output files of runs only for this long.
+  public var keepFor: ScheduleDuration?
+  /// The run's `--max-memory`, if the job sets one.
+  public var maxMemory: ByteSize?
+  /// The folder under which each run gets its own output folder, as written (`out_dir`); nil
+  /// for the state folder's `outputs/<job>`.
+  public var outDirectory: String?
+  /// `outDirectory` made absolute against the schedule file's folder.
+  public var outDirectoryPath: String?
 
   public init(
     name: String, runbook: String, runbookArgument: String? = nil, parameters: [JobParameter] = [],
     cron: CronExpression, timeZone: TimeZone = TimeZone(identifier: "UTC")!, timeZoneName: String? = nil,
     timeout: ScheduleDuration = ScheduleJob.defaultTimeout, overlap: OverlapPolicy = .skip,
-    catchUp: CatchUpPolicy = .once, onFailure: FailureNotification? = nil
+    catchUp: CatchUpPolicy = .once, onFailure: RunNotification? = nil, onSuccess: RunNotification? = nil,
+    retries: Int = 0, retryDelay: ScheduleDuration = ScheduleJob.defaultRetryDelay, keep: Int? = nil,
+    keepFor: ScheduleDuration? = nil, maxMemory: ByteSize? = nil, outDirectory: String? = nil,
+    outDirectoryPath: String? = nil
   ) {
     self.name = name
     self.runbook = runbook
@@ -89,10 +114,27 @@ public struct ScheduleJob: Sendable, Equatable {
     self.overlap = overlap
     self.catchUp = catchUp
     self.onFailure = onFailure
+    self.onSuccess = onSuccess
+    self.retries = retries
+    self.retryDelay = retryDelay
+    self.keep = keep
+    self.keepFor = keepFor
+    self.maxMemory = maxMemory
+    self.outDirectory = outDirectory
+    self.outDirectoryPath = outDirectoryPath ?? outDirectory
   }
 
-  /// The arguments after the terun binary for one run: `run RUNBOOK key=value ...`.
-  public var runArguments: [String] { ["run", runbookArgument] + parameters.map(\.argument) }
+  /// The arguments after the terun binary for one run: `run RUNBOOK key=value ...`, then
+  /// `--max-memory SIZE` when the job sets one.
+  public var runArguments: [String] {
+    ["run", runbookArgument] + parameters.map(\.argument)
+      + (maxMemory.map { ["--max-memory", $0.spelling] } ?? [])
+  }
+
+  /// The wait before retry number `retry` (1 for the first): `retryDelay`, doubled each time.
+  public func delay(beforeRetry retry: Int) -> TimeInterval {
+    retryDelay.seconds * pow(2, Double(max(0, retry - 1)))
+  }
 
   /// The next `count` run times after `date`.
   public func nextRuns(after date: Date, count: Int) -> [Date] {

@@ -13,11 +13,13 @@ public struct ScheduleProblem: Sendable, Equatable, CustomStringConvertible {
     self.message = message
   }
 
+  /// The problem as one line; control characters in the job, field and message are shown
+  /// escaped (`\u{A}`), so a hostile value cannot break or forge lines of the report.
   public var description: String {
     var prefix = ""
     if let job { prefix += "job \(job): " }
     if let field { prefix += "\(field): " }
-    return prefix + message
+    return ControlCharacters.escaped(prefix + message)
   }
 }
 
@@ -34,7 +36,7 @@ public struct ScheduleFileError: Error, CustomStringConvertible {
   }
 
   public var description: String {
-    let head = path.map { "\($0): " } ?? ""
+    let head = path.map { ControlCharacters.escaped($0) + ": " } ?? ""
     let noun = problems.count == 1 ? "problem" : "problems"
     return "\(head)\(problems.count) \(noun)\n" + problems.map { "  \($0)" }.joined(separator: "\n")
   }

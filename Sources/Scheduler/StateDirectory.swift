@@ -1,6 +1,7 @@
 import Foundation
 
-/// The scheduler's state folder: `history.sqlite` and `logs/<job>/<timestamp>.log`.
+/// The scheduler's state folder: `history.sqlite`, `logs/<job>/<timestamp>.log` and, for jobs
+/// without `out_dir`, `outputs/<job>/<timestamp>/`.
 ///
 /// `TERUN_STATE_DIR`, or `~/.local/state/terun`.
 public struct StateDirectory: Sendable, Equatable {
@@ -26,6 +27,11 @@ public struct StateDirectory: Sendable, Equatable {
   /// The folder of a job's logs.
   public func logFolder(job: String) -> String {
     (path as NSString).appendingPathComponent("logs/\(job)")
+  }
+
+  /// The folder under which a job without `out_dir` gets one output folder per run.
+  public func outputFolder(job: String) -> String {
+    (path as NSString).appendingPathComponent("outputs/\(job)")
   }
 
   /// Opens the history store.

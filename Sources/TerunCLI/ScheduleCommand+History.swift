@@ -37,23 +37,29 @@ struct ScheduleHistoryCommand: AsyncParsableCommand {
     for record in records { print(Self.line(record)) }
   }
 
-  /// One run as a line: start, job, status, exit code, duration, trigger, plan, log.
+  /// One run as a line: id, start, job, status, exit code, duration, trigger, attempt, plan, log.
   static func line(_ record: RunRecord) -> String {
-    var parts = [Timestamps.iso(record.start), record.job, record.status.rawValue]
+    var parts = ["#\(record.id ?? 0)", Timestamps.iso(record.start), record.job, record.status.rawValue]
     parts.append(record.exitCode.map { "exit=\($0)" } ?? "exit=-")
     if let end = record.end { parts.append(String(format: "%.1fs", end.timeIntervalSince(record.start))) }
     parts.append(record.trigger.rawValue)
+    if record.attempt > 1 { parts.append("try \(record.attempt)") }
     if let plan = record.planSummary { parts.append("\"\(plan)\"") }
     if let detail = record.detail { parts.append("(\(detail))") }
-    if let log = record.logPath { parts.append(log) }
+    if record.prunedAt != nil {
+      parts.append("(files pruned)")
+    } else if let log = record.logPath {
+      parts.append(log)
+    }
     return parts.joined(separator: "  ")
   }
 
   private struct Entry: Encodable {
     var id: Int64?
     var job, trigger, status, start: String
-    var scheduledFor, end, planSummary, logPath, detail: String?
+    var scheduledFor, end, planSummary, logPath, detail, outDir, prunedAt: String?
     var exitCode: Int32?
+    var attempt: Int
 
     init(_ record: RunRecord) {
       id = record.id
@@ -67,6 +73,9 @@ struct ScheduleHistoryCommand: AsyncParsableCommand {
       logPath = record.logPath
       detail = record.detail
       exitCode = record.exitCode
+      attempt = record.attempt
+      outDir = record.outDir
+      prunedAt = record.prunedAt.map(Timestamps.iso)
     }
   }
 }

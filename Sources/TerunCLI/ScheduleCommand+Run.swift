@@ -9,9 +9,10 @@ struct ScheduleRunCommand: AsyncParsableCommand {
     commandName: "run",
     abstract: "Run one job now, as the scheduler would.",
     discussion: """
-      The run is a child `terun run` process with its log under TERUN_STATE_DIR/logs/JOB/, a \
-      history record, and the job's on_failure notification. Exits with the child's code; 3 when \
-      the job's timeout stopped it.
+      The run is a child `terun run` process with its log under TERUN_STATE_DIR/logs/JOB/, its \
+      own output folder, a history record per attempt, the job's retries, its on_failure or \
+      on_success notification, and retention of old runs' files. Exits with the last \
+      attempt's code; 3 when the job's timeout stopped it.
       """)
 
   @Argument(help: "The schedule file (YAML).")
@@ -23,6 +24,11 @@ struct ScheduleRunCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("The terun binary runs use (default: this one).", visibility: .hidden))
   var terun: String?
 
+  @Option(
+    name: .customLong("token-file"),
+    help: ArgumentHelp("Pass this token file to each run (instead of TE_TOKEN).", valueName: "file"))
+  var tokenFile: String?
+
   func run() async throws {
     let schedule = try ScheduleSupport.load(file)
     guard let job = schedule.job(named: job) else {
@@ -32,7 +38,8 @@ struct ScheduleRunCommand: AsyncParsableCommand {
     let state = ScheduleSupport.state
     let history = try openHistory(state)
     let runner = JobRunner(
-      command: ScheduleSupport.childCommand(terun), state: state, history: history, log: ScheduleSupport.log)
+      command: ScheduleSupport.childCommand(terun), state: state, history: history,
+      tokenFile: tokenFile.map(ScheduleSupport.absolute), log: ScheduleSupport.log)
     let record = await runner.run(job, workingDirectory: schedule.directory)
     print(ScheduleHistoryCommand.line(record))
     switch record.status {

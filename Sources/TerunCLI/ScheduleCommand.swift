@@ -10,12 +10,14 @@ struct ScheduleCommand: AsyncParsableCommand {
     abstract: "Run runbooks on a schedule.",
     discussion: """
       A schedule file (YAML) lists jobs: name, runbook, params, cron, timezone, timeout, overlap, \
-      catch_up and on_failure. History and logs live in TERUN_STATE_DIR (default \
+      catch_up, on_failure, on_success, retries, retry_delay, keep, keep_for, max_memory and \
+      out_dir. History and logs live in TERUN_STATE_DIR (default \
       ~/.local/state/terun). See docs/schedule.md.
       """,
     subcommands: [
       ScheduleValidateCommand.self, ScheduleListCommand.self, ScheduleRunCommand.self,
-      ScheduleHistoryCommand.self, ScheduleServeCommand.self, ScheduleExportCommand.self,
+      ScheduleHistoryCommand.self, ScheduleLogsCommand.self, ScheduleServeCommand.self,
+      ScheduleExportCommand.self,
     ])
 }
 

@@ -74,7 +74,7 @@ import Testing
     let expected = [
       "extra: unknown top-level key (expected 'jobs')",
       "job Bad_Name: name: 'Bad_Name' must be 1-46 characters of a-z, 0-9 and '-'",
-      "job dup: cronn: unknown field (expected one of catch_up, cron, name, on_failure, overlap, params, runbook, timeout, timezone)",
+      "job dup: cronn: unknown field (expected one of catch_up, cron, keep, keep_for, max_memory, name, on_failure, on_success, out_dir, overlap, params, retries, retry_delay, runbook, timeout, timezone)",
       "job dup: cron: '61 * * * *': minute field: 61 is out of range 0-59 in '61'",
       "job dup: timezone: 'Mars/Olympus_Mons' is not an IANA time zone name (like Europe/Berlin)",
       "job dup: timeout: invalid duration 'five minutes' (use 500ms, 2s, 10m, 1h or seconds)",

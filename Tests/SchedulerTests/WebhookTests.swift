@@ -84,7 +84,7 @@ private final class OneRequestServer: @unchecked Sendable {
     #expect(text.hasPrefix("POST /hook?secret=abc HTTP/1.1\r\n"))
     #expect(text.lowercased().contains("content-type: application/json"))
     let body = try #require(text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) })
-    let summary = try JSONDecoder().decode(FailureNotifier.Summary.self, from: Data(body.utf8))
+    let summary = try JSONDecoder().decode(RunNotifier.Summary.self, from: Data(body.utf8))
     #expect(summary.job == "hooked")
     #expect(summary.runbook == "crash")
     #expect(summary.status == "failed")
@@ -108,7 +108,7 @@ private final class OneRequestServer: @unchecked Sendable {
     let record = RunRecord(
       job: "hooked", trigger: .schedule, scheduledFor: nil, start: Date(), status: .failed)
     async let request = server.receive(status: 500)
-    let problems = await FailureNotifier().notify(job: job, record: record, workingDirectory: fixture.folder)
+    let problems = await RunNotifier().notify(job: job, record: record, workingDirectory: fixture.folder)
     _ = await request
     #expect(problems == ["webhook http://127.0.0.1:\(server.port)/hook answered 500"])
   }

@@ -1,10 +1,11 @@
 import AsyncHTTPClient
 import Foundation
 
-/// Announces a failed run: POSTs a JSON summary to the job's webhook and/or runs its command with
+/// Announces a run's end: for a failed run the job's `on_failure`, for a successful one its
+/// `on_success`. Each POSTs a JSON summary to its webhook and/or runs its command with
 /// `/bin/sh -c` and `TERUN_*` variables. Problems are returned, never thrown: a broken webhook
 /// must not stop the scheduler.
-public struct FailureNotifier: Sendable {
+public struct RunNotifier: Sendable {
   /// How long the webhook and the command may take.
   public var timeout: TimeInterval
 
@@ -24,6 +25,7 @@ public struct FailureNotifier: Sendable {
     public var planSummary: String?
     public var detail: String?
     public var host: String
+    public var attempt: Int
   }
 
   /// The summary of `record` for `job`.
@@ -32,7 +34,8 @@ public struct FailureNotifier: Sendable {
       job: job.name, runbook: job.runbook, status: record.status.rawValue, exitCode: record.exitCode,
       trigger: record.trigger.rawValue, scheduledFor: record.scheduledFor.map(Timestamps.iso),
       start: Timestamps.iso(record.start), end: record.end.map(Timestamps.iso), logPath: record.logPath,
-      planSummary: record.planSummary, detail: record.detail, host: ProcessInfo.processInfo.hostName)
+      planSummary: record.planSummary, detail: record.detail, host: ProcessInfo.processInfo.hostName,
+      attempt: record.attempt)
   }
 
   /// The variables the failure command sees.
@@ -43,6 +46,7 @@ public struct FailureNotifier: Sendable {
       "TERUN_STATUS": record.status.rawValue,
       "TERUN_TRIGGER": record.trigger.rawValue,
       "TERUN_START": Timestamps.iso(record.start),
+      "TERUN_ATTEMPT": String(record.attempt),
     ]
     if let code = record.exitCode { variables["TERUN_EXIT_CODE"] = String(code) }
     if let end = record.end { variables["TERUN_END"] = Timestamps.iso(end) }
@@ -52,9 +56,17 @@ public struct FailureNotifier: Sendable {
     return variables
   }
 
+  /// The notification `job` asks for about `record`, and its field name: `on_failure` for a
+  /// failure, `on_success` for a successful run, none for a skipped one.
+  public static func notification(job: ScheduleJob, record: RunRecord) -> (String, RunNotification)? {
+    if record.isFailure, let notification = job.onFailure { return ("on_failure", notification) }
+    if record.status == .ok, let notification = job.onSuccess { return ("on_success", notification) }
+    return nil
+  }
+
   /// Sends every notification `job` asks for about `record`; returns one message per problem.
   public func notify(job: ScheduleJob, record: RunRecord, workingDirectory: String) async -> [String] {
-    guard let notification = job.onFailure else { return [] }
+    guard let (field, notification) = Self.notification(job: job, record: record) else { return [] }
     var problems: [String] = []
     if let url = notification.webhook {
       if let problem = await post(Self.summary(job: job, record: record), to: url) {
@@ -62,7 +74,9 @@ public struct FailureNotifier: Sendable {
       }
     }
     if let command = notification.command {
-      if let problem = await run(command, job: job, record: record, workingDirectory: workingDirectory) {
+      if let problem = await run(
+        command, field: field, job: job, record: record, workingDirectory: workingDirectory)
+      {
         problems.append(problem)
       }
     }
@@ -99,9 +113,9 @@ public struct FailureNotifier: Sendable {
     return components.string ?? "(webhook)"
   }
 
-  private func run(_ command: String, job: ScheduleJob, record: RunRecord, workingDirectory: String) async
-    -> String?
-  {
+  private func run(
+    _ command: String, field: String, job: ScheduleJob, record: RunRecord, workingDirectory: String
+  ) async -> String? {
     var environment = ProcessInfo.processInfo.environment
     environment.removeValue(forKey: "TE_TOKEN")
     for (key, value) in Self.environment(job: job, record: record) { environment[key] = value }
@@ -112,11 +126,11 @@ public struct FailureNotifier: Sendable {
     child.start(timeout: timeout)
     switch await child.wait() {
     case .exited(0): return nil
-    case .exited(let code): return "on_failure command exited with \(code) (output in \(logPath))"
-    case .signaled(let signal): return "on_failure command killed by signal \(signal)"
+    case .exited(let code): return "\(field) command exited with \(code) (output in \(logPath))"
+    case .signaled(let signal): return "\(field) command killed by signal \(signal)"
     case .timedOut, .interrupted:
-      return "on_failure command took longer than \(Int(timeout))s and was stopped"
-    case .launchFailed(let reason): return "on_failure command: \(reason)"
+      return "\(field) command took longer than \(Int(timeout))s and was stopped"
+    case .launchFailed(let reason): return "\(field) command: \(reason)"
     }
   }
 }
