@@ -13,6 +13,8 @@ command -v lua5.4 >/dev/null 2>&1 || need_apt+=(lua5.4)
 [ -f /usr/include/sqlite3.h ] || need_apt+=(libsqlite3-dev)
 # systemd-analyze verifies the units `terun schedule export --to systemd` writes.
 command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
+# Headless Chromium opens the scheduler's status page in tests/schedule.
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo_cmd=""
@@ -22,12 +24,15 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-# Python harness dependencies (conformance tests, REPL pty tests): in a local venv unless
-# the system Python already has them.
-if ! python3 -c 'import pytest, jsonschema, yaml, pexpect' >/dev/null 2>&1; then
+# Python harness dependencies (conformance tests, REPL pty tests, and the schedule tests:
+# kubernetes-validate checks exported manifests offline, prometheus_client parses /metrics,
+# Pillow reads the status page's screenshot): in a local venv unless the Python that
+# scripts/python.sh picks already has them.
+python_modules='import pytest, jsonschema, yaml, pexpect, kubernetes_validate, prometheus_client, PIL'
+if ! bash scripts/python.sh -c "$python_modules" >/dev/null 2>&1; then
   if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
   fi
   .venv/bin/python -m pip install -q --disable-pip-version-check \
-    pytest jsonschema pyyaml pexpect >&2
+    pytest jsonschema pyyaml pexpect kubernetes-validate prometheus_client pillow >&2
 fi

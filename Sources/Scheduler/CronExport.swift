@@ -4,11 +4,12 @@ import Foundation
 ///
 /// Each line runs `terun schedule run FILE --job NAME` under `flock -n`, so a job never overlaps
 /// itself (a start that finds the lock taken exits at once), after sourcing the environment file
-/// that holds `TE_TOKEN`. `CRON_TZ=` precedes every job: cronie (Fedora, RHEL) and busybox honour
-/// it; Debian's cron does not, and there the machine's time zone applies. cron does not make up
-/// missed runs (catch_up is ignored).
+/// that holds `TE_TOKEN`. Retries, notifications and retention work as with the daemon, since
+/// `terun schedule run` does them. `CRON_TZ=` precedes every job: cronie (Fedora, RHEL) and
+/// busybox honour it; Debian's cron does not, and there the machine's time zone applies, which
+/// the export reports per job. cron does not make up missed runs (catch_up is ignored).
 enum CronExport {
-  static func crontab(for file: ScheduleFile, options: ExportOptions) -> ExportedFile {
+  static func export(_ file: ScheduleFile, options: ExportOptions) -> ExportResult {
     var text = """
       # terun schedule, exported from \(options.schedulePath)
       # Install with: crontab FILE (or copy to /etc/cron.d/ and add the user field).
@@ -16,6 +17,8 @@ enum CronExport {
       SHELL=/bin/sh
 
       """
+    var warnings: [ScheduleProblem] = []
+    let machineZone = canonicalZone(options.machineTimeZone)
     for job in file.jobs {
       let expression = CronExpression.macros[job.cron.source.lowercased()] ?? job.cron.source
       let run = [options.terunPath, "schedule", "run", options.schedulePath, "--job", job.name]
@@ -32,7 +35,27 @@ enum CronExport {
         \(expression) \(command.replacingOccurrences(of: "%", with: "\\%"))
 
         """
+      if canonicalZone(job.timeZoneName) != machineZone {
+        warnings.append(
+          ScheduleExporter.warning(
+            job, "timezone",
+            "Debian's cron ignores CRON_TZ: there this job runs at '\(job.cron.source)' in the machine's zone (\(options.machineTimeZone)), not \(job.timeZoneName); cronie and busybox crond honour it"
+          ))
+      }
+      if job.overlap == .queue {
+        warnings.append(
+          ScheduleExporter.warning(
+            job, "overlap", "queue cannot be expressed: flock -n drops a start that finds the job running"))
+      }
     }
-    return ExportedFile(name: "terun.crontab", contents: text)
+    return ExportResult(files: [ExportedFile(name: "terun.crontab", contents: text)], warnings: warnings)
+  }
+
+  /// The zone's name with the spellings of UTC made one.
+  static func canonicalZone(_ name: String) -> String {
+    let utc: Set<String> = [
+      "UTC", "Etc/UTC", "GMT", "Etc/GMT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu",
+    ]
+    return utc.contains(name) ? "UTC" : name
   }
 }

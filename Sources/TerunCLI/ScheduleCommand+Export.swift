@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Runbook
 import Scheduler
+import ThousandEyes
 
 /// `terun schedule export FILE --to systemd|cron|kubernetes [--out DIR]`.
 struct ScheduleExportCommand: AsyncParsableCommand {
@@ -9,10 +10,11 @@ struct ScheduleExportCommand: AsyncParsableCommand {
     commandName: "export",
     abstract: "Write the schedule as systemd units, crontab lines or Kubernetes CronJobs.",
     discussion: """
-      systemd: terun-JOB.service and terun-JOB.timer per job (Persistent=, oneshot: no overlap). \
-      cron: terun.crontab (flock -n, CRON_TZ). kubernetes: terun-cronjobs.yaml (batch/v1 \
-      CronJob, concurrencyPolicy: Forbid, timeZone, TE_TOKEN from a Secret). Without --out the \
-      files are printed. See docs/schedule.md for what each form cannot express.
+      systemd: terun-JOB.service and terun-JOB.timer per job (hardened, DynamicUser, the token \
+      by LoadCredential=). cron: terun.crontab (flock -n, CRON_TZ). kubernetes: \
+      terun-cronjobs.yaml (batch/v1 CronJob, locked-down pod, pinned image, outputs on --pvc, \
+      the token as a Secret file). Without --out the files are printed. What a target cannot \
+      express is reported per job on stderr; see docs/schedule.md.
       """)
 
   @Argument(help: "The schedule file (YAML).")
@@ -33,11 +35,21 @@ struct ScheduleExportCommand: AsyncParsableCommand {
   @Option(help: "TERUN_STATE_DIR on the target machine (systemd, cron).")
   var stateDir = "/var/lib/terun"
 
-  @Option(help: "The file holding TE_TOKEN=... on the target machine (systemd, cron).")
+  @Option(help: "The file holding TE_TOKEN=... on the target machine (cron).")
   var envFile = "/etc/terun/terun.env"
 
-  @Option(help: "The container image (kubernetes).")
-  var image = "terun:latest"
+  @Option(help: "The file holding the token on the target machine (systemd LoadCredential=).")
+  var tokenFile = "/etc/terun/token"
+
+  @Option(help: "Run the jobs as this account instead of a DynamicUser (systemd).")
+  var user: String?
+
+  @Option(
+    help: "The container image, pinned (kubernetes; default terun:\(ClientConfiguration.terunVersion)).")
+  var image: String?
+
+  @Option(help: "The PersistentVolumeClaim runs write their outputs to (kubernetes; default: an emptyDir).")
+  var pvc: String?
 
   @Option(help: "The Secret holding the token (kubernetes).")
   var secret = "terun-token"
@@ -50,14 +62,28 @@ struct ScheduleExportCommand: AsyncParsableCommand {
       throw CommandFailure(.usage, "--to must be systemd, cron or kubernetes, got '\(to)'")
     }
     let schedule = try ScheduleSupport.load(file)
-    var options = ExportOptions(schedulePath: schedulePath ?? schedule.path ?? ScheduleSupport.absolute(file))
+    var options = ExportOptions(
+      schedulePath: schedulePath ?? schedule.path ?? ScheduleSupport.absolute(file),
+      terunVersion: ClientConfiguration.terunVersion)
     options.terunPath = terunPath
     options.stateDirectory = stateDir
     options.environmentFile = envFile
-    options.image = image
+    options.tokenFile = tokenFile
+    options.user = user
+    if let image { options.image = image }
     options.secretName = secret
     options.secretKey = secretKey
-    let files = try ScheduleExporter.export(schedule, to: target, options: options)
+    options.persistentVolumeClaim = pvc
+    let result: ExportResult
+    do {
+      result = try ScheduleExporter.export(schedule, to: target, options: options)
+    } catch let error as ExportError {
+      throw CommandFailure(.usage, error.message)
+    }
+    for warning in result.warnings {
+      FileHandle.standardError.write(Data("terun: warning: \(warning)\n".utf8))
+    }
+    let files = result.files
     guard let out else {
       for exported in files {
         if files.count > 1 { print("# ==> \(exported.name) <==") }

@@ -28,9 +28,10 @@ import Yams
   private func export(_ target: ExportTarget, terun: String = "/usr/local/bin/terun") throws -> [ExportedFile]
   {
     let file = try ScheduleFile.parse(Self.yaml, directory: "/etc/terun")
-    var options = ExportOptions(schedulePath: "/etc/terun/schedule.yaml")
+    var options = ExportOptions(schedulePath: "/etc/terun/schedule.yaml", terunVersion: "1.2.3")
     options.terunPath = terun
-    return try ScheduleExporter.export(file, to: target, options: options)
+    options.machineTimeZone = "UTC"
+    return try ScheduleExporter.export(file, to: target, options: options).files
   }
 
   @Test func systemdUnitsTranslateCronAndKeepTheTokenOut() throws {
@@ -44,9 +45,11 @@ import Yams
     #expect(service.contains("Type=oneshot\n"))
     #expect(
       service.contains(
-        "ExecStart=/usr/local/bin/terun schedule run /etc/terun/schedule.yaml --job nightly-latency\n"))
-    #expect(service.contains("EnvironmentFile=/etc/terun/terun.env\n"))
-    #expect(service.contains("Environment=TERUN_STATE_DIR=/var/lib/terun\n"))
+        "ExecStart=/usr/local/bin/terun schedule run /etc/terun/schedule.yaml --job nightly-latency --token-file %d/te-token\n"
+      ))
+    #expect(!service.contains("EnvironmentFile="))
+    #expect(service.contains("LoadCredential=te-token:/etc/terun/token\n"))
+    #expect(service.contains("Environment=TERUN_STATE_DIR=%S/terun\n"))
     #expect(service.contains("TimeoutStartSec=1830\n"))
     #expect(!service.contains("TE_TOKEN"))
     let timer = files[1].contents
@@ -143,17 +146,14 @@ import Yams
     let podSpec = try #require((jobSpec["template"] as? [String: Any])?["spec"] as? [String: Any])
     #expect(podSpec["restartPolicy"] as? String == "Never")
     let container = try #require((podSpec["containers"] as? [Any])?.first as? [String: Any])
-    #expect(container["image"] as? String == "terun:latest")
+    #expect(container["image"] as? String == "terun:1.2.3")
     #expect(
       container["args"] as? [String] == [
-        "run", "export_latency", "test_id=123456", "window=24h", "--timeout", "30m",
+        "run", "export_latency", "test_id=123456", "window=24h", "--timeout", "30m", "--out-dir", "/out",
+        "--token-file", "/var/run/secrets/terun/token",
       ])
     let env = try #require(container["env"] as? [[String: Any]])
-    let token = try #require(env.first { $0["name"] as? String == "TE_TOKEN" })
-    #expect(token["value"] == nil)
-    let secret = (token["valueFrom"] as? [String: Any])?["secretKeyRef"] as? [String: Any]
-    #expect(secret?["name"] as? String == "terun-token")
-    #expect(secret?["key"] as? String == "token")
+    #expect(!env.contains { $0["name"] as? String == "TE_TOKEN" })
 
     let second = try #require(documents[1] as? [String: Any])
     let secondSpec = try #require(second["spec"] as? [String: Any])
@@ -163,7 +163,11 @@ import Yams
       (((((secondSpec["jobTemplate"] as? [String: Any])?["spec"] as? [String: Any])?["template"]
       as? [String: Any])?["spec"] as? [String: Any])?["containers"] as? [[String: Any]])?.first?["args"]
       as? [String]
-    #expect(args == ["run", "hello", "name=ops team", "--timeout", "90s"])
+    #expect(
+      args == [
+        "run", "hello", "name=ops team", "--timeout", "90s", "--out-dir", "/out", "--token-file",
+        "/var/run/secrets/terun/token",
+      ])
     let third = try #require(documents[2] as? [String: Any])
     #expect((third["spec"] as? [String: Any])?["schedule"] as? String == "0 0 * * 0")
   }
