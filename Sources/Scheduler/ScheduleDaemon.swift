@@ -10,11 +10,16 @@ import Foundation
 ///   the daemon was down) runs once, unless its `catch_up` is `none`.
 /// - `stop(grace:)` lets running jobs finish for up to `grace` seconds, then stops them.
 /// - `reload(_:)` swaps in a new schedule; running jobs go on.
+/// - A failed run is retried as its job's `retries` says; the job counts as running (no
+///   overlap) until its last attempt ends. Stopping ends the wait before a retry.
+/// - `runNow(_:)` starts a job at once (the status page's "run now").
 public actor ScheduleDaemon {
   private var file: ScheduleFile
   private let runner: JobRunner
   private let clock: any SchedulerClock
   private let log: @Sendable (String) -> Void
+  private let metrics: ScheduleMetrics?
+  private var executions: [String: Task<Void, Never>] = [:]
 
   private var nextDue: [String: Date] = [:]
   private var running: [String: StartedRun] = [:]
@@ -26,13 +31,42 @@ public actor ScheduleDaemon {
 
   /// A daemon for `file` that runs jobs with `runner`; `clock` decides when jobs are due.
   public init(
-    file: ScheduleFile, runner: JobRunner, clock: any SchedulerClock,
+    file: ScheduleFile, runner: JobRunner, clock: any SchedulerClock, metrics: ScheduleMetrics? = nil,
     log: @escaping @Sendable (String) -> Void = { _ in }
   ) {
     self.file = file
     self.runner = runner
     self.clock = clock
+    self.metrics = metrics
     self.log = log
+  }
+
+  /// The schedule file in force.
+  public var scheduleFile: ScheduleFile { file }
+
+  /// Whether `stop(grace:)` was called.
+  public var isStopping: Bool { stopping }
+
+  /// What `runNow(_:)` did.
+  public enum RunNowOutcome: Sendable, Equatable {
+    /// The job started.
+    case started
+    /// No job has that name.
+    case unknownJob
+    /// The job is running (or waiting to retry); it never overlaps itself.
+    case alreadyRunning
+    /// The daemon is stopping and starts nothing.
+    case stopping
+  }
+
+  /// Starts the job named `name` now, unless it is running.
+  public func runNow(_ name: String) -> RunNowOutcome {
+    guard !stopping else { return .stopping }
+    guard let job = file.job(named: name) else { return .unknownJob }
+    guard running[name] == nil, executions[name] == nil else { return .alreadyRunning }
+    log("\(name): run now (requested on the status page)")
+    launch(job, trigger: .manual, slot: nil)
+    return .started
   }
 
   /// Names of the jobs running now.
@@ -53,13 +87,16 @@ public actor ScheduleDaemon {
     } catch {
       log("cannot read the history: \(error)")
     }
+    metrics?.track(file.jobs.map(\.name), history: runner.history)
     for job in file.jobs {
       nextDue[job.name] = job.cron.nextRun(after: now, in: job.timeZone)
       catchUp(job, now: now)
     }
+    publishNextRuns()
     log("scheduling \(file.jobs.count) job(s) from \(file.path ?? "the schedule")")
     while !stopping {
       fireDueJobs()
+      publishNextRuns()
       if stopping { break }
       let wake = nextDue.values.min() ?? clock.now().addingTimeInterval(3600)
       let clock = self.clock
@@ -84,6 +121,7 @@ public actor ScheduleDaemon {
       }
     }
     queued.removeAll()
+    for execution in executions.values { execution.cancel() }
     sleeper?.cancel()
   }
 
@@ -103,6 +141,8 @@ public actor ScheduleDaemon {
     for name in queued.keys where !due.keys.contains(name) { queued.removeValue(forKey: name) }
     file = newFile
     nextDue = due
+    metrics?.track(newFile.jobs.map(\.name), history: runner.history)
+    publishNextRuns()
     log("reloaded: \(newFile.jobs.count) job(s)")
     sleeper?.cancel()
   }
@@ -132,8 +172,19 @@ public actor ScheduleDaemon {
     }
   }
 
+  private func publishNextRuns() {
+    guard let metrics else { return }
+    for (name, date) in nextDue { metrics.setNextRun(job: name, at: date) }
+  }
+
   private func trigger(_ job: ScheduleJob, slot: Date) {
     guard let current = running[job.name] else {
+      if executions[job.name] != nil {
+        runner.recordSkipped(
+          job, scheduledFor: slot, trigger: .schedule, reason: "the previous run is waiting to retry")
+        metrics?.finished(job: job.name, status: .skipped, duration: nil, at: clock.now())
+        return
+      }
       launch(job, trigger: .schedule, slot: slot)
       return
     }
@@ -142,27 +193,50 @@ public actor ScheduleDaemon {
     case .skip:
       runner.recordSkipped(
         job, scheduledFor: slot, trigger: .schedule, reason: "the run started at \(since) is still going")
+      metrics?.finished(job: job.name, status: .skipped, duration: nil, at: clock.now())
     case .queue:
       if queued[job.name] == nil {
         queued[job.name] = slot
         log("\(job.name): queued behind the run started at \(since)")
       } else {
         runner.recordSkipped(job, scheduledFor: slot, trigger: .schedule, reason: "a run is already queued")
+        metrics?.finished(job: job.name, status: .skipped, duration: nil, at: clock.now())
       }
     }
   }
 
   private func launch(_ job: ScheduleJob, trigger: RunTrigger, slot: Date?) {
-    let started = runner.start(job, workingDirectory: file.directory, trigger: trigger, scheduledFor: slot)
-    running[job.name] = started
-    Task { [weak self] in
-      let record = await started.wait()
-      await self?.finished(job.name, record: record)
+    let runner = self.runner
+    let directory = file.directory
+    let metrics = self.metrics
+    let clock = self.clock
+    executions[job.name] = Task { [self] in
+      let record = await runner.execute(
+        job, workingDirectory: directory, trigger: trigger, scheduledFor: slot,
+        started: { run in await self.attemptStarted(run) },
+        retryAllowed: { await !self.isStopping },
+        retrying: { record in
+          await self.attemptEnded(record)
+          metrics?.retried(job: job.name)
+        })
+      metrics?.finished(job: job.name, status: record.status, duration: record.duration, at: clock.now())
+      await self.finished(job.name, record: record)
     }
+  }
+
+  private func attemptStarted(_ run: StartedRun) {
+    running[run.job.name] = run
+  }
+
+  /// An attempt ended and a retry will follow: the job is no longer running, but still busy.
+  private func attemptEnded(_ record: RunRecord) {
+    running.removeValue(forKey: record.job)
+    metrics?.finished(job: record.job, status: record.status, duration: record.duration, at: clock.now())
   }
 
   private func finished(_ name: String, record: RunRecord) {
     running.removeValue(forKey: name)
+    executions.removeValue(forKey: name)
     completed += 1
     guard !stopping, let slot = queued.removeValue(forKey: name), let job = file.job(named: name) else {
       return
@@ -172,14 +246,14 @@ public actor ScheduleDaemon {
 
   private func drain() async {
     let deadline = clock.now().addingTimeInterval(grace)
-    while !running.isEmpty && clock.now() < deadline {
+    while !executions.isEmpty && clock.now() < deadline {
       try? await Task.sleep(for: .milliseconds(50))
     }
     if !running.isEmpty {
       log("grace period over: stopping \(runningJobs.joined(separator: ", "))")
       for run in running.values { run.interrupt() }
     }
-    while !running.isEmpty {
+    while !executions.isEmpty {
       try? await Task.sleep(for: .milliseconds(50))
     }
   }
