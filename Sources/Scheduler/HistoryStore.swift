@@ -16,7 +16,19 @@ public final class HistoryStore: Sendable {
     var configuration = Configuration()
     configuration.busyMode = .timeout(10)
     pool = try DatabasePool(path: path, configuration: configuration)
-    try HistoryStore.migrator.migrate(pool)
+    // Two processes opening a new history at once (the daemon and `schedule run`, or `logs`)
+    // can race to migrate it; the loser finds the tables made and tries again.
+    var attempt = 0
+    while true {
+      do {
+        try HistoryStore.migrator.migrate(pool)
+        break
+      } catch {
+        attempt += 1
+        if attempt >= 5 { throw error }
+        Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+      }
+    }
   }
 
   /// The schema, one migration per change; never edit a shipped migration.

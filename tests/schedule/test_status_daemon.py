@@ -203,3 +203,44 @@ def test_schedule_logs_prints_a_runs_log(terun_bin, populated):
     assert f"no run {first_id} of job 'report-daily' in the history" in wrong.stderr
     followed = run_terun(terun_bin, ["schedule", "logs", "report-daily", "--follow"], populated, check=0)
     assert followed.stdout == "wrote report.csv\n"
+
+
+def test_logs_follow_streams_a_running_run_until_it_ends(terun_bin, workdir):
+    (workdir / "schedule.yaml").write_text('jobs:\n  - { name: slow, runbook: slow, cron: "@daily" }\n')
+    fake = workdir / "fake-terun"
+    fake.write_text("#!/bin/sh\necho one\nsleep 2\necho two\n")
+    fake.chmod(0o755)
+    env = dict(os.environ, TERUN_STATE_DIR=str(workdir / "state"))
+    running = subprocess.Popen(
+        [terun_bin, "schedule", "run", "schedule.yaml", "--job", "slow", "--terun", str(fake)],
+        cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=open(workdir / "run.log", "w"))
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            history = run_terun(terun_bin, ["schedule", "history", "--job", "slow"], workdir)
+            if " running " in history.stdout:
+                break
+            time.sleep(0.1)
+        assert " running " in history.stdout, (history.stdout, (workdir / "run.log").read_text())
+        followed = run_terun(terun_bin, ["schedule", "logs", "slow", "--follow"], workdir, check=0)
+        assert followed.stdout == "one\ntwo\n"
+    finally:
+        running.wait(timeout=30)
+
+
+def test_a_bare_port_binds_loopback(terun_bin, populated):
+    env = dict(os.environ, TERUN_STATE_DIR=str(populated / "state"))
+    process = subprocess.Popen(
+        [terun_bin, "schedule", "serve", "schedule.yaml", "--listen", "0"],
+        cwd=populated, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        deadline = time.time() + 60
+        while time.time() < deadline and "status page on" not in line:
+            line = process.stderr.readline()
+        assert re.search(r"status page on http://127\.0\.0\.1:\d+/ \(read-only\)", line), line
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    bad = run_terun(terun_bin, ["schedule", "serve", "schedule.yaml", "--listen", "localhost:http"], populated, check=2)
+    assert "--listen localhost:http: expected HOST:PORT or PORT, like 127.0.0.1:9464" in bad.stderr
