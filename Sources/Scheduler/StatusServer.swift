@@ -45,6 +45,7 @@ public final class StatusServer: Sendable {
     options: StatusServerOptions
   ) async throws -> StatusServer {
     let router = Router()
+    if LoopbackHostCheck.isLoopback(options.host) { router.add(middleware: LoopbackHostCheck()) }
     let handlers = StatusHandlers(
       daemon: daemon, history: history, metrics: metrics, clock: clock, triggerToken: options.triggerToken)
     handlers.register(on: router)
@@ -85,6 +86,32 @@ public final class StatusServer: Sendable {
   public func stop() async {
     task.cancel()
     _ = await task.result
+  }
+}
+
+/// On a loopback address, refuses requests whose `Host` is not a loopback name, so a web
+/// page cannot read the status page, logs or outputs through DNS rebinding.
+struct LoopbackHostCheck: RouterMiddleware {
+  typealias Context = BasicRequestContext
+
+  static func isLoopback(_ host: String) -> Bool {
+    host == "localhost" || host == "::1" || host.hasPrefix("127.")
+  }
+
+  func handle(
+    _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+  ) async throws -> Response {
+    var host = request.head.authority ?? ""
+    if host.hasPrefix("[") {
+      host = String(host.dropFirst().prefix { $0 != "]" })
+    } else if let colon = host.lastIndex(of: ":") {
+      host = String(host[..<colon])
+    }
+    guard Self.isLoopback(host.lowercased()) else {
+      return StatusHandlers.text(
+        "this address only answers to a loopback Host\n", status: .misdirectedRequest)
+    }
+    return try await next(request, context)
   }
 }
 

@@ -122,6 +122,15 @@ import Testing
     (status, _, _) = try await get(served.base + "/runs/999/log")
     #expect(status == 404)
 
+    // A page on another origin cannot read it through DNS rebinding: the Host must be loopback.
+    var rebound = HTTPClientRequest(url: served.base + "/")
+    rebound.headers.replaceOrAdd(name: "Host", value: "attacker.example:\(served.server.port)")
+    let refused = try await HTTPClient.shared.execute(rebound, timeout: .seconds(10))
+    #expect(refused.status.code == 421)
+    var local = HTTPClientRequest(url: served.base + "/healthz")
+    local.headers.replaceOrAdd(name: "Host", value: "localhost:\(served.server.port)")
+    #expect(try await HTTPClient.shared.execute(local, timeout: .seconds(10)).status.code == 200)
+
     // Run now is refused without --allow-trigger.
     let (code, message, _) = try await post(served.base + "/jobs/writer/run", form: "token=anything")
     #expect(code == 403)
