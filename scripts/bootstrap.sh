@@ -28,11 +28,11 @@ fi
 # kubernetes-validate checks exported manifests offline, prometheus_client parses /metrics,
 # Pillow reads the status page's screenshot): in a local venv unless the Python that
 # scripts/python.sh picks already has them.
-python_modules='import pytest, jsonschema, yaml, pexpect, kubernetes_validate, prometheus_client, PIL'
+python_modules='import pytest, jsonschema, openapi_schema_validator, yaml, pexpect, kubernetes_validate, prometheus_client, PIL'
 if ! bash scripts/python.sh -c "$python_modules" >/dev/null 2>&1; then
   if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
   fi
   .venv/bin/python -m pip install -q --disable-pip-version-check \
-    pytest jsonschema pyyaml pexpect kubernetes-validate prometheus_client pillow >&2
+    pytest jsonschema openapi-schema-validator pyyaml pexpect kubernetes-validate prometheus_client pillow >&2
 fi

@@ -143,9 +143,14 @@ public struct JobRunner: Sendable {
       guard await retryAllowed() else { break }
       attempt += 1
     }
-    for problem in await notifier.notify(job: job, record: record, workingDirectory: workingDirectory) {
-      log("\(job.name): notification: \(problem)")
-    }
+    // In a task of its own: the daemon cancels executions when it stops (to end retry
+    // waits), and the notification about the last attempt must still go out.
+    let notifier = self.notifier
+    let final = record
+    let problems = await Task {
+      await notifier.notify(job: job, record: final, workingDirectory: workingDirectory)
+    }.value
+    for problem in problems { log("\(job.name): notification: \(problem)") }
     prune(job)
     return record
   }

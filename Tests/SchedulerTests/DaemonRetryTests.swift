@@ -73,4 +73,37 @@ import Testing
     #expect(runs.map(\.attempt) == [2, 1])
     #expect(runs.map(\.status) == [.ok, .failed])
   }
+
+  @Test func aRunStoppedAtShutdownStillSendsItsFailureNotification() async throws {
+    let fixture = try SchedulerFixture()
+    let marker = fixture.folder + "/notified.txt"
+    let file = try fixture.schedule(
+      """
+      jobs:
+        - name: long
+          runbook: slow
+          params: { seconds: 30 }
+          cron: '* * * * *'
+          retries: 2
+          on_failure: { command: 'echo "$TERUN_STATUS $TERUN_ATTEMPT" > \(marker)' }
+      """)
+    let clock = ManualClock(start: date("2026-11-27T10:00:30Z"))
+    let daemon = ScheduleDaemon(file: file, runner: fixture.runner(clock: clock), clock: clock)
+    let serving = Task { await daemon.run() }
+    try await eventually("the daemon to sleep") { clock.sleeperCount == 1 }
+    clock.advance(to: date("2026-11-27T10:01:00Z"))
+    try await eventually("the run to start") { await daemon.runningJobs == ["long"] }
+    await daemon.stop(grace: 1)
+    // The grace period passes on the daemon's clock.
+    let ticking = Task {
+      while !Task.isCancelled {
+        clock.advance(by: 1)
+        try? await Task.sleep(for: .milliseconds(50))
+      }
+    }
+    await serving.value
+    ticking.cancel()
+    #expect(try String(contentsOfFile: marker, encoding: .utf8) == "interrupted 1\n")
+    #expect(try fixture.history.runs(job: "long").map(\.status) == [.interrupted])
+  }
 }

@@ -5,7 +5,6 @@ schedule files and runbooks made in a temporary folder, with TERUN_STATE_DIR the
 """
 
 import os
-import subprocess
 import textwrap
 
 import pytest
@@ -35,15 +34,3 @@ def workdir(tmp_path):
         """))
     (tmp_path / "fail.lua").write_text('error("boom")\n')
     return tmp_path
-
-
-def run_terun(binary, args, workdir, check=None, timeout=120):
-    env = dict(os.environ)
-    env["TERUN_STATE_DIR"] = str(workdir / "state")
-    env.pop("TE_TOKEN", None)
-    result = subprocess.run(
-        [binary, *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout
-    )
-    if check is not None:
-        assert result.returncode == check, (result.returncode, result.stdout, result.stderr)
-    return result

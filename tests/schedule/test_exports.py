@@ -10,7 +10,7 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import run_terun
+from schedule_support import run_terun
 
 kubernetes_validate = pytest.importorskip("kubernetes_validate")
 

@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from conftest import run_terun
+from schedule_support import run_terun
 
 parser = pytest.importorskip("prometheus_client.parser")
 
