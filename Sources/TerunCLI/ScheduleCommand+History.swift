@@ -38,6 +38,7 @@ struct ScheduleHistoryCommand: AsyncParsableCommand {
   }
 
   /// One run as a line: id, start, job, status, exit code, duration, trigger, attempt, plan, log.
+  /// The plan summary comes from the run's own output, so control characters are shown escaped.
   static func line(_ record: RunRecord) -> String {
     var parts = ["#\(record.id ?? 0)", Timestamps.iso(record.start), record.job, record.status.rawValue]
     parts.append(record.exitCode.map { "exit=\($0)" } ?? "exit=-")
@@ -51,7 +52,7 @@ struct ScheduleHistoryCommand: AsyncParsableCommand {
     } else if let log = record.logPath {
       parts.append(log)
     }
-    return parts.joined(separator: "  ")
+    return ControlCharacters.escaped(parts.joined(separator: "  "))
   }
 
   private struct Entry: Encodable {

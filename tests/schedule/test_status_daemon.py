@@ -244,3 +244,14 @@ def test_a_bare_port_binds_loopback(terun_bin, populated):
         process.wait(timeout=30)
     bad = run_terun(terun_bin, ["schedule", "serve", "schedule.yaml", "--listen", "localhost:http"], populated, check=2)
     assert "--listen localhost:http: expected HOST:PORT or PORT, like 127.0.0.1:9464" in bad.stderr
+
+
+def test_history_shows_a_runs_plan_line_without_raw_control_characters(terun_bin, workdir):
+    (workdir / "schedule.yaml").write_text('jobs:\n  - { name: sneaky, runbook: sneaky, cron: "@daily" }\n')
+    fake = workdir / "fake-terun"
+    fake.write_text("#!/bin/sh\nprintf 'Plan: 1 to add\\033[2J\\033]0;owned\\007\\n'\n")
+    fake.chmod(0o755)
+    run_terun(terun_bin, ["schedule", "run", "schedule.yaml", "--job", "sneaky", "--terun", str(fake)], workdir, check=0)
+    history = run_terun(terun_bin, ["schedule", "history"], workdir, check=0)
+    assert "\x1b" not in history.stdout and "\x07" not in history.stdout
+    assert '"Plan: 1 to add\\u{1B}[2J\\u{1B}]0;owned\\u{7}"' in history.stdout
