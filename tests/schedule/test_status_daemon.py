@@ -179,6 +179,12 @@ def test_run_now_needs_the_token(terun_bin, populated):
     refused = run_terun(terun_bin, ["schedule", "serve", "schedule.yaml", "--listen", "127.0.0.1:0",
                                     "--allow-trigger"], populated, check=2)
     assert "--allow-trigger needs --ui-token-file" in refused.stderr
+    short = populated / "short-token"
+    short.write_text("hunter2\n")
+    weak = run_terun(terun_bin, ["schedule", "serve", "schedule.yaml", "--listen", "127.0.0.1:0", "--allow-trigger",
+                                 "--ui-token-file", str(short)], populated, check=2)
+    assert "the token must be one line of at least 16 printable characters" in weak.stderr
+    assert "hunter2" not in weak.stderr
     served = Daemon(terun_bin, populated, "--allow-trigger", "--ui-token-file", str(token_file))
     try:
         page = served.get("/")[2]
