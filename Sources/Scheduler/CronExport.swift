@@ -39,7 +39,7 @@ enum CronExport {
         warnings.append(
           ScheduleExporter.warning(
             job, "timezone",
-            "Debian's cron ignores CRON_TZ: there this job runs at '\(job.cron.source)' in the machine's zone (\(options.machineTimeZone)), not \(job.timeZoneName); cronie and busybox crond honour it"
+            "Debian's cron ignores CRON_TZ: there this job runs at '\(job.cron.source)' in the machine's zone (\(machineZone)), not \(job.timeZoneName); cronie and busybox crond honour it"
           ))
       }
       if job.overlap == .queue {

@@ -4,8 +4,9 @@ import os
 import subprocess
 
 
-def run_terun(binary, args, workdir, check=None, timeout=120):
+def run_terun(binary, args, workdir, check=None, timeout=120, env_extra=None):
     env = dict(os.environ)
+    env.update(env_extra or {})
     env["TERUN_STATE_DIR"] = str(workdir / "state")
     env.pop("TE_TOKEN", None)
     result = subprocess.run(

@@ -134,10 +134,17 @@ def test_systemd_units_verify_and_score_ok(terun_bin, workdir, schedule):
 
 
 def test_cron_warns_about_cron_tz_per_job(terun_bin, workdir, schedule):
-    env_tz = run_terun(terun_bin, ["schedule", "export", "schedule.yaml", "--to", "cron"], workdir, check=0)
-    warnings = [w for w in env_tz.stderr.splitlines() if "CRON_TZ" in w]
-    assert any(w.startswith("terun: warning: job nightly: timezone: Debian's cron ignores CRON_TZ") for w in warnings)
-    assert "CRON_TZ=America/New_York\n" in env_tz.stdout
+    utc = run_terun(terun_bin, ["schedule", "export", "schedule.yaml", "--to", "cron"], workdir, check=0,
+                    env_extra={"TZ": "UTC"})
+    warnings = [w for w in utc.stderr.splitlines() if "CRON_TZ" in w]
+    assert warnings == [
+        "terun: warning: job nightly: timezone: Debian's cron ignores CRON_TZ: there this job runs at '0 2 * * *'"
+        " in the machine's zone (UTC), not America/New_York; cronie and busybox crond honour it"]
+    assert "CRON_TZ=America/New_York\n" in utc.stdout
+    # On a machine in New York it is the UTC job that runs off its zone.
+    new_york = run_terun(terun_bin, ["schedule", "export", "schedule.yaml", "--to", "cron"], workdir, check=0,
+                         env_extra={"TZ": "America/New_York"})
+    assert [w.split(":")[2].strip() for w in new_york.stderr.splitlines() if "CRON_TZ" in w] == ["job hourly"]
 
 
 @pytest.mark.parametrize("char", ["\n", "\r", "\t", "\x00", "\x1b", "\x7f", "\x85", "\u2028"])
