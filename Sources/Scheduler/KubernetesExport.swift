@@ -65,6 +65,10 @@ enum KubernetesExport {
         "out_dir",
         "outputs go to an emptyDir and are lost when the pod ends: give --pvc NAME to keep them on a PersistentVolumeClaim"
       )
+    } else if let outDirectory = job.outDirectory {
+      warn(
+        "out_dir",
+        "\(outDirectory) is not used: in the pod, runs write to the claim mounted at \(outputMount)")
     }
     if job.onFailure != nil {
       warn(

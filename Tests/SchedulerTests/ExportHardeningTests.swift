@@ -113,6 +113,10 @@ import Yams
     #expect(warnings.contains { $0.hasPrefix("job nightly: retry_delay: not exported") })
     #expect(warnings.contains { $0.hasPrefix("job nightly: keep: not exported") })
     #expect(!warnings.contains { $0.contains("emptyDir") })
+    #expect(
+      warnings.contains(
+        "job nightly: out_dir: /srv/terun/nightly is not used: in the pod, runs write to the claim mounted at /out"
+      ))
     #expect(!warnings.contains { $0.hasPrefix("job plain:") })
   }
 
