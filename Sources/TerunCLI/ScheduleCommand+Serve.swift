@@ -105,21 +105,6 @@ struct ScheduleServeCommand: AsyncParsableCommand {
     let metrics = ScheduleMetrics()
     let clock = SystemClock()
     let daemon = ScheduleDaemon(file: schedule, runner: runner, clock: clock, metrics: metrics, log: log)
-    var server: StatusServer?
-    if let listen {
-      let (host, port) = try Self.address(listen)
-      do {
-        server = try await StatusServer.start(
-          daemon: daemon, history: history, metrics: metrics, clock: clock,
-          options: StatusServerOptions(host: host, port: port, triggerToken: allowTrigger ? token : nil))
-      } catch {
-        throw CommandFailure(.usage, "--listen \(listen): cannot listen there: \(error)")
-      }
-      let shown = host.contains(":") ? "[\(host)]" : host
-      log(
-        "status page on http://\(shown):\(server?.port ?? port)/ (\(allowTrigger ? "run now allowed with the token" : "read-only"))"
-      )
-    }
     let path = file
     let grace = self.grace.seconds
     let queue = DispatchQueue(label: "terun.schedule.signals")
@@ -147,6 +132,22 @@ struct ScheduleServeCommand: AsyncParsableCommand {
     }
     hangup.resume()
     sources.append(hangup)
+    // Signals first: a SIGTERM right after the address is announced must stop the daemon.
+    var server: StatusServer?
+    if let listen {
+      let (host, port) = try Self.address(listen)
+      do {
+        server = try await StatusServer.start(
+          daemon: daemon, history: history, metrics: metrics, clock: clock,
+          options: StatusServerOptions(host: host, port: port, triggerToken: allowTrigger ? token : nil))
+      } catch {
+        throw CommandFailure(.usage, "--listen \(listen): cannot listen there: \(error)")
+      }
+      let shown = host.contains(":") ? "[\(host)]" : host
+      log(
+        "status page on http://\(shown):\(server?.port ?? port)/ (\(allowTrigger ? "run now allowed with the token" : "read-only"))"
+      )
+    }
     await daemon.run()
     await server?.stop()
     for source in sources { source.cancel() }
