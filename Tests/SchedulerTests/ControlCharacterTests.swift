@@ -24,22 +24,23 @@ import Testing
     return "jobs:\n  - \n" + body + "\n"
   }
 
-  static let fields: [(field: String, value: @Sendable (String) -> String, label: String, problemField: String)] = [
-    ("name", { "\"night\($0)ly\"" }, "jobs[0]", "name"),
-    ("runbook", { "\"hello\($0)ExecStartPre=/bin/sh\"" }, "nightly", "runbook"),
-    ("runbook", { "\"./evil\($0).lua\"" }, "nightly", "runbook"),
-    ("params", { "{ name: \"ops\($0)x\" }" }, "nightly", "params.name"),
-    ("params", { "{ \"na\($0)me\": \"ops\" }" }, "nightly", "params"),
-    ("params", { "{ names: [\"a\", \"b\($0)\"] }" }, "nightly", "params.names"),
-    ("cron", { "\"0 2 * * *\($0)\"" }, "nightly", "cron"),
-    ("timezone", { "\"Europe/Berlin\($0)\"" }, "nightly", "timezone"),
-    ("timeout", { "\"10m\($0)\"" }, "nightly", "timeout"),
-    ("overlap", { "\"skip\($0)\"" }, "nightly", "overlap"),
-    ("out_dir", { "\"/srv/out\($0)put\"" }, "nightly", "out_dir"),
-    ("max_memory", { "\"64MB\($0)\"" }, "nightly", "max_memory"),
-    ("on_failure", { "{ command: \"logger\($0)x\" }" }, "nightly", "on_failure.command"),
-    ("on_success", { "{ webhook: \"https://h.example/\($0)x\" }" }, "nightly", "on_success.webhook"),
-  ]
+  static let fields:
+    [(field: String, value: @Sendable (String) -> String, label: String, problemField: String)] = [
+      ("name", { "\"night\($0)ly\"" }, "jobs[0]", "name"),
+      ("runbook", { "\"hello\($0)ExecStartPre=/bin/sh\"" }, "nightly", "runbook"),
+      ("runbook", { "\"./evil\($0).lua\"" }, "nightly", "runbook"),
+      ("params", { "{ name: \"ops\($0)x\" }" }, "nightly", "params.name"),
+      ("params", { "{ \"na\($0)me\": \"ops\" }" }, "nightly", "params"),
+      ("params", { "{ names: [\"a\", \"b\($0)\"] }" }, "nightly", "params.names"),
+      ("cron", { "\"0 2 * * *\($0)\"" }, "nightly", "cron"),
+      ("timezone", { "\"Europe/Berlin\($0)\"" }, "nightly", "timezone"),
+      ("timeout", { "\"10m\($0)\"" }, "nightly", "timeout"),
+      ("overlap", { "\"skip\($0)\"" }, "nightly", "overlap"),
+      ("out_dir", { "\"/srv/out\($0)put\"" }, "nightly", "out_dir"),
+      ("max_memory", { "\"64MB\($0)\"" }, "nightly", "max_memory"),
+      ("on_failure", { "{ command: \"logger\($0)x\" }" }, "nightly", "on_failure.command"),
+      ("on_success", { "{ webhook: \"https://h.example/\($0)x\" }" }, "nightly", "on_success.webhook"),
+    ]
 
   @Test(arguments: 0..<14)
   func validateRefusesControlCharactersNamingJobAndField(_ index: Int) throws {
