@@ -59,7 +59,8 @@ struct ScheduleExportCommand: AsyncParsableCommand {
 
   func run() async throws {
     guard let target = ExportTarget(rawValue: to) else {
-      throw CommandFailure(.usage, "--to must be systemd, cron or kubernetes, got '\(to)'")
+      throw CommandFailure(
+        .usage, "--to must be systemd, cron or kubernetes, got '\(ControlCharacters.escaped(to))'")
     }
     let schedule = try ScheduleSupport.load(file)
     var options = ExportOptions(
@@ -93,12 +94,12 @@ struct ScheduleExportCommand: AsyncParsableCommand {
     }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw CommandFailure(.usage, "--out \(out): no such folder")
+      throw CommandFailure(.usage, "--out \(ControlCharacters.escaped(out)): no such folder")
     }
     for exported in files {
       let path = (out as NSString).appendingPathComponent(exported.name)
       try Data(exported.contents.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-      print(path)
+      print(ControlCharacters.escaped(path))
     }
   }
 }

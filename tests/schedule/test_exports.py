@@ -174,3 +174,21 @@ def test_control_characters_never_reach_an_export(terun_bin, workdir, field, cha
                            workdir, check=2)
         assert list(out.iterdir()) == []
         assert result.stdout == ""
+
+
+def test_export_messages_and_listings_show_control_characters_escaped(terun_bin, workdir, schedule):
+    odd = workdir / "out\nput"
+    odd.mkdir()
+    result = run_terun(terun_bin, ["schedule", "export", "schedule.yaml", "--to", "cron", "--out", str(odd)],
+                       workdir, check=0)
+    assert result.stdout == str(workdir) + "/out\\u{A}put/terun.crontab\n"
+    assert (odd / "terun.crontab").exists()
+    bad = run_terun(terun_bin, ["schedule", "export", "schedule.yaml", "--to", "cron\r\x1b[2J"], workdir, check=2)
+    assert "got 'cron\\u{D}\\u{1B}[2J'" in bad.stderr and "\x1b" not in bad.stderr
+    missing = run_terun(terun_bin, ["schedule", "export", "schedule.yaml", "--to", "cron", "--out", "no\nwhere"],
+                        workdir, check=2)
+    assert "--out no\\u{A}where: no such folder" in missing.stderr
+    refused = run_terun(terun_bin, ["schedule", "export", "schedule.yaml", "--to", "systemd",
+                                    "--schedule-path", "/etc/terun/s.yaml\nExecStartPre=/bin/sh"], workdir, check=2)
+    assert refused.stdout == ""
+    assert "--schedule-path '/etc/terun/s.yaml\\u{A}ExecStartPre=/bin/sh' contains the control character U+000A" in refused.stderr
