@@ -24,6 +24,9 @@ struct ScheduleLogsCommand: AsyncParsableCommand {
   @Flag(name: [.short, .long], help: "Keep printing while the run goes on.")
   var follow = false
 
+  /// The job's name as messages show it (control characters escaped).
+  private var shownJob: String { ControlCharacters.escaped(job) }
+
   /// How often --follow looks for more output.
   static let pollInterval: Duration = .milliseconds(200)
 
@@ -33,10 +36,10 @@ struct ScheduleLogsCommand: AsyncParsableCommand {
     if record.prunedAt != nil {
       throw CommandFailure(
         .runbookError,
-        "the log of run \(record.id ?? 0) of job \(job) was pruned (the job's keep or keep_for)")
+        "the log of run \(record.id ?? 0) of job \(shownJob) was pruned (the job's keep or keep_for)")
     }
     guard let path = record.logPath, let handle = FileHandle(forReadingAtPath: path) else {
-      throw CommandFailure(.runbookError, "run \(record.id ?? 0) of job \(job) has no log")
+      throw CommandFailure(.runbookError, "run \(record.id ?? 0) of job \(shownJob) has no log")
     }
     defer { try? handle.close() }
     copy(handle)
@@ -53,14 +56,14 @@ struct ScheduleLogsCommand: AsyncParsableCommand {
   private func find(_ history: HistoryStore) throws -> RunRecord {
     if let run {
       guard let record = try history.run(id: run), record.job == job else {
-        throw CommandFailure(.usage, "no run \(run) of job '\(job)' in the history")
+        throw CommandFailure(.usage, "no run \(run) of job '\(shownJob)' in the history")
       }
       return record
     }
     let records = try history.runs(job: job, limit: 100)
     guard let latest = records.first(where: { $0.logPath != nil || $0.prunedAt != nil }) else {
       throw CommandFailure(
-        .usage, "no run of job '\(job)' with a log in \(ScheduleSupport.state.historyPath)")
+        .usage, "no run of job '\(shownJob)' with a log in \(ScheduleSupport.state.historyPath)")
     }
     return latest
   }

@@ -33,7 +33,8 @@ struct ScheduleRunCommand: AsyncParsableCommand {
     let schedule = try ScheduleSupport.load(file)
     guard let job = schedule.job(named: job) else {
       let names = schedule.jobs.map(\.name).joined(separator: ", ")
-      throw CommandFailure(.usage, "no job named '\(self.job)' in \(file) (jobs: \(names))")
+      throw CommandFailure(
+        .usage, ControlCharacters.escaped("no job named '\(self.job)' in \(file) (jobs: \(names))"))
     }
     let state = ScheduleSupport.state
     let history = try openHistory(state)

@@ -261,3 +261,10 @@ def test_history_shows_a_runs_plan_line_without_raw_control_characters(terun_bin
     history = run_terun(terun_bin, ["schedule", "history"], workdir, check=0)
     assert "\x1b" not in history.stdout and "\x07" not in history.stdout
     assert '"Plan: 1 to add\\u{1B}[2J\\u{1B}]0;owned\\u{7}"' in history.stdout
+
+
+def test_job_names_from_the_command_line_are_shown_escaped(terun_bin, populated):
+    logs = run_terun(terun_bin, ["schedule", "logs", "x\ny\x1b[2J"], populated, check=2)
+    assert "no run of job 'x\\u{A}y\\u{1B}[2J' with a log" in logs.stderr and "\x1b" not in logs.stderr
+    run = run_terun(terun_bin, ["schedule", "run", "schedule.yaml", "--job", "x\ry"], populated, check=2)
+    assert "no job named 'x\\u{D}y' in schedule.yaml" in run.stderr
