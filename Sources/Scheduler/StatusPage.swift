@@ -33,6 +33,7 @@ public enum StatusPage {
       <head>
       <meta charset="utf-8">
       <meta name="viewport" content="width=device-width, initial-scale=1">
+      <meta http-equiv="refresh" content="60">
       <title>terun schedule</title>
       <style>\(style)</style>
       </head>
