@@ -29,6 +29,13 @@ struct ConnectionOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
+      "Use this profile of ~/.config/terun/config.yaml (base_url, token_file, aid; default: TERUN_PROFILE). "
+        + "Options given here win over the profile.",
+      valueName: "name"))
+  var profile: String?
+
+  @Option(
+    help: ArgumentHelp(
       "Append one JSON line per request (time, method, path, query, status, duration, attempt, bytes).",
       valueName: "file"))
   var audit: String?
@@ -76,9 +83,11 @@ struct ConnectionOptions: ParsableArguments {
       return Connection(client: configuration, simulator: server)
     }
     var configuration: ClientConfiguration
+    let profile = try Profile.selected(name: self.profile, environment: environment)
     do {
       configuration = try ClientConfiguration.fromEnvironment(
-        environment, baseURL: baseURL, tokenFile: tokenFile, aid: aid, requiresToken: false)
+        environment, baseURL: baseURL ?? profile?.baseURL, tokenFile: tokenFile ?? profile?.tokenFile,
+        aid: aid ?? profile?.aid, requiresToken: false)
     } catch {
       throw CommandFailure(.usage, "\(error)")
     }
