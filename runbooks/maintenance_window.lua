@@ -13,8 +13,8 @@ runbook {
   description = "Creates (or updates) an alert suppression window for the tests whose names match a pattern.",
   params = {
     pattern = { type = "string", required = true, help = "test name glob, e.g. *checkout* (plain text: names containing it)" },
-    duration = { type = "string", default = "1h", help = "how long alerts stay suppressed: 30m, 2h, 1d" },
-    start = { type = "string", help = "start time, ISO 8601 (default: now)" },
+    duration = { type = "duration", default = "1h", help = "how long alerts stay suppressed: 30m, 2h, 1d" },
+    start = { type = "datetime", help = "start time, ISO 8601 (default: now)" },
     name = { type = "string", help = "the window's name (default: 'terun maintenance: PATTERN')" },
   },
 }
@@ -27,7 +27,7 @@ local params = te.params
 local dry = te.dry_run == true
 local pattern = admin.trim(params.pattern)
 if pattern == "" then
-  error("pattern must not be empty", 0)
+  te.usage_error("pattern", "must not be empty; give a test name glob such as pattern=\"*checkout*\"")
 end
 
 --- Turns a glob into an anchored Lua pattern over lower-cased text.
@@ -54,7 +54,7 @@ end
 local lua_pattern = glob_to_pattern(pattern)
 local duration = time.parse_window(params.duration or "1h")
 local now = time.to_epoch(te.now and te.now()) or time.now()
-local start = params.start and admin.trim(params.start) ~= "" and math.floor(time.parse_iso(params.start)) or now
+local start = params.start and math.floor(time.parse_iso(params.start)) or now
 local window_name = params.name and admin.trim(params.name) ~= "" and admin.trim(params.name) or ("terun maintenance: " .. pattern)
 
 local tests = {}
