@@ -183,7 +183,10 @@ struct GlobalScanner {
     }
     for read in reads where !assigned.contains(read.name) {
       var message = "undefined global '\(read.name)'"
-      if let suggestion = ParameterBinder.closestName(to: read.name, among: knownGlobals.sorted()) {
+      // Short names are too close to too many others for a suggestion to help.
+      if read.name.count >= 4,
+        let suggestion = ParameterBinder.closestName(to: read.name, among: knownGlobals.sorted())
+      {
         message += "; did you mean '\(suggestion)'?"
       }
       findings.append(Finding(line: read.line, message: message))
