@@ -19,8 +19,8 @@ public struct Completer {
   /// The candidates for `word`, the text being completed (everything after the last word
   /// break: `te.ag`, `pri`, `s:up`), sorted. `atLineStart` offers REPL commands for `:x`.
   ///
-  /// `before` is the line's text before `word`: Tab's word ends at `]`, so for `sg[1].pub` the
-  /// word is `.pub` and `before` ends with `sg[1]`, the indexing walked first.
+  /// `before` is the line's text before `word`: Tab's word breaks at `]`, so for `sg[1].pub`
+  /// the word is `.pub` and `before` ends with `sg[1]`, the indexing walked first.
   public func candidates(
     for word: String, in L: OpaquePointer, atLineStart: Bool = false, before: String = ""
   ) -> [String] {
@@ -30,9 +30,10 @@ public struct Completer {
     let separatorIndex = word.lastIndex { $0 == "." || $0 == ":" }
     let partial = separatorIndex.map { String(word[word.index(after: $0)...]) } ?? word
     let head = separatorIndex.map { String(word[..<$0]) } ?? ""
-    let indexed = before.hasSuffix("]") ? Self.trailingIndexing(before) : nil
-    if before.hasSuffix("]") && (indexed == nil || separatorIndex == nil) { return [] }
-    guard let keys = Self.keys(of: (indexed ?? "") + head) else { return [] }
+    // The path is read back from the word's head through the text before it, so that where
+    // the line editor split the word does not matter.
+    let path = separatorIndex == nil ? "" : Self.trailingPath(before + head)
+    guard let path, let keys = Self.keys(of: path) else { return [] }
     if separatorIndex != nil && keys.isEmpty { return [] }
 
     let top = lua_gettop(L)
@@ -102,23 +103,24 @@ public struct Completer {
     return keys
   }
 
-  /// The indexed path that ends `text` (`sg[1]` of `x = sg[1]`, `a.b["k"][2]`), or nil.
-  static func trailingIndexing(_ text: String) -> String? {
+  /// The path that ends `text`: `te.agents` of `type(te.agents`, `sg[1]` of `x = sg[1]`,
+  /// `a.b["k"][2]`; nil when what ends `text` is not a path (a call, a method, an operator).
+  static func trailingPath(_ text: String) -> String? {
     let characters = Array(text)
     var i = characters.count
     while i > 0 {
-      if characters[i - 1] == "]" {
+      let character = characters[i - 1]
+      if character == "]" {
         // Back to the matching `[` (literal keys only: no nested brackets).
         guard let open = characters[..<(i - 1)].lastIndex(of: "[") else { return nil }
         i = open
-      } else if characters[i - 1].isLetter || characters[i - 1].isNumber || characters[i - 1] == "_"
-        || characters[i - 1] == "."
-      {
+      } else if character.isLetter || character.isNumber || character == "_" || character == "." {
         i -= 1
       } else {
         break
       }
     }
+    if i > 0, characters[i - 1] == ":" { return nil }
     let path = String(characters[i...])
     guard let first = path.first, first.isLetter || first == "_", keys(of: path) != nil else { return nil }
     return path

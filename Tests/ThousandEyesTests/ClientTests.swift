@@ -209,7 +209,10 @@ final class ClientTests: XCTestCase {
         XCTFail("expected an error")
       } catch let error as TransportError {
         XCTAssertEqual(error.kind, .responseTooLarge)
-        XCTAssertTrue(error.description.hasPrefix("GET /agents: response too large ("), error.description)
+        XCTAssertTrue(
+          error.description.hasPrefix(
+            "GET \(double.baseURL.absoluteString)/v7/agents: response too large (1 attempt in "),
+          error.description)
       }
       // At the limit exactly, the body arrives whole.
       let exact = try makeClient(double.baseURL) { $0.maxResponseBytes = big.utf8.count }
@@ -234,7 +237,10 @@ final class ClientTests: XCTestCase {
       } catch let error as TransportError {
         XCTAssertEqual(error.kind, .readTimeout)
         XCTAssertTrue(error.isTimeout)
-        XCTAssertTrue(error.description.hasPrefix("GET /agents: read timeout ("), error.description)
+        XCTAssertTrue(
+          error.description.hasPrefix(
+            "GET \(double.baseURL.absoluteString)/v7/agents: read timeout (1 attempt in "),
+          error.description)
       }
     }
   }

@@ -61,7 +61,7 @@ struct RunbookErrorReport {
       status = .usage
     case "api":
       if error.isTEAuthorizationFailure { status = .auth }
-      if let location = error.location, !Self.isInternal(location) { message = location + ": " + message }
+      if let location = Self.runbookLocation(error) { message = location + ": " + message }
     default:
       // A string error: `error(msg, 0)` has no location and is a user's message; an error
       // with a location (or a non-string value) is a programming error.
@@ -78,6 +78,20 @@ struct RunbookErrorReport {
   static func isInternal(_ location: String) -> Bool {
     let text = location.trimmingCharacters(in: .whitespaces)
     return text.hasPrefix("[C]") || text.hasPrefix("terun:") || text.hasPrefix("(...tail calls...)")
+  }
+
+  /// The `file:line` in runbook code where the error was raised: the error's own location
+  /// unless it is internal, else the first traceback frame in runbook code.
+  static func runbookLocation(_ error: LuaError) -> String? {
+    if let location = error.location, !isInternal(location) { return location }
+    for frame in error.traceback.split(separator: "\n").dropFirst() {
+      let text = frame.trimmingCharacters(in: .whitespaces)
+      guard !isInternal(text),
+        let match = text.range(of: #"^.+?:[0-9]+(?=:)"#, options: .regularExpression)
+      else { continue }
+      return String(text[match])
+    }
+    return nil
   }
 
   /// The message without a leading internal `file:line: ` (an error raised inside terun's own
