@@ -54,6 +54,10 @@ local function alert_test_id(alert)
   return nil
 end
 
+-- Alerts belong to one account group: say which.
+local group = te.account_groups.current()
+te.log.info('reading the alerts of account group "%s" (%s); --aid ID reads another', tostring(group.accountGroupName), tostring(group.aid))
+
 local test_names = {}
 for test in te.tests.each() do
   test_names[tostring(test.testId)] = test.testName

@@ -57,6 +57,10 @@ local now = time.to_epoch(te.now and te.now()) or time.now()
 local start = params.start and math.floor(time.parse_iso(params.start)) or now
 local window_name = params.name and admin.trim(params.name) ~= "" and admin.trim(params.name) or ("terun maintenance: " .. pattern)
 
+-- Tests and suppression windows belong to one account group: say which.
+local group = te.account_groups.current()
+te.log.info('matching the tests of account group "%s" (%s); --aid ID uses another', tostring(group.accountGroupName), tostring(group.aid))
+
 local tests = {}
 for test in te.tests.each() do
   if tostring(test.testName or ""):lower():find(lua_pattern) then
@@ -64,7 +68,7 @@ for test in te.tests.each() do
   end
 end
 if #tests == 0 then
-  error(string.format('no test name matches "%s"; nothing to suppress', pattern), 0)
+  error(string.format('no test name in account group "%s" matches "%s"; nothing to suppress', tostring(group.accountGroupName), pattern), 0)
 end
 tests = tablex.sort_by(tests, function(t)
   return tostring(t.testName):lower()

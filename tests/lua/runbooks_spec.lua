@@ -540,7 +540,7 @@ describe("maintenance_window", function()
     assert.equals("2026-11-28T00:00:00Z", te.writes[1].body.startDate)
     local _, ok, err = run("maintenance_window", { pattern = "nothing*" })
     assert.falsy(ok)
-    assert.equals('no test name matches "nothing*"; nothing to suppress', err)
+    assert.equals('no test name in account group "Production" matches "nothing*"; nothing to suppress', err)
   end)
 end)
 
