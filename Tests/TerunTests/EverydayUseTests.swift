@@ -235,6 +235,28 @@ struct EverydayUseTests {
     #expect(all.stdout.split(separator: "\n").count > single.stdout.split(separator: "\n").count)
   }
 
+  @Test func eachAccountGroupRunsTheFunctionInThatGroup() throws {
+    let folder = try ScratchFolder()
+    try folder.write(
+      "groups.lua",
+      """
+      runbook { name = "groups" }
+      local seen = {}
+      te.account_groups.each(function(aid, group)
+        assert(te.config().aid == aid and group.aid == aid)
+        seen[#seen + 1] = aid .. "=" .. #te.tests.list()
+      end)
+      print(table.concat(seen, " "))
+      print(te.account_groups.current().accountGroupName)
+      """)
+    let result = try TerunProcess.run(["groups.lua", "--sim"], in: folder.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    let lines = result.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.count == 2)
+    #expect((lines.first?.split(separator: " ").count ?? 0) >= 2, "every group: \(result.stdout)")
+    #expect(lines.last == "Main Account Group")
+  }
+
   // MARK: Parameter files, profiles, JSON summaries
 
   @Test func parameterFileWithOverrides() throws {
