@@ -33,7 +33,10 @@ local now = time.to_epoch(te.now and te.now()) or time.now()
 if params["end"] and not params.start then
   te.usage_error("end", "needs start=... as well (or use window=)")
 end
-if params.start and time.parse_iso(params["end"] or time.format_iso(now)) <= time.parse_iso(params.start) then
+if params.start and not params["end"] and time.parse_iso(params.start) >= now then
+  te.usage_error("start", string.format("%s is not in the past; give end=... as well", params.start))
+end
+if params.start and params["end"] and time.parse_iso(params["end"]) <= time.parse_iso(params.start) then
   te.usage_error("end", string.format("must be after start (%s)", params.start))
 end
 local range = time.range({ window = params.window, start = params.start, ["end"] = params["end"] }, now)
