@@ -235,6 +235,14 @@ struct EverydayUseTests {
     #expect(all.stdout.split(separator: "\n").count > single.stdout.split(separator: "\n").count)
   }
 
+  @Test func aidAllSaysHowToCoverEveryGroup() throws {
+    let result = try TerunProcess.run(["tests_inventory", "--sim", "--aid", "all", "out=-"])
+    #expect(result.status == 2)
+    #expect(
+      result.stderr.contains("--aid all: a run talks to one account group at a time"), "\(result.stderr)")
+    #expect(result.stderr.contains("all_groups=true"))
+  }
+
   @Test func eachAccountGroupRunsTheFunctionInThatGroup() throws {
     let folder = try ScratchFolder()
     try folder.write(

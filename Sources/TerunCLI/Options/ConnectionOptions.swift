@@ -63,6 +63,12 @@ struct ConnectionOptions: ParsableArguments {
   /// Starts the simulator for `--sim` (printing one notice line on stderr), else reads the
   /// environment. A missing token is not an error here: only a runbook that calls the API needs one.
   func open(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Connection {
+    if aid?.lowercased() == "all" {
+      throw CommandFailure(
+        .usage,
+        "--aid all: a run talks to one account group at a time; to cover every group, give the runbook "
+          + "all_groups=true (tests_inventory, create_role, ...) or use te.account_groups.each(fn) in it")
+    }
     if sim {
       var options = SimulatorOptions()
       options.host = "127.0.0.1"
