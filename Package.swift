@@ -82,6 +82,7 @@ let package = Package(
       dependencies: [
         "Runbook", "Simulator", "LuaHost", "ThousandEyes", "Scheduler", "REPL",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Yams", package: "Yams"),
       ]
     ),
     // libedit's readline-compatible line editing, for the REPL.

@@ -11,7 +11,7 @@ runbook {
   params = {
     test_id = { type = "integer", help = "only alerts of this test" },
     severity = { type = "list", help = "only these severities: critical, major, minor, info, unknown" },
-    window = { type = "string", help = "alerts that started within this window (e.g. 1h, 24h, 7d); default: all active" },
+    window = { type = "duration", help = "alerts that started within this window (e.g. 1h, 24h, 7d); default: all active" },
     format = { type = "enum", values = { "table", "csv" }, default = "table", help = "table for the terminal, or csv" },
     out = { type = "string", default = "-", help = "output file under --out-dir, or - for stdout" },
   },
@@ -33,14 +33,14 @@ if params.severity and #params.severity > 0 then
   for _, s in ipairs(params.severity) do
     local key = s:lower():match("^%s*(.-)%s*$")
     if not SEVERITY_RANK[key] then
-      error(string.format("severity '%s' is not one of critical, major, minor, info, unknown", s), 0)
+      te.usage_error("severity", string.format("'%s' is not one of critical, major, minor, info, unknown", s))
     end
     severity_filter[key] = true
   end
 end
 
 local query = {}
-if params.window and params.window ~= "" then
+if params.window then
   query.window = time.format_window(time.parse_window(params.window))
 end
 
@@ -53,6 +53,10 @@ local function alert_test_id(alert)
   end
   return nil
 end
+
+-- Alerts belong to one account group: say which.
+local group = te.account_groups.current()
+te.log.info('reading the alerts of account group "%s" (%s); --aid ID reads another', tostring(group.accountGroupName), tostring(group.aid))
 
 local test_names = {}
 for test in te.tests.each() do

@@ -19,6 +19,7 @@ runbook {
     roles = { type = "list", help = "roles by name or roleId, comma-separated (a CSV roles cell separates them with ;)" },
     mode = { type = "enum", values = { "add", "set", "move" }, default = "add", help = "add: add roles; set: replace roles in that group; move: keep only that group" },
     strict = { type = "boolean", default = false, help = "stop at the first problem instead of reporting it and going on" },
+    all_groups = { type = "boolean", default = true, help = "look for the users in every account group (false: only the current one, named in the log)" },
   },
 }
 
@@ -33,7 +34,10 @@ local trim = admin.trim
 
 local groups = te.account_groups.list()
 local find_group = admin.finder(groups, "aid", "accountGroupName")
-local find_role = admin.finder(te.roles.list(), "roleId", "name")
+-- Roles belong to an account group: they are looked up in the group users are assigned to.
+local roles_of = admin.finders_by_group(function(aid)
+  return te.roles.list({ aid = aid })
+end, "roleId", "name")
 
 -- The work list: { where = "line 3" or "ana@...", email, group text, role texts }.
 local entries = {}
@@ -65,7 +69,9 @@ if #entries == 0 then
   error("no users given: use emails=a@x,b@y or csv=FILE", 0)
 end
 
-local users_by_email, aid_of = admin.users_by_email(te, groups)
+local searched, scope = admin.scope(groups, te.account_groups.current(), params.all_groups ~= false)
+te.log.info("looking for users in %s", scope)
+local users_by_email, aid_of = admin.users_by_email(te, searched)
 
 local counts = { changed = 0, unchanged = 0, failed = 0 }
 local function problem(entry, message)
@@ -83,7 +89,10 @@ end
 for _, entry in ipairs(entries) do
   local user = users_by_email[entry.email:lower()]
   local group, why = find_group(entry.group)
-  local role_ids, role_problems = admin.resolve_all(entry.roles, find_role, "roleId", "role")
+  local role_ids, role_problems = {}, {}
+  if group then
+    role_ids, role_problems = admin.resolve_all(entry.roles, roles_of(group.aid), "roleId", "role")
+  end
   if entry.problem then
     problem(entry, entry.problem)
   elseif not admin.is_email(entry.email) then
@@ -136,3 +145,5 @@ print(string.format(
   counts.failed,
   dry and " (dry run, nothing sent)" or ""
 ))
+-- Failed users make the run fail (exit 1), after the summary above.
+te.fail_count(counts.failed)

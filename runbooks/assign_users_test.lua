@@ -81,7 +81,8 @@ describe("assign_users", function()
       user.email .. ",No Such Group,Regular User\n",
     }))
     local run = te.run_runbook("assign_users", { csv = "assign.csv" })
-    assert.is_true(run.ok, run.error)
+    assert.equals(1, run.status, "failed users fail the run")
+    assert.matches("2 items failed %(see the lines above%)", run.error)
     local both = { role_id("Account Admin"), role_id("Regular User") }
     table.sort(both)
     assert.same(both, role_ids(user.uid, OPS))

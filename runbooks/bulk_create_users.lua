@@ -20,6 +20,7 @@ runbook {
     csv = { type = "path", required = true, help = "CSV file with header name,email,account_group,roles (roles separated by ;)" },
     update = { type = "boolean", default = false, help = "give existing users the file's roles in the row's account group" },
     strict = { type = "boolean", default = false, help = "stop at the first bad row instead of reporting it and going on" },
+    all_groups = { type = "boolean", default = true, help = "look for existing users in every account group (false: only the current one, named in the log)" },
   },
 }
 
@@ -35,10 +36,16 @@ local trim = admin.trim
 
 local groups = te.account_groups.list()
 local find_group = admin.finder(groups, "aid", "accountGroupName")
-local find_role = admin.finder(te.roles.list(), "roleId", "name")
+-- Roles belong to an account group: a row's roles are looked up in the row's group.
+local roles_of = admin.finders_by_group(function(aid)
+  return te.roles.list({ aid = aid })
+end, "roleId", "name")
 
--- Users of every account group: a user created by an earlier run in another group is found.
-local existing, aid_of = admin.users_by_email(te, groups)
+-- Users of every account group (all_groups, the default): a user created by an earlier run in
+-- another group is found.
+local searched, scope = admin.scope(groups, te.account_groups.current(), params.all_groups ~= false)
+te.log.info("looking for existing users in %s", scope)
+local existing, aid_of = admin.users_by_email(te, searched)
 
 -- 1. Read and validate every row.
 local text = te.fs.read(params.csv)
@@ -58,7 +65,10 @@ for i, record in ipairs(records) do
   end
   local name, email = trim(record.name), trim(record.email)
   local group, group_problem = find_group(record.account_group)
-  local role_ids, role_problems = admin.resolve_all(admin.split(record.roles), find_role, "roleId", "role")
+  local role_ids, role_problems = {}, {}
+  if group then
+    role_ids, role_problems = admin.resolve_all(admin.split(record.roles), roles_of(group.aid), "roleId", "role")
+  end
   if problems[i] then
     reject(problems[i])
   elseif name == "" then
@@ -155,3 +165,5 @@ else
     counts.created, counts.updated, counts.skipped, counts.failed, #records, params.csv
   ))
 end
+-- Failed rows make the run fail (exit 1), after the summary above.
+te.fail_count(counts.failed)

@@ -16,6 +16,7 @@ runbook {
     permissions = { type = "list", required = true, help = "permission labels or permissionIds, comma-separated" },
     users = { type = "list", help = "emails of the users who get the role" },
     account_group = { type = "string", help = "account group (name or aid) in which users get the role; default: the current one" },
+    all_groups = { type = "boolean", default = false, help = "create or update the role in every account group (roles belong to one group; default: the current one)" },
   },
 }
 
@@ -43,31 +44,51 @@ if #permission_ids == 0 then
   error("permissions must name at least one permission", 0)
 end
 
--- 2. The role: create it, or bring the existing one to exactly these permissions.
-local existing = tablex.find(te.roles.list(), function(r)
-  return tostring(r.name):lower() == role_name:lower()
-end)
-local role_id
-if existing then
-  role_id = tostring(existing.roleId)
-  if existing.isBuiltin then
-    error(string.format('"%s" is a built-in role and cannot be changed; choose another name', existing.name), 0)
-  end
-  local detail = te.roles.get(role_id)
-  local current = tablex.map(detail.permissions or {}, function(p)
-    return tostring(p.permissionId)
+-- 2. The role: create it, or bring the existing one to exactly these permissions, in the
+-- account group calls go to now. Returns its id; `where` names the group in the messages.
+local function ensure_role(where)
+  local existing = tablex.find(te.roles.list(), function(r)
+    return tostring(r.name):lower() == role_name:lower()
   end)
-  if admin.same_set(current, permission_ids) then
-    print(string.format('Role "%s" (%s) already has these %d permission(s)', existing.name, role_id, #permission_ids))
-  else
-    te.roles.update(role_id, { name = existing.name, permissions = te.json.array(permission_ids) })
-    print(string.format('%s role "%s" (%s): %d → %d permission(s)', dry and "Would update" or "Updated", existing.name, role_id, #current, #permission_ids))
+  if existing then
+    local id = tostring(existing.roleId)
+    if existing.isBuiltin then
+      error(string.format('"%s" is a built-in role and cannot be changed; choose another name', existing.name), 0)
+    end
+    local detail = te.roles.get(id)
+    local current = tablex.map(detail.permissions or {}, function(p)
+      return tostring(p.permissionId)
+    end)
+    if admin.same_set(current, permission_ids) then
+      print(string.format('Role "%s" (%s) already has these %d permission(s) in %s', existing.name, id, #permission_ids, where))
+    else
+      te.roles.update(id, { name = existing.name, permissions = te.json.array(permission_ids) })
+      print(string.format('%s role "%s" (%s) in %s: %d → %d permission(s)', dry and "Would update" or "Updated", existing.name, id, where, #current, #permission_ids))
+    end
+    return id
   end
-else
   local created = te.roles.create({ name = role_name, permissions = te.json.array(permission_ids) })
+  print(string.format('%s role "%s" with %d permission(s) in %s', dry and "Would create" or "Created", role_name, #permission_ids, where))
   -- Kept as returned: in a dry run it is a placeholder that later planned requests refer to.
-  role_id = created.roleId
-  print(string.format('%s role "%s" with %d permission(s)', dry and "Would create" or "Created", role_name, #permission_ids))
+  return created.roleId
+end
+
+local function group_label(group)
+  return string.format('account group "%s" (%s)', tostring(group.accountGroupName), tostring(group.aid))
+end
+
+local role_id
+local role_of_group = {}
+if params.all_groups then
+  te.account_groups.each(function(aid, group)
+    role_of_group[aid] = ensure_role(group_label(group))
+  end)
+  local current = te.account_groups.current()
+  role_id = role_of_group[tostring(current.aid)]
+else
+  local current = te.account_groups.current()
+  role_id = ensure_role(group_label(current))
+  role_of_group[tostring(current.aid)] = role_id
 end
 
 -- 3. Assignments.
@@ -104,7 +125,7 @@ for _, email in ipairs(emails) do
       if not group_aid then
         error("cannot tell which account group to use; give account_group=", 0)
       end
-      local groups, changed = admin.apply_roles(admin.request_roles(detail), group_aid, { role_id }, "add")
+      local groups, changed = admin.apply_roles(admin.request_roles(detail), group_aid, { role_of_group[tostring(group_aid)] or role_id }, "add")
       if not changed then
         counts.unchanged = counts.unchanged + 1
         print(string.format("%s: already has the role", email))
@@ -128,3 +149,5 @@ print(string.format(
   counts.failed,
   dry and " (dry run, nothing sent)" or ""
 ))
+-- Failed users make the run fail (exit 1), after the summary above.
+te.fail_count(counts.failed)

@@ -99,4 +99,38 @@ describe("create_role", function()
     assert.is_false(builtin.ok)
     assert.matches("built%-in role", builtin.error)
   end)
+
+  it("fails (exit 1, after the summary) when a user cannot get the role, in dry runs too", function()
+    local labels = some_permissions(1)
+    local user = te.users.list()[2]
+    for _, dry in ipairs({ true, false }) do
+      local run = te.run_runbook("create_role",
+        { name = "Partial Viewers", permissions = labels, users = { user.email, "nobody@example.invalid" } },
+        { dry_run = dry })
+      assert.equals(1, run.status)
+      assert.equals("1 item failed (see the lines above); fix them and run again", run.error)
+      assert.matches("nobody@example.invalid: no user has this email", run.stdout)
+      assert.matches("failed 1", run.stdout)
+    end
+  end)
+
+  it("says which account group it works in, and with all_groups=true covers every group", function()
+    local labels = some_permissions(1)
+    local single = te.run_runbook("create_role", { name = "One Group Role", permissions = labels })
+    assert.is_true(single.ok, single.error)
+    local current = te.account_groups.current()
+    assert.matches('in account group "' .. current.accountGroupName:gsub("%p", "%%%0") .. '"', single.stdout)
+    local run = te.run_runbook("create_role", { name = "Every Group Role", permissions = labels, all_groups = true })
+    assert.is_true(run.ok, run.error)
+    local groups = te.account_groups.list()
+    assert.truthy(#groups >= 2)
+    for _, group in ipairs(groups) do
+      local found = false
+      for _, role in ipairs(te.roles.list({ aid = group.aid })) do
+        found = found or role.name == "Every Group Role"
+      end
+      assert.is_true(found, "role created in account group " .. tostring(group.aid))
+      assert.matches("in account group \"" .. group.accountGroupName:gsub("%p", "%%%0"), run.stdout)
+    end
+  end)
 end)

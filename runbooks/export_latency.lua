@@ -13,9 +13,9 @@ runbook {
   description = "Exports a network metric of a test, one row per round and one column per agent, as CSV.",
   params = {
     test_id = { type = "integer", required = true, help = "the test's testId" },
-    window = { type = "string", default = "1h", help = "how far back from now: 30m, 1h, 24h, 7d (ignored when start is given)" },
-    start = { type = "string", help = "start of the range, ISO 8601 (e.g. 2026-11-27T00:00:00Z)" },
-    ["end"] = { type = "string", help = "end of the range, ISO 8601 (default now; needs start)" },
+    window = { type = "duration", default = "1h", help = "how far back from now: 30m, 1h, 24h, 7d (ignored when start is given)" },
+    start = { type = "datetime", help = "start of the range, ISO 8601 (e.g. 2026-11-27T00:00:00Z)" },
+    ["end"] = { type = "datetime", help = "end of the range, ISO 8601 (default now; needs start)" },
     metric = { type = "enum", values = { "avgLatency", "loss", "jitter", "minLatency", "maxLatency" }, default = "avgLatency", help = "the network metric to export" },
     out = { type = "string", default = "test_data.csv", help = "output CSV under --out-dir, or - for stdout" },
     direction = { type = "enum", values = { "to-target", "from-target", "bidirectional" }, help = "agent-to-agent tests: which direction's results" },
@@ -32,6 +32,15 @@ local test_id = tostring(params.test_id)
 local metric = params.metric or "avgLatency"
 local out = params.out or "test_data.csv"
 local now = time.to_epoch(te.now and te.now()) or time.now()
+if params["end"] and not params.start then
+  te.usage_error("end", "needs start=... as well (or use window=)")
+end
+if params.start and not params["end"] and time.parse_iso(params.start) >= now then
+  te.usage_error("start", string.format("%s is not in the past; give end=... as well", params.start))
+end
+if params.start and params["end"] and time.parse_iso(params["end"]) <= time.parse_iso(params.start) then
+  te.usage_error("end", string.format("must be after start (%s)", params.start))
+end
 local range = time.range({ window = params.window, start = params.start, ["end"] = params["end"] }, now)
 
 local query = range.query

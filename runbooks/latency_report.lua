@@ -10,9 +10,9 @@ runbook {
   description = "An HTML report with an SVG chart of a test's metric per agent and a min/median/p95/max table.",
   params = {
     test_id = { type = "integer", required = true, help = "the test's testId" },
-    window = { type = "string", default = "1h", help = "how far back from now: 30m, 1h, 24h, 7d (ignored when start is given)" },
-    start = { type = "string", help = "start of the range, ISO 8601" },
-    ["end"] = { type = "string", help = "end of the range, ISO 8601 (default now; needs start)" },
+    window = { type = "duration", default = "1h", help = "how far back from now: 30m, 1h, 24h, 7d (ignored when start is given)" },
+    start = { type = "datetime", help = "start of the range, ISO 8601" },
+    ["end"] = { type = "datetime", help = "end of the range, ISO 8601 (default now; needs start)" },
     metric = { type = "enum", values = { "avgLatency", "loss", "jitter", "minLatency", "maxLatency" }, default = "avgLatency", help = "the network metric to chart" },
     out = { type = "string", default = "latency_report.html", help = "output HTML file under --out-dir" },
   },
@@ -30,6 +30,15 @@ local test_id = tostring(params.test_id)
 local metric = params.metric or "avgLatency"
 local out = params.out or "latency_report.html"
 local now = time.to_epoch(te.now and te.now()) or time.now()
+if params["end"] and not params.start then
+  te.usage_error("end", "needs start=... as well (or use window=)")
+end
+if params.start and not params["end"] and time.parse_iso(params.start) >= now then
+  te.usage_error("start", string.format("%s is not in the past; give end=... as well", params.start))
+end
+if params.start and params["end"] and time.parse_iso(params["end"]) <= time.parse_iso(params.start) then
+  te.usage_error("end", string.format("must be after start (%s)", params.start))
+end
 local range = time.range({ window = params.window, start = params.start, ["end"] = params["end"] }, now)
 
 local test = te.tests.get(test_id)

@@ -13,8 +13,8 @@ runbook {
   description = "Creates (or updates) an alert suppression window for the tests whose names match a pattern.",
   params = {
     pattern = { type = "string", required = true, help = "test name glob, e.g. *checkout* (plain text: names containing it)" },
-    duration = { type = "string", default = "1h", help = "how long alerts stay suppressed: 30m, 2h, 1d" },
-    start = { type = "string", help = "start time, ISO 8601 (default: now)" },
+    duration = { type = "duration", default = "1h", help = "how long alerts stay suppressed: 30m, 2h, 1d" },
+    start = { type = "datetime", help = "start time, ISO 8601 (default: now)" },
     name = { type = "string", help = "the window's name (default: 'terun maintenance: PATTERN')" },
   },
 }
@@ -27,7 +27,7 @@ local params = te.params
 local dry = te.dry_run == true
 local pattern = admin.trim(params.pattern)
 if pattern == "" then
-  error("pattern must not be empty", 0)
+  te.usage_error("pattern", "must not be empty; give a test name glob such as pattern=\"*checkout*\"")
 end
 
 --- Turns a glob into an anchored Lua pattern over lower-cased text.
@@ -54,8 +54,12 @@ end
 local lua_pattern = glob_to_pattern(pattern)
 local duration = time.parse_window(params.duration or "1h")
 local now = time.to_epoch(te.now and te.now()) or time.now()
-local start = params.start and admin.trim(params.start) ~= "" and math.floor(time.parse_iso(params.start)) or now
+local start = params.start and math.floor(time.parse_iso(params.start)) or now
 local window_name = params.name and admin.trim(params.name) ~= "" and admin.trim(params.name) or ("terun maintenance: " .. pattern)
+
+-- Tests and suppression windows belong to one account group: say which.
+local group = te.account_groups.current()
+te.log.info('matching the tests of account group "%s" (%s); --aid ID uses another', tostring(group.accountGroupName), tostring(group.aid))
 
 local tests = {}
 for test in te.tests.each() do
@@ -64,7 +68,7 @@ for test in te.tests.each() do
   end
 end
 if #tests == 0 then
-  error(string.format('no test name matches "%s"; nothing to suppress', pattern), 0)
+  error(string.format('no test name in account group "%s" matches "%s"; nothing to suppress', tostring(group.accountGroupName), pattern), 0)
 end
 tests = tablex.sort_by(tests, function(t)
   return tostring(t.testName):lower()

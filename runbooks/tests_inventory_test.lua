@@ -47,7 +47,10 @@ describe("tests_inventory", function()
       row.line = nil
       assert.same(expected_row(id), row)
     end
-    assert.matches("Wrote " .. #ids .. " test%(s%) to tests_inventory.csv", run.stdout)
+    local group = te.account_groups.current()
+    assert.matches("Wrote " .. #ids .. ' test%(s%) of account group "' .. group.accountGroupName:gsub("%p", "%%%0")
+      .. '" %(' .. tostring(group.aid) .. "%) to tests_inventory.csv", run.stdout)
+    assert.matches("reading account group", run.log)
   end)
 
   it("keeps only the given types", function()
@@ -76,5 +79,29 @@ describe("tests_inventory", function()
       end
     end
     error("test 200002 is missing from the inventory")
+  end)
+
+  it("with all_groups=true reads every account group, with aid and accountGroupName columns", function()
+    local run = te.run_runbook("tests_inventory", { all_groups = true, out = "-" })
+    assert.is_true(run.ok, run.error)
+    local rows, header = records(run.stdout)
+    assert.equals("aid", header[1])
+    assert.equals("accountGroupName", header[2])
+    local expected, groups = 0, 0
+    for _, group in ipairs(te.account_groups.list()) do
+      groups = groups + 1
+      expected = expected + #te.tests.list({ aid = group.aid })
+    end
+    assert.truthy(groups >= 2, "the simulator has several account groups")
+    assert.equals(expected, #rows)
+    local seen = {}
+    for _, row in ipairs(rows) do
+      seen[row.aid] = true
+    end
+    local distinct = 0
+    for _ in pairs(seen) do
+      distinct = distinct + 1
+    end
+    assert.truthy(distinct >= 2, "rows from more than one account group")
   end)
 end)

@@ -25,7 +25,7 @@ local function check_interval(name, value)
       return
     end
   end
-  error(string.format("%s=%s is not an interval the API accepts (use one of %s)", name, tostring(value), table.concat(ALLOWED, ", ")), 0)
+  te.usage_error(name, string.format("%s is not an interval the API accepts; use one of %s", tostring(value), table.concat(ALLOWED, ", ")))
 end
 
 local params = te.params
@@ -40,7 +40,7 @@ else
   check_interval("a", a)
   check_interval("b", b)
   if a == b then
-    error("a and b are both " .. a .. ": nothing to toggle (use interval= to set one value)", 0)
+    te.usage_error("b", "a and b are both " .. a .. ": nothing to toggle (use interval= to set one value)")
   end
 end
 

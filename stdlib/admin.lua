@@ -59,6 +59,44 @@ function admin.finder(items, id_key, name_key)
   end
 end
 
+--- Finders per account group, made on first use: `list(aid)` fetches the group's items
+--- (for example `function(aid) return te.roles.list({ aid = aid }) end`: roles belong to an
+--- account group). Returns `finder_for(aid)`, which returns that group's finder (see `finder`).
+---@param list fun(aid: string): table[]
+---@param id_key string
+---@param name_key string
+---@return fun(aid: any): fun(text: any): table?, string?
+function admin.finders_by_group(list, id_key, name_key)
+  local cache = {}
+  return function(aid)
+    aid = tostring(aid)
+    if cache[aid] == nil then
+      cache[aid] = admin.finder(list(aid), id_key, name_key)
+    end
+    return cache[aid]
+  end
+end
+
+--- The groups to look for users in: every group of `groups` with `all_groups`, else only
+--- `current` (the group calls go to, `te.account_groups.current()`), and a label that says
+--- which ("every account group (3)" or 'account group "Main" (1234)').
+---@param groups table[]
+---@param current table
+---@param all_groups boolean
+---@return table[] groups
+---@return string label
+function admin.scope(groups, current, all_groups)
+  if all_groups then
+    return groups, string.format("every account group (%d)", #groups)
+  end
+  for _, group in ipairs(groups) do
+    if tostring(group.aid) == tostring(current.aid) then
+      return { group }, string.format('account group "%s" (%s)', tostring(group.accountGroupName), tostring(group.aid))
+    end
+  end
+  return { current }, string.format('account group "%s" (%s)', tostring(current.accountGroupName), tostring(current.aid))
+end
+
 --- Resolves a list of names or ids. Returns the items' ids (unique, in order) and the
 --- problems ("role 'X' is unknown"), if any.
 ---@param texts string[]

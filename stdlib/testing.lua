@@ -468,8 +468,10 @@ function testing.capture_writer(path, on_close)
 end
 
 ---@class testing.RunbookResult
----@field ok boolean        whether the runbook finished without error
----@field error any         the error value when it did not
+---@field ok boolean        whether the runbook finished without error (and no item failed)
+---@field error any         the error value (the message of te.fail/te.usage_error) when it did not
+---@field status integer    the exit status terun would give: 0, 1, or 2 for te.usage_error
+---@field failed_items integer  the items reported with te.fail_count
 ---@field output string[]   lines printed (print's arguments joined by tabs)
 ---@field stdout string     the printed lines joined by newlines
 ---@field files table<string, string>  files written through te.fs.write or te.fs.open: path -> text
@@ -513,7 +515,33 @@ function testing.run_runbook(te, path, params, opts)
       return testing.capture_writer(file, capture_file)
     end,
   }, { __index = te.fs })
-  local proxy = setmetatable({ params = run_params, fs = fs }, { __index = te })
+  -- How a run ends on purpose, as terun's te does: te.fail (exit 1, the message alone),
+  -- te.usage_error (exit 2), te.fail_count (failed items: exit 1 after the run's output).
+  local failed_items = 0
+  local function stop(message, status)
+    error(setmetatable({ message = message, status = status }, {
+      __tostring = function(e)
+        return e.message
+      end,
+    }), 0)
+  end
+  local proxy = setmetatable({
+    params = run_params,
+    fs = fs,
+    fail = function(message)
+      stop(tostring(message), 1)
+    end,
+    usage_error = function(param, message)
+      stop(string.format("parameter %s: %s", tostring(param), tostring(message)), 2)
+    end,
+    fail_count = function(n)
+      if n ~= nil then
+        assert(math.type(n) == "integer" and n >= 0, "te.fail_count: a count of 0 or more expected")
+        failed_items = failed_items + n
+      end
+      return failed_items
+    end,
+  }, { __index = te })
   local function capture(...)
     local parts = table.pack(...)
     for i = 1, parts.n do
@@ -546,7 +574,19 @@ function testing.run_runbook(te, path, params, opts)
   _ENV.print = capture
   local ok, err = pcall(chunk)
   _ENV.print = saved_print
-  result.ok, result.error = ok, (not ok) and err or nil
+  result.ok, result.error, result.status = ok, nil, ok and 0 or 1
+  if not ok then
+    if type(err) == "table" and err.status then
+      result.error, result.status = err.message, err.status
+    else
+      result.error = err
+    end
+  elseif failed_items > 0 then
+    result.ok, result.status = false, 1
+    result.error = string.format("%d item%s failed (see the lines above); fix them and run again", failed_items,
+      failed_items == 1 and "" or "s")
+  end
+  result.failed_items = failed_items
   result.stdout = table.concat(result.output, "\n")
   return result
 end

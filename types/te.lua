@@ -16,7 +16,7 @@
 ---@field alerts te.alerts
 ---@field users te.users
 ---@field roles te.resource
----@field account_groups te.resource
+---@field account_groups te.account_groups
 ---@field permissions te.permissions
 te = {}
 
@@ -202,6 +202,33 @@ function users.current(opts) end
 ---@field list fun(opts?: te.query, options?: te.iterate_options): te.object[]
 
 -- Context and helpers ----------------------------------------------------------------
+
+---@class te.account_groups: te.resource
+local account_groups = {}
+
+---With a function: calls `fn(aid, group)` once per account group the token can see, with
+---every `te` call inside going to that group. Without one: iterates the groups.
+---@param fn fun(aid: string, group: te.object)
+function account_groups.each(fn) end
+
+---The account group calls go to now: `{ aid, accountGroupName, ... }`.
+---@return te.object
+function account_groups.current() end
+
+---Stops the run; terun prints `message` alone and exits 1.
+---@param message string
+function te.fail(message) end
+
+---Records `n` more failed items and returns the total (no argument: only returns it). A run
+---that ends with failed items exits 1 after its output, dry runs included.
+---@param n? integer
+---@return integer
+function te.fail_count(n) end
+
+---Stops the run as a usage error (exit 2) naming the parameter.
+---@param param string
+---@param message string
+function te.usage_error(param, message) end
 
 ---Runs `fn` with every `te` call in account group `aid` (unless a call names its own aid);
 ---returns what `fn` returns.

@@ -125,6 +125,10 @@ void terun_leave_host(lua_State *L) {
   if (lua_getallocf(L, NULL) == terun_alloc) limits_of(L)->host_depth--;
 }
 void terun_kill(lua_State *L, int reason) { set_kill(limits_of(L), reason); }
+int terun_clear_violation(lua_State *L) {
+  int expected = TERUN_KILL_VIOLATION;
+  return atomic_compare_exchange_strong(&limits_of(L)->kill_reason, &expected, TERUN_KILL_NONE);
+}
 void *terun_kill_handle(lua_State *L) { return limits_of(L); }
 void terun_kill_with_handle(void *handle, int reason) { set_kill((terun_limits *)handle, reason); }
 void terun_set_stop_poll(lua_State *L, int (*poll)(lua_State *L)) {

@@ -31,6 +31,8 @@ void terun_repl_editline_setup(terun_repl_complete_fn complete, int history_limi
 
 char *terun_repl_editline_read(const char *prompt) { return readline(prompt); }
 
+const char *terun_repl_editline_line(void) { return rl_line_buffer != NULL ? rl_line_buffer : ""; }
+
 void terun_repl_editline_remember(const char *line) { add_history(line); }
 
 int terun_repl_editline_load_history(const char *path) { return read_history(path); }

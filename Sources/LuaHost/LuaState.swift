@@ -192,6 +192,16 @@ public final class LuaState {
     try load(source: Array(source.utf8), chunkName: chunkName)
   }
 
+  /// After the call a sandbox violation stopped has returned: clears the violation so that the
+  /// state runs again, and returns its message; nil (and nothing changes) when no violation
+  /// stopped the state. For a caller that keeps one state across statements (the REPL): the
+  /// refused statement has unwound, so the state is consistent and its globals are kept.
+  public func clearSandboxViolation() -> String? {
+    guard terun_clear_violation(L) != 0 else { return nil }
+    defer { violationMessage = nil }
+    return violationMessage ?? "sandbox violation"
+  }
+
   /// Calls a Lua function (or callable value) in protected mode and returns its results.
   /// Errors, limits and kills are thrown as `LuaError`.
   public func call(_ function: LuaValue, _ arguments: [LuaValue] = []) throws -> [LuaValue] {

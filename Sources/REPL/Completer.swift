@@ -1,7 +1,8 @@
 import CLuaBridge
 
 /// Tab completion for the REPL: globals and keywords, the fields of tables reached by a dotted
-/// prefix (`te.ag` → `te.agents`), methods after `:`, and REPL commands after a leading `:`.
+/// prefix (`te.ag` → `te.agents`) or through indexing with a literal key (`sg[1].pub`,
+/// `t["k"].x`), methods after `:`, and REPL commands after a leading `:`.
 ///
 /// The prefix is walked in the live environment with raw access only (`lua_rawget`, and
 /// `__index` followed only when it is a table): completion never calls a function, never
@@ -17,23 +18,30 @@ public struct Completer {
 
   /// The candidates for `word`, the text being completed (everything after the last word
   /// break: `te.ag`, `pri`, `s:up`), sorted. `atLineStart` offers REPL commands for `:x`.
-  public func candidates(for word: String, in L: OpaquePointer, atLineStart: Bool = false) -> [String] {
+  ///
+  /// `before` is the line's text before `word`: Tab's word breaks at `]`, so for `sg[1].pub`
+  /// the word is `.pub` and `before` ends with `sg[1]`, the indexing walked first.
+  public func candidates(
+    for word: String, in L: OpaquePointer, atLineStart: Bool = false, before: String = ""
+  ) -> [String] {
     if atLineStart && word.hasPrefix(":") {
       return commands.filter { $0.hasPrefix(word) }.sorted()
     }
     let separatorIndex = word.lastIndex { $0 == "." || $0 == ":" }
     let partial = separatorIndex.map { String(word[word.index(after: $0)...]) } ?? word
     let head = separatorIndex.map { String(word[..<$0]) } ?? ""
-    let path = head.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-    if separatorIndex != nil && (path.contains { !LuaSyntax.isIdentifier($0) } || path.isEmpty) { return [] }
-    if path.contains(where: { $0.contains(":") }) { return [] }
+    // The path is read back from the word's head through the text before it, so that where
+    // the line editor split the word does not matter.
+    let path = separatorIndex == nil ? "" : Self.trailingPath(before + head)
+    guard let path, let keys = Self.keys(of: path) else { return [] }
+    if separatorIndex != nil && keys.isEmpty { return [] }
 
     let top = lua_gettop(L)
     defer { lua_settop(L, top) }
     guard lua_checkstack(L, 8) != 0 else { return [] }
     terun_pushglobaltable(L)
-    for name in path where !name.isEmpty {
-      guard rawField(L, name) else { return [] }
+    for key in keys {
+      guard rawField(L, key) else { return [] }
     }
     var names = Set(fieldNames(L, lua_gettop(L)))
     if separatorIndex == nil { names.formUnion(LuaSyntax.keywords) }
@@ -52,13 +60,82 @@ public struct Completer {
     return prefix
   }
 
-  /// Replaces the value on top of the stack by its field `name` (raw, then through an `__index`
+  /// A key of a completion path: a name (`.name` or `["name"]`) or an integer (`[1]`).
+  enum Key: Equatable {
+    case name(String)
+    case integer(Int64)
+  }
+
+  /// The keys of a path such as `te.agents`, `sg[1]` or `t["k"][2].x`, or nil when it is
+  /// anything else (a call, an expression). A `:` may only come last.
+  static func keys(of path: String) -> [Key]? {
+    var keys: [Key] = []
+    var rest = Substring(path)
+    var first = true
+    while !rest.isEmpty {
+      if rest.first == "[" {
+        guard let close = rest.firstIndex(of: "]") else { return nil }
+        let inner = rest[rest.index(after: rest.startIndex)..<close].trimmingCharacters(in: .whitespaces)
+        if let number = Int64(inner) {
+          keys.append(.integer(number))
+        } else if inner.count >= 2, let quote = inner.first, quote == "\"" || quote == "'",
+          inner.last == quote
+        {
+          let text = String(inner.dropFirst().dropLast())
+          if text.contains("\\") || text.contains(quote) { return nil }
+          keys.append(.name(text))
+        } else {
+          return nil
+        }
+        rest = rest[rest.index(after: close)...]
+      } else {
+        if !first {
+          guard rest.first == "." else { return nil }
+          rest = rest.dropFirst()
+        }
+        let name = rest.prefix { $0 != "." && $0 != "[" }
+        guard LuaSyntax.isIdentifier(String(name)) else { return nil }
+        keys.append(.name(String(name)))
+        rest = rest.dropFirst(name.count)
+      }
+      first = false
+    }
+    return keys
+  }
+
+  /// The path that ends `text`: `te.agents` of `type(te.agents`, `sg[1]` of `x = sg[1]`,
+  /// `a.b["k"][2]`; nil when what ends `text` is not a path (a call, a method, an operator).
+  static func trailingPath(_ text: String) -> String? {
+    let characters = Array(text)
+    var i = characters.count
+    while i > 0 {
+      let character = characters[i - 1]
+      if character == "]" {
+        // Back to the matching `[` (literal keys only: no nested brackets).
+        guard let open = characters[..<(i - 1)].lastIndex(of: "[") else { return nil }
+        i = open
+      } else if character.isLetter || character.isNumber || character == "_" || character == "." {
+        i -= 1
+      } else {
+        break
+      }
+    }
+    if i > 0, characters[i - 1] == ":" { return nil }
+    let path = String(characters[i...])
+    guard let first = path.first, first.isLetter || first == "_", keys(of: path) != nil else { return nil }
+    return path
+  }
+
+  /// Replaces the value on top of the stack by its field `key` (raw, then through an `__index`
   /// table). Returns false (popping nothing) when the field is missing.
-  private func rawField(_ L: OpaquePointer, _ name: String) -> Bool {
+  private func rawField(_ L: OpaquePointer, _ key: Key) -> Bool {
     var container = lua_gettop(L)
     for _ in 0..<8 {
       if lua_type(L, container) == LUA_TTABLE {
-        lua_pushstring(L, name)
+        switch key {
+        case .name(let name): lua_pushstring(L, name)
+        case .integer(let number): lua_pushinteger(L, lua_Integer(number))
+        }
         if lua_rawget(L, container) != LUA_TNIL {
           terun_replace(L, container)
           lua_settop(L, container)

@@ -11,7 +11,7 @@ enum LineInput: Equatable {
 }
 
 /// The completer libedit's C callback reaches (one line editor per process).
-nonisolated(unsafe) private var activeCompleter: ((String, Bool) -> [String])?
+nonisolated(unsafe) private var activeCompleter: ((String, Bool, String) -> [String])?
 
 /// Line editing through libedit's readline-compatible interface: prompts, history persisted
 /// in a file, Tab completion. Ctrl-C is taken by the REPL's SIGINT handler (libedit's own
@@ -21,14 +21,17 @@ final class LineEditor {
   /// Lines kept in the history file.
   static let historyLimit: Int32 = 1000
 
-  /// Sets libedit up; `complete(word, atLineStart)` gives Tab's candidates.
-  init(historyPath: String?, complete: @escaping (String, Bool) -> [String]) {
+  /// Sets libedit up; `complete(word, atLineStart, before)` gives Tab's candidates (`before`
+  /// is the line's text before the word, e.g. `sg[1]` for the word `.pub`).
+  init(historyPath: String?, complete: @escaping (String, Bool, String) -> [String]) {
     self.historyPath = historyPath
     activeCompleter = complete
     terun_repl_editline_setup(
       { text, start in
         let word = text.map { String(cString: $0) } ?? ""
-        return LineEditor.matches(activeCompleter?(word, start == 0) ?? [])
+        let line = Array(String(cString: terun_repl_editline_line()).utf8)
+        let before = String(decoding: line.prefix(max(0, Int(start))), as: UTF8.self)
+        return LineEditor.matches(activeCompleter?(word, start == 0, before) ?? [])
       }, Self.historyLimit)
     if let historyPath { _ = terun_repl_editline_load_history(historyPath) }
   }

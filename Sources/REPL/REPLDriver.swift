@@ -59,8 +59,8 @@ public final class REPLDriver: @unchecked Sendable {
   }
 
   private func runInteractive(_ session: REPLSession) -> Int32 {
-    let editor = LineEditor(historyPath: historyPath) { word, atLineStart in
-      session.complete(word, atLineStart: atLineStart)
+    let editor = LineEditor(historyPath: historyPath) { word, atLineStart, before in
+      session.complete(word, atLineStart: atLineStart, before: before)
     }
     defer { editor.save() }
     sink.writeDiagnostic("terun REPL: Lua 5.4 with te. :help for help, Ctrl-D to leave.")

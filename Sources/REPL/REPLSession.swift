@@ -95,9 +95,10 @@ public final class REPLSession {
   /// process-wide: it reaches the statement running now (there is one REPL per process).
   public static func interruptRunningStatement() { terun_repl_post_interrupt() }
 
-  /// Completion candidates for `word` (see ``Completer``).
-  public func complete(_ word: String, atLineStart: Bool) -> [String] {
-    completer.candidates(for: word, in: state.L, atLineStart: atLineStart)
+  /// Completion candidates for `word` (see ``Completer``); `before` is the line's text before
+  /// the word, which holds the indexing of `sg[1].pub`.
+  public func complete(_ word: String, atLineStart: Bool, before: String = "") -> [String] {
+    completer.candidates(for: word, in: state.L, atLineStart: atLineStart, before: before)
   }
 
   /// Feeds one line of input.
@@ -161,6 +162,12 @@ public final class REPLSession {
       return status
     }
     sink.flush()
+    if let refusal = owner.clearSandboxViolation() {
+      // The sandbox refused the statement; the session (its globals) goes on.
+      let message = refusal.hasPrefix("sandbox: ") ? refusal : "sandbox: " + refusal
+      sink.writeDiagnostic(message + " (statement refused; the session's globals are kept)")
+      return false
+    }
     if Int(terun_kill_reason(L)) != Int(TERUN_KILL_NONE) {
       restartAfterKill()
       return false
@@ -183,8 +190,8 @@ public final class REPLSession {
     return true
   }
 
-  /// LuaHost stopped the state for good (memory limit, sandbox violation): say why and start
-  /// a fresh state. The dry-run plan is kept; globals are not.
+  /// LuaHost stopped the state for good (memory limit): say why and start a fresh state. The
+  /// dry-run plan is kept; globals are not. (A sandbox violation only refuses the statement.)
   private func restartAfterKill() {
     var reason = "the session's Lua state was stopped"
     do {

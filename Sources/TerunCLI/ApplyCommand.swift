@@ -28,8 +28,19 @@ struct ApplyCommand: AsyncParsableCommand {
   @OptionGroup(title: "API")
   var connection: ConnectionOptions
 
+  @OptionGroup(title: "Summary")
+  var summary: SummaryOptions
+
   func run() async throws {
+    try await summary.reporting(command: "apply", runbook: nil) { summary in
+      try await apply(&summary)
+    }
+  }
+
+  private func apply(_ summary: inout CommandSummary) async throws {
     let plan = try PlanFile.read(self.plan)
+    summary.runbook = plan.runbook.name
+    summary.writes.planned = plan.writes.count
     let connection = try await self.connection.open()
     do {
       guard var client = connection.client, client.token != nil else {
@@ -43,6 +54,7 @@ struct ApplyCommand: AsyncParsableCommand {
       }
       if client.aid == nil { client.aid = plan.aid }
       let apiClient = try ThousandEyesClient(configuration: client)
+      defer { summary.add(apiClient.statistics.snapshot) }
       do {
         try await ApplyRunner.apply(plan, client: apiClient, force: force)
       } catch {

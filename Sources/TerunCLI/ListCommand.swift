@@ -8,7 +8,8 @@ import Runbook
 struct ListCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "list",
-    abstract: "List the runbooks in ./runbooks, TERUN_PATH and the built-in library.")
+    abstract: "List the runbooks in ./runbooks, TERUN_PATH and the built-in library.",
+    discussion: "A .lua file without a runbook { ... } header is a module (for require) and is not listed.")
 
   @Flag(help: "Print the list as JSON: [{name, description, source, path}].")
   var json = false
@@ -50,6 +51,8 @@ struct ListCommand: ParsableCommand {
         let name = String(file.dropLast(4))
         let path = (folder as NSString).appendingPathComponent(file)
         guard !seen.contains(name), let data = FileManager.default.contents(atPath: path) else { continue }
+        // A file without a runbook { ... } header is a module (for require), not a runbook.
+        if RunbookSource(displayName: path, bytes: Array(data), folder: folder).isModule { continue }
         seen.insert(name)
         entries.append(
           Entry(name: name, description: describe(Array(data), file: path), source: label, path: path))

@@ -8,8 +8,10 @@ struct RunCommand: AsyncParsableCommand {
     commandName: "run",
     abstract: "Run a runbook.",
     discussion: """
-      Parameters follow the runbook as key=value; `terun run RUNBOOK --help` lists them.
+      Parameters follow the runbook as key=value; `terun run RUNBOOK --help` lists them. \
+      --params FILE reads them from a YAML or JSON file; key=value arguments override it.
       print() goes to stdout; te.log.debug/info/warn/error go to stderr with time and level.
+      A run stops after --timeout (default \(RunCommand.defaultTimeout.spelling)).
       """,
     helpNames: [])
 
@@ -21,6 +23,16 @@ struct RunCommand: AsyncParsableCommand {
 
   @Argument(help: ArgumentHelp("The runbook's parameters.", valueName: "key=value"))
   var parameters: [String] = []
+
+  @Option(
+    name: .customLong("params"),
+    help: ArgumentHelp(
+      "Read the runbook's parameters from this YAML or JSON file; key=value arguments override it.",
+      valueName: "file"))
+  var parameterFile: String?
+
+  @OptionGroup(title: "Summary")
+  var summary: SummaryOptions
 
   @OptionGroup(title: "Output")
   var output: OutputOptions
@@ -34,15 +46,20 @@ struct RunCommand: AsyncParsableCommand {
   @OptionGroup(title: "Dry run")
   var plan: DryRunOptions
 
+  /// The wall-clock limit of a run when `--timeout` is not given.
+  static let defaultTimeout = try! DurationSpec(parsing: "1h")
+
   func run() async throws {
-    do {
-      try await runRunbook()
-    } catch {
-      throw plan.exitError(for: error)
+    try await summary.reporting(command: "run", runbook: help ? nil : runbook) { summary in
+      do {
+        try await runRunbook(&summary)
+      } catch {
+        throw plan.exitError(for: error)
+      }
     }
   }
 
-  private func runRunbook() async throws {
+  private func runRunbook(_ summary: inout CommandSummary) async throws {
     if help {
       if let runbook {
         let loaded = try LoadedRunbook(argument: runbook)
@@ -56,7 +73,11 @@ struct RunCommand: AsyncParsableCommand {
     }
     let currentDirectory = FileManager.default.currentDirectoryPath
     let loaded = try LoadedRunbook(argument: runbook)
-    let values = try ParameterBinder.bind(parameters, to: loaded.header, relativeTo: currentDirectory)
+    var arguments = parameters
+    if let parameterFile {
+      arguments = try ParameterFile(path: parameterFile).merged(with: parameters, header: loaded.header)
+    }
+    let values = try ParameterBinder.bind(arguments, to: loaded.header, relativeTo: currentDirectory)
     let outputDirectory = try output.outputDirectory(currentDirectory: currentDirectory)
     let connection = try await self.connection.open()
     var configuration = RunConfiguration(
@@ -65,7 +86,8 @@ struct RunCommand: AsyncParsableCommand {
       parameters: values,
       outputDirectory: outputDirectory,
       limits: RunLimits(
-        timeout: limits.timeout, maxMemory: limits.maxMemory, maxInstructions: limits.maxInstructions),
+        timeout: limits.timeout ?? Self.defaultTimeout, maxMemory: limits.maxMemory,
+        maxInstructions: limits.maxInstructions),
       logThreshold: output.logThreshold,
       searchPath: RunbookLocator.searchPath(from: ProcessInfo.processInfo.environment))
     configuration.client = connection.client
@@ -81,9 +103,26 @@ struct RunCommand: AsyncParsableCommand {
       throw CommandFailure(.usage, "\(error)")
     }
     let installers = session.map { [$0.installer as any TEModuleInstaller] } ?? []
+    summary.dryRun = configuration.dryRun
+    defer {
+      if let session { summary.add(session.client.statistics.snapshot) }
+      if let planner {
+        summary.writes.planned = planner.makePlan(source: loaded.source, parameters: values).writes.count
+      }
+    }
     do {
-      try await RunbookRunner(configuration: configuration, sink: sink, installers: installers).run()
-      try await plan.finish(planner: planner, session: session, configuration: configuration, sink: sink)
+      let outcome = try await RunbookRunner(configuration: configuration, sink: sink, installers: installers)
+        .run()
+      summary.filesWritten = outcome.filesWritten
+      summary.failedItems = outcome.failedItems
+      do {
+        try await plan.finish(planner: planner, session: session, configuration: configuration, sink: sink)
+      } catch let exit as ExitCode where outcome.failure != nil && exit.rawValue == 2 {
+        // Failed items win over "changes planned" (--detailed-exitcode).
+      }
+      sink.flush()
+      // Failed items (te.fail_count) fail the run, after its summary and plan.
+      try outcome.check()
     } catch {
       await session?.close()
       await connection.close()

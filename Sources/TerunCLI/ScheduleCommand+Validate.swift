@@ -24,18 +24,31 @@ struct ScheduleValidateCommand: AsyncParsableCommand {
 
 extension ScheduleValidateCommand {
   /// Checks what the file alone cannot tell: each job's runbook can be found (from the schedule's
-  /// folder, as runs see it, then TERUN_PATH and the built-in library), its header parses, and
-  /// the job's params bind to the runbook's parameters.
+  /// folder, as runs see it, then TERUN_PATH and the built-in library), passes `terun check`
+  /// (compiles, valid header, no undefined globals or te fields), and the job's params bind to
+  /// the runbook's parameters.
   static func runbookProblems(
     _ schedule: ScheduleFile, environment: [String: String] = ProcessInfo.processInfo.environment
   ) -> [ScheduleProblem] {
     let searchPath = RunbookLocator.searchPath(from: environment)
     var problems: [ScheduleProblem] = []
+    let checker: RunbookChecker?
+    do {
+      checker = try RunbookChecker()
+    } catch {
+      checker = nil
+      problems.append(ScheduleProblem(job: nil, field: nil, message: "cannot check runbooks: \(error)"))
+    }
     for job in schedule.jobs {
       let header: RunbookHeader
       do {
         let source = try RunbookLocator.locate(
           job.runbookArgument, searchPath: searchPath, currentDirectory: schedule.directory)
+        let found = checker?.check(source) ?? []
+        for problem in found {
+          problems.append(ScheduleProblem(job: job.name, field: "runbook", message: problem.description))
+        }
+        if !found.isEmpty { continue }
         header = try RunbookHeader.parse(source: source.bytes, file: source.displayName)
       } catch let failure as CommandFailure {
         problems.append(ScheduleProblem(job: job.name, field: "runbook", message: failure.message))

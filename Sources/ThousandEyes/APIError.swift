@@ -152,22 +152,36 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
   public var reason: String
   /// How many attempts were made.
   public var attempts: Int
+  /// The request's full URL without its query (`http://127.0.0.1:1/v7/tests`), when known.
+  public var url: String?
+  /// Seconds from the first attempt to the last failure, when known.
+  public var elapsed: Double?
 
   /// Creates a transport error.
-  public init(kind: Kind, method: HTTPMethodName, path: String, reason: String, attempts: Int) {
+  public init(
+    kind: Kind, method: HTTPMethodName, path: String, reason: String, attempts: Int, url: String? = nil,
+    elapsed: Double? = nil
+  ) {
     self.kind = kind
     self.method = method
     self.path = path
     self.reason = reason
     self.attempts = attempts
+    self.url = url
+    self.elapsed = elapsed
   }
 
   /// Whether the failure is a timeout (connect or read).
   public var isTimeout: Bool { kind == .connectTimeout || kind == .readTimeout }
 
+  /// One sentence: method, URL without query, cause, and attempts over how long, e.g.
+  /// `GET http://127.0.0.1:1/v7/tests: connection refused (4 attempts in 3.1 s)`. The
+  /// underlying error's text is added only when the kind alone does not say what happened.
   public var description: String {
-    let tries = attempts > 1 ? " after \(attempts) attempts" : ""
-    return "\(method.rawValue) \(path): \(kind.rawValue)\(tries) (\(reason))"
+    let cause = kind == .other ? "\(kind.rawValue): \(reason)" : kind.rawValue
+    let tries = attempts == 1 ? "1 attempt" : "\(attempts) attempts"
+    let span = elapsed.map { " in " + String(format: "%.1f s", $0) } ?? ""
+    return "\(method.rawValue) \(url ?? path): \(cause) (\(tries)\(span))"
   }
 }
 

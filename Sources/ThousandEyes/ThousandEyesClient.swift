@@ -13,6 +13,8 @@ public final class ThousandEyesClient: Sendable {
   public let configuration: ClientConfiguration
   /// Progress on stderr (enabled only for terminals unless configured).
   public let progress: ProgressReporter
+  /// Requests sent, 429s met and writes made through this client.
+  public let statistics = RequestStatistics()
 
   let http: HTTPClient
   let limiter: RateLimiter
@@ -65,6 +67,7 @@ public final class ThousandEyesClient: Sendable {
     var attempt = 0
     var failures = 0
     var rateLimited = 0
+    let firstStarted = ContinuousClock.now
     while true {
       attempt += 1
       try await pace(instant: instant)
@@ -73,6 +76,7 @@ public final class ThousandEyesClient: Sendable {
       do {
         response = try await perform(request)
       } catch let error as TransportError {
+        statistics.record(method: request.method, status: nil)
         record(request, status: nil, started: started, attempt: attempt, bytes: 0, error: error.kind.rawValue)
         failures += 1
         // A POST or PATCH is retried only when the server certainly never saw it.
@@ -80,11 +84,14 @@ public final class ThousandEyesClient: Sendable {
         guard retryable, failures < policy.maxAttempts else {
           var final = error
           final.attempts = attempt
+          final.url = endpointPrefix + Self.escapePath(request.path)
+          final.elapsed = (ContinuousClock.now - firstStarted).seconds
           throw final
         }
         try await sleeper(policy.backoff(afterAttempt: failures).seconds)
         continue
       }
+      statistics.record(method: request.method, status: response.status)
       record(request, status: response.status, started: started, attempt: attempt, bytes: response.body.count)
       await limiter.record(.organization, headers: response.headers)
       if instant { await limiter.record(.instantTest, headers: response.headers) }

@@ -16,6 +16,26 @@ final class CompleterTests: XCTestCase {
     return lua
   }
 
+  func testCompletesAfterIndexingWithALiteralKey() throws {
+    let lua = try LuaFixture()
+    try lua.run(
+      """
+      sg = {{public = 1, pub_key = 2, private = 3}}
+      t = {k = {alpha = {beta = 1}}, [2] = {two = 1}}
+      """)
+    let completer = Completer()
+    // Tab's word ends at "]", so the word is ".pub" and the indexing comes as the text before.
+    XCTAssertEqual(
+      completer.candidates(for: ".pub", in: lua.L, before: "x = sg[1]"), [".pub_key", ".public"])
+    XCTAssertEqual(completer.candidates(for: ".alpha.b", in: lua.L, before: "t[\"k\"]"), [".alpha.beta"])
+    XCTAssertEqual(completer.candidates(for: ".t", in: lua.L, before: "print(t[2]"), [".two"])
+    XCTAssertEqual(completer.candidates(for: "sg[1].pub", in: lua.L), ["sg[1].pub_key", "sg[1].public"])
+    // Only literal keys are walked: a call or a variable index completes nothing.
+    XCTAssertEqual(completer.candidates(for: ".pub", in: lua.L, before: "sg[f()]"), [])
+    XCTAssertEqual(completer.candidates(for: ".pub", in: lua.L, before: "sg[i]"), [])
+    XCTAssertEqual(completer.candidates(for: ".pub", in: lua.L, before: "sg[9]"), [])
+  }
+
   func testDottedPrefixCompletesFieldsOfTheLiveTable() throws {
     let lua = try fixture()
     let completer = Completer()

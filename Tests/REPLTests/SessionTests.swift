@@ -132,14 +132,17 @@ final class SessionTests: XCTestCase {
     XCTAssertEqual(repl.output, "5\n")
   }
 
-  func testSandboxViolationRestartsTheState() throws {
+  func testSandboxRefusalRefusesTheStatementAndKeepsTheGlobals() throws {
     let repl = try SessionFixture()
     repl.feed("kept = 1")
     XCTAssertEqual(repl.feed("io.write('x')"), .ran(succeeded: false))
-    XCTAssertTrue(repl.errors.contains("'io' is not available in the sandbox"), repl.errors)
-    XCTAssertTrue(repl.errors.contains("started a fresh Lua state"), repl.errors)
+    XCTAssertTrue(repl.errors.contains("sandbox: 'io' is not available in the sandbox"), repl.errors)
+    XCTAssertTrue(repl.errors.contains("statement refused; the session's globals are kept"), repl.errors)
+    XCTAssertFalse(repl.errors.contains("fresh Lua state"), repl.errors)
+    // A refusal inside pcall is not caught, and still does not end the session.
+    XCTAssertEqual(repl.feed("pcall(function() kept = 2; return io.open end)"), .ran(succeeded: false))
     repl.feed("kept", "1 + 1")
-    XCTAssertEqual(repl.output, "nil\n2\n")
+    XCTAssertEqual(repl.output, "2\n2\n")
   }
 
   func testCommands() throws {

@@ -38,7 +38,7 @@ struct LimitParsingTests {
   }
 
   @Test(arguments: [
-    ("2d", "unknown unit 'd'"), ("s", "expected a number"), ("", "empty"), ("-3s", "expected a number"),
+    ("2y", "unknown unit 'y'"), ("s", "expected a number"), ("", "empty"), ("-3s", "expected a number"),
   ])
   func rejectsBadDurations(text: String, reason: String) {
     #expect {

@@ -39,6 +39,35 @@ struct RunFailureTests {
     #expect(failure.message == "rb.lua:3: boom\nstack traceback:\n\trb.lua:3: in main chunk")
   }
 
+  @Test func userErrorsAreTheMessageAloneAndVerboseAddsTheTraceback() {
+    let traceback = "stack traceback:\n\t[C]: in function 'error'\n\trb.lua:3: in main chunk\n\t[C]: in ?"
+    let plain = LuaError(kind: .runtime, message: "no users given", traceback: traceback)
+    #expect(CommandFailure(plain, limits: limits).message == "no users given")
+    #expect(CommandFailure(plain, limits: limits).exitStatus == .runbookError)
+    #expect(
+      CommandFailure(plain, limits: limits, verbose: true).message
+        == "no users given\nstack traceback:\n\trb.lua:3: in main chunk")
+    let fail = LuaError(
+      kind: .runtime, message: "stop here", traceback: traceback,
+      value: .table(LuaTable(fields: ["kind": .text("fail"), "message": .text("stop here")])))
+    #expect(CommandFailure(fail, limits: limits).message == "stop here")
+    let usage = LuaError(
+      kind: .runtime, message: "parameter n: must be even", traceback: traceback,
+      value: .table(LuaTable(fields: ["kind": .text("usage"), "param": .text("n")])))
+    #expect(CommandFailure(usage, limits: limits).exitStatus == .usage)
+    #expect(CommandFailure(usage, limits: limits).message == "parameter n: must be even")
+  }
+
+  @Test func tracebacksNeverShowInternalFrames() {
+    let error = LuaError(
+      kind: .runtime, message: "[C] te:160: boom",
+      traceback:
+        "stack traceback:\n\t[C]: in ?\n\t[C] te:160: in function 'te.get'\n\tterun:12: in upvalue 'x'\n\trb.lua:2: in main chunk"
+    )
+    let failure = CommandFailure(error, limits: limits)
+    #expect(failure.message == "boom\nstack traceback:\n\trb.lua:2: in main chunk")
+  }
+
   @Test func exitCodesAreTheDocumentedNumbers() {
     #expect(ExitStatus.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 5])
     #expect(ExitStatus.of(RunbookHeaderError(file: "a.lua", line: 1, message: "x")) == .runbookError)

@@ -88,7 +88,9 @@ struct RunbookBulkUsersTests {
       ["bulk_create_users", "csv=users.csv"], in: folder.url, environment: environment)
     let elapsed = Date().timeIntervalSince(started)
     print("bulk_create_users: 1000 rows, \(String(format: "%.1f", elapsed)) s at 100 requests per 10 s")
-    #expect(first.status == 0, "\(first.stderr.suffix(2000))")
+    // The 10 bad rows fail the run (exit 1) after the summary; the good ones are created.
+    #expect(first.status == 1, "\(first.stderr.suffix(2000))")
+    #expect(first.stderr.hasSuffix("terun: 10 items failed (see the lines above); fix them and run again\n"))
     #expect(
       first.stdout.contains("Created 990, updated 0, skipped 0, failed 10 (1000 row(s)"),
       "\(first.stdout.suffix(500))")
@@ -116,7 +118,8 @@ struct RunbookBulkUsersTests {
 
     let second = try await Self.runTerun(
       ["bulk_create_users", "csv=users.csv"], in: folder.url, environment: environment)
-    #expect(second.status == 0, "\(second.stderr.suffix(2000))")
+    #expect(second.status == 1, "\(second.stderr.suffix(2000))")
+    #expect(second.stderr.hasSuffix("terun: 10 items failed (see the lines above); fix them and run again\n"))
     #expect(
       second.stdout.contains("Created 0, updated 0, skipped 990, failed 10"), "\(second.stdout.suffix(500))")
     let usersFinally = try await Self.emails(server).map { $0.lowercased() }

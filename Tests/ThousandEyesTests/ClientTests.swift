@@ -151,7 +151,11 @@ final class ClientTests: XCTestCase {
       } catch let error as TransportError {
         XCTAssertEqual(error.kind, .connectionLost)
         XCTAssertEqual(error.attempts, 1)
-        XCTAssertTrue(error.description.hasPrefix("POST /users: connection lost ("), error.description)
+        XCTAssertEqual(error.url, double.baseURL.absoluteString + "/v7/users")
+        XCTAssertTrue(
+          error.description.hasPrefix(
+            "POST \(double.baseURL.absoluteString)/v7/users: connection lost (1 attempt in "),
+          error.description)
       }
       XCTAssertEqual(double.requests.filter { $0.method == "POST" }.count, 1)
       do {
@@ -161,7 +165,10 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(error.kind, .connectionLost)
         XCTAssertEqual(error.attempts, 2)
         XCTAssertTrue(
-          error.description.hasPrefix("GET /users: connection lost after 2 attempts ("), error.description)
+          error.description.hasPrefix(
+            "GET \(double.baseURL.absoluteString)/v7/users: connection lost (2 attempts in "),
+          error.description)
+        XCTAssertTrue(error.description.hasSuffix(" s)"), error.description)
       }
       XCTAssertEqual(double.requests.filter { $0.method == "GET" }.count, 2)
     }
@@ -181,6 +188,9 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(error.attempts, 3)
         XCTAssertFalse(error.isTimeout)
         XCTAssertFalse(error.description.contains(token))
+        // One sentence: method, URL without query, cause, attempts over how long.
+        let pattern = #"^POST http://[^ ?]+/v7/users: connection refused \(3 attempts in [0-9]+\.[0-9] s\)$"#
+        XCTAssertNotNil(error.description.range(of: pattern, options: .regularExpression), error.description)
       }
     }
   }
@@ -199,7 +209,10 @@ final class ClientTests: XCTestCase {
         XCTFail("expected an error")
       } catch let error as TransportError {
         XCTAssertEqual(error.kind, .responseTooLarge)
-        XCTAssertTrue(error.description.hasPrefix("GET /agents: response too large ("), error.description)
+        XCTAssertTrue(
+          error.description.hasPrefix(
+            "GET \(double.baseURL.absoluteString)/v7/agents: response too large (1 attempt in "),
+          error.description)
       }
       // At the limit exactly, the body arrives whole.
       let exact = try makeClient(double.baseURL) { $0.maxResponseBytes = big.utf8.count }
@@ -224,7 +237,10 @@ final class ClientTests: XCTestCase {
       } catch let error as TransportError {
         XCTAssertEqual(error.kind, .readTimeout)
         XCTAssertTrue(error.isTimeout)
-        XCTAssertTrue(error.description.hasPrefix("GET /agents: read timeout ("), error.description)
+        XCTAssertTrue(
+          error.description.hasPrefix(
+            "GET \(double.baseURL.absoluteString)/v7/agents: read timeout (1 attempt in "),
+          error.description)
       }
     }
   }

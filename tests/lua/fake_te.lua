@@ -267,6 +267,24 @@ function fake_te.new(state, opts)
   end
 
   te.account_groups = list_of("account_groups", "account-groups")
+  local groups_each = te.account_groups.each
+  -- te.account_groups.each(fn): fn(aid, group) per group, as terun's (calls are not scoped here).
+  te.account_groups.each = function(fn, ...)
+    if type(fn) ~= "function" then
+      return groups_each(fn, ...)
+    end
+    for _, group in ipairs(te.account_groups.list()) do
+      fn(tostring(group.aid), group)
+    end
+  end
+  te.account_groups.current = function()
+    for _, group in ipairs(state.account_groups) do
+      if opts.aid == nil or tostring(group.aid) == tostring(opts.aid) then
+        return copy(group)
+      end
+    end
+    return { aid = opts.aid }
+  end
   te.permissions = list_of("permissions", "permissions")
 
   te.roles = list_of("roles", "roles")

@@ -109,6 +109,16 @@ local function must_run(name, params, opts)
   return te, printed
 end
 
+-- Runs a runbook that reports `failed` failed items (te.fail_count): the run fails after its
+-- output, as terun's exit 1.
+local function must_report(failed, name, params, opts)
+  local te, ok, err, printed = run(name, params, opts)
+  assert.falsy(ok, name .. " should fail with failed items")
+  assert.equals(string.format("%d item%s failed (see the lines above); fix them and run again", failed,
+    failed == 1 and "" or "s"), err)
+  return te, printed
+end
+
 -- Reads a runbook's header by running the file up to its `runbook{}` statement.
 local function header_of(name)
   local header
@@ -138,7 +148,7 @@ local SHIPPED = {
 
 describe("headers", function()
   it("every shipped runbook has a name, a description and helped, well-typed parameters", function()
-    local types = { string = true, integer = true, number = true, boolean = true, path = true, enum = true, list = true }
+    local types = { string = true, integer = true, number = true, boolean = true, path = true, enum = true, list = true, duration = true, datetime = true }
     local fields = { type = true, required = true, default = true, help = true, values = true }
     for _, name in ipairs(SHIPPED) do
       local h = header_of(name)
@@ -356,7 +366,7 @@ describe("toggle_interval", function()
   it("rejects intervals the API does not accept", function()
     local _, ok, err = run("toggle_interval", { test_id = 100, interval = 450 })
     assert.falsy(ok)
-    assert.matches("interval=450 is not an interval the API accepts", tostring(err))
+    assert.matches("parameter interval: 450 is not an interval the API accepts", tostring(err))
   end)
 end)
 
@@ -381,7 +391,7 @@ describe("bulk_create_users", function()
   end
 
   it("creates valid rows, reports bad ones by line, skips existing users", function()
-    local te, printed = must_run("bulk_create_users", { csv = "users.csv" }, { state = with_file(fixture()) })
+    local te, printed = must_report(5, "bulk_create_users", { csv = "users.csv" }, { state = with_file(fixture()) })
     local text = table.concat(printed, "\n")
     assert.matches("line 3: not%-an%-email: email 'not%-an%-email' is not an email address", text)
     assert.matches("line 6: cy@example.com: account group 'Nowhere' is unknown", text)
@@ -398,25 +408,25 @@ describe("bulk_create_users", function()
     assert.same({ name = "Ana", email = "ana@example.com", loginAccountGroupId = "11", accountGroupRoles = { { accountGroupId = "11", roleIds = { "57", "59" } } } }, created[1].body)
 
     -- a re-run creates nothing
-    local again, again_printed = must_run("bulk_create_users", { csv = "users.csv" }, { state = te.state })
+    local again, again_printed = must_report(5, "bulk_create_users", { csv = "users.csv" }, { state = te.state })
     assert.equals(0, #again.writes)
     assert.equals("Created 0, updated 0, skipped 4, failed 5 (9 row(s) in users.csv)", again_printed[#again_printed])
   end)
 
   it("update=true gives existing users the file's roles, once", function()
-    local te, printed = must_run("bulk_create_users", { csv = "users.csv", update = true }, { state = with_file(fixture()) })
+    local te, printed = must_report(5, "bulk_create_users", { csv = "users.csv", update = true }, { state = with_file(fixture()) })
     local put = tablex.find(te.writes, function(w)
       return w.method == "PUT"
     end)
     assert.equals("/users/u1", put.path)
     assert.same({ { accountGroupId = "11", roleIds = { "57" } } }, put.body.accountGroupRoles)
     assert.equals("Created 3, updated 1, skipped 0, failed 5 (9 row(s) in users.csv)", printed[#printed])
-    local again = must_run("bulk_create_users", { csv = "users.csv", update = true }, { state = te.state })
+    local again = must_report(5, "bulk_create_users", { csv = "users.csv", update = true }, { state = te.state })
     assert.equals(0, #again.writes)
   end)
 
   it("reports API failures per row and goes on; strict stops before any write", function()
-    local te, printed = must_run("bulk_create_users", { csv = "users.csv" }, { state = with_file(fixture()), reject_emails = { ["bo@example.com"] = true } })
+    local te, printed = must_report(6, "bulk_create_users", { csv = "users.csv" }, { state = with_file(fixture()), reject_emails = { ["bo@example.com"] = true } })
     assert.truthy(tablex.find(printed, function(l)
       return l == "line 4: bo@example.com: POST /v7/users: 400 Bad Request: email rejected"
     end))
@@ -429,7 +439,7 @@ describe("bulk_create_users", function()
   end)
 
   it("plans in a dry run", function()
-    local te, printed = must_run("bulk_create_users", { csv = "users.csv" }, { state = with_file(fixture()), dry_run = true })
+    local te, printed = must_report(5, "bulk_create_users", { csv = "users.csv" }, { state = with_file(fixture()), dry_run = true })
     assert.equals(1, #te.state.users)
     assert.matches("^Dry run: would create 3, update 0, skip 1; 5 failed", printed[#printed])
   end)
@@ -445,7 +455,7 @@ end)
 
 describe("assign_users", function()
   it("adds roles in an account group, moves users, and reports unknown emails", function()
-    local te, printed = must_run("assign_users", { emails = { "old@example.com", "ghost@example.com" }, account_group = "Lab", roles = { "API Access" } })
+    local te, printed = must_report(1, "assign_users", { emails = { "old@example.com", "ghost@example.com" }, account_group = "Lab", roles = { "API Access" } })
     assert.equals("ghost@example.com: no user has this email", printed[2])
     assert.same({ { accountGroupId = "11", roleIds = { "58" } }, { accountGroupId = "12", roleIds = { "59" } } }, te.writes[1].body.accountGroupRoles)
     assert.equals("Changed 1, unchanged 0, failed 1", printed[#printed])
@@ -470,7 +480,7 @@ describe("create_role", function()
     assert.same({ name = "NetOps", permissions = { "1", "2" } }, te.writes[1].body)
     local new_role = te.state.roles[#te.state.roles]
     assert.same({ { accountGroupId = "11", roleIds = { "58", new_role.roleId } } }, te.writes[2].body.accountGroupRoles)
-    assert.equals('Created role "NetOps" with 2 permission(s)', printed[1])
+    assert.equals('Created role "NetOps" with 2 permission(s) in account group "Production" (11)', printed[1])
     local again = must_run("create_role", { name = "netops", permissions = { "1", "2" }, users = { "old@example.com" }, account_group = "Production" }, { state = te.state })
     assert.equals(0, #again.writes)
   end)
@@ -507,7 +517,7 @@ describe("active_alerts", function()
   it("rejects an unknown severity", function()
     local _, ok, err = run("active_alerts", { severity = { "bad" } })
     assert.falsy(ok)
-    assert.equals("severity 'bad' is not one of critical, major, minor, info, unknown", err)
+    assert.equals("parameter severity: 'bad' is not one of critical, major, minor, info, unknown", err)
   end)
 end)
 
@@ -530,7 +540,7 @@ describe("maintenance_window", function()
     assert.equals("2026-11-28T00:00:00Z", te.writes[1].body.startDate)
     local _, ok, err = run("maintenance_window", { pattern = "nothing*" })
     assert.falsy(ok)
-    assert.equals('no test name matches "nothing*"; nothing to suppress', err)
+    assert.equals('no test name in account group "Production" matches "nothing*"; nothing to suppress', err)
   end)
 end)
 

@@ -93,6 +93,41 @@ def test_tab_completes_te_members(tmp_path):
     leave(child)
 
 
+def test_tab_completes_after_indexing(tmp_path):
+    child = spawn(tmp_path)
+    run(child, "sg = {{public = 1, private = 2}}")
+    # Tab's word ends at "]": the completion walks sg[1] from the text before the word.
+    child.send("type(sg[1].pub")
+    child.send("\t")
+    time.sleep(0.3)
+    child.sendline(")")
+    child.expect_exact('"number"')
+    child.expect(PROMPT)
+    run(child, "t = {k = {alpha = 5}}")
+    child.send("t['k'].alp")
+    child.send("\t")
+    time.sleep(0.3)
+    child.sendline("")
+    child.expect_exact("5")
+    child.expect(PROMPT)
+    leave(child)
+
+
+def test_sandbox_refusal_keeps_the_session(tmp_path):
+    child = spawn(tmp_path)
+    run(child, "kept = 41")
+    child.sendline('te.fs.read("/etc/passwd")')
+    child.expect_exact("sandbox:")
+    child.expect_exact("statement refused; the session's globals are kept")
+    child.expect(PROMPT)
+    run(child, "kept + 1", "42")
+    child.sendline("io.write('x')")
+    child.expect_exact("'io' is not available in the sandbox")
+    child.expect(PROMPT)
+    run(child, "kept", "41")
+    leave(child)
+
+
 def test_ctrl_c_interrupts_a_running_statement_and_the_line(tmp_path):
     child = spawn(tmp_path)
     child.sendline("while true do end")

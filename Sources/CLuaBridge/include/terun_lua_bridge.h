@@ -81,6 +81,9 @@ void terun_enter_host(lua_State *L);
 void terun_leave_host(lua_State *L);
 /// Asks the running code to stop (thread-safe; for the watchdog). `reason` is a TERUN_KILL_*.
 void terun_kill(lua_State *L, int reason);
+/// If a sandbox violation stopped the state, clears it (the state runs again) and returns 1;
+/// else returns 0. Only for a caller that owns the state between statements (the REPL).
+int terun_clear_violation(lua_State *L);
 /// An opaque handle to the kill switch, usable from another thread while the state lives.
 void *terun_kill_handle(lua_State *L);
 void terun_kill_with_handle(void *handle, int reason);

@@ -64,6 +64,9 @@ typedef char **(*terun_repl_complete_fn)(const char *text, int start);
 void terun_repl_editline_setup(terun_repl_complete_fn complete, int history_limit);
 /// Reads a line (malloc'ed, without newline), or NULL at the end of input or on SIGINT.
 char *terun_repl_editline_read(const char *prompt);
+
+/// The line being edited (during a completion callback: the text the word is part of).
+const char *terun_repl_editline_line(void);
 /// Adds a line to the history.
 void terun_repl_editline_remember(const char *line);
 /// Reads / writes the history file; 0 on success.

@@ -101,6 +101,8 @@ public struct RunbookHeader: Sendable, Equatable {
     case "boolean": type = .boolean
     case "path": type = .path
     case "list": type = .list
+    case "duration": type = .duration
+    case "datetime": type = .datetime
     case "enum":
       guard case .table(let valuesTable)? = spec["values"], !valuesTable.items.isEmpty else {
         throw fail("parameter '\(name)': an enum needs values = { \"a\", \"b\", ... }", line)
@@ -117,7 +119,7 @@ public struct RunbookHeader: Sendable, Equatable {
     default:
       throw fail(
         "parameter '\(name)': unknown type '\(typeName)' "
-          + "(expected string, integer, number, boolean, path, enum or list)", line)
+          + "(expected string, integer, number, boolean, path, enum, list, duration or datetime)", line)
     }
     if spec["values"] != nil, type.name != "enum" {
       throw fail("parameter '\(name)': values is only for type = \"enum\"", line)

@@ -81,8 +81,10 @@ public struct DurationSpec: Sendable, Equatable, CustomStringConvertible {
       case "ms": scale = 1e6
       case "m", "min": scale = 60e9
       case "h": scale = 3600e9
+      case "d": scale = 86400e9
+      case "w": scale = 604800e9
       default:
-        throw LimitParseError("invalid duration '\(text)': unknown unit '\(unit)' (use ms, s, m or h)")
+        throw LimitParseError("invalid duration '\(text)': unknown unit '\(unit)' (use ms, s, m, h, d or w)")
       }
       if unit.isEmpty && unitEnd != rest.endIndex {
         throw LimitParseError("invalid duration '\(text)': a unit is missing")

@@ -18,7 +18,7 @@ public enum ParameterBinder {
       let key = String(argument[..<equals])
       let value = String(argument[argument.index(after: equals)...])
       guard header.parameter(named: key) != nil else {
-        throw ParameterError(parameter: key, message: unknownMessage(key, header))
+        throw ParameterError(parameter: key, message: unknownParameterMessage(key, header))
       }
       guard given[key] == nil else {
         throw ParameterError(parameter: key, message: "parameter \(key) is given twice")
@@ -52,7 +52,8 @@ public enum ParameterBinder {
       ? "" : " (parameters: " + header.parameters.map(\.name).joined(separator: ", ") + ")"
   }
 
-  private static func unknownMessage(_ key: String, _ header: RunbookHeader) -> String {
+  /// "unknown parameter testid; did you mean test_id? (parameters: ...)".
+  public static func unknownParameterMessage(_ key: String, _ header: RunbookHeader) -> String {
     guard !header.parameters.isEmpty else {
       return "unknown parameter \(key): this runbook declares no parameters"
     }

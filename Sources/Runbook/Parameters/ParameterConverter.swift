@@ -49,7 +49,21 @@ public enum ParameterConverter {
       return .string(text)
     case .list:
       return .list(splitList(text))
+    case .duration:
+      return .integer(try durationSeconds(text))
+    case .datetime:
+      return .string(try ISODateTime.utcText(text))
     }
+  }
+
+  /// Whole seconds in a duration (`30m`, `24h`, `7d`, `1h30m`, `90` seconds), at least 1.
+  static func durationSeconds(_ text: String) throws(Failure) -> Int64 {
+    let expected = "expected \(ParameterType.duration.expectation), got \"\(text)\""
+    guard let spec = try? DurationSpec(parsing: text) else { throw Failure(reason: expected) }
+    let (seconds, attoseconds) = spec.duration.components
+    guard seconds >= 1 else { throw Failure(reason: "\(expected): it must be at least 1s") }
+    guard attoseconds == 0 else { throw Failure(reason: "\(expected): it must be whole seconds") }
+    return seconds
   }
 
   /// Converts a default written in a header to `type`. Path defaults are kept as written and
@@ -82,6 +96,13 @@ public enum ParameterConverter {
       return .string(String(value))
     case (.list, .string(let value)):
       return .list(splitList(value))
+    case (.duration, .string(let value)):
+      return .integer(try durationSeconds(value))
+    case (.duration, .integer(let value)):
+      guard value >= 1 else { throw Failure(reason: "a duration must be at least 1 second, found \(value)") }
+      return .integer(value)
+    case (.datetime, .string(let value)):
+      return .string(try ISODateTime.utcText(value))
     case (.list, .table(let table)):
       guard table.fields.isEmpty else { throw mismatch() }
       var values: [String] = []

@@ -10,6 +10,11 @@ public enum ParameterType: Sendable, Equatable {
   case enumeration([String])
   /// Comma-separated values; the runbook gets an array of strings.
   case list
+  /// A length of time such as `30m`, `24h`, `7d` or `1h30m`; the runbook gets whole seconds.
+  case duration
+  /// An ISO 8601 date-time (`2026-11-27T03:00:00Z`, `2026-11-27T05:00+02:00`, `2026-11-27`);
+  /// the runbook gets it in UTC as `2026-11-27T03:00:00Z`.
+  case datetime
 
   /// The name used in headers and messages ("integer", "enum").
   public var name: String {
@@ -21,6 +26,8 @@ public enum ParameterType: Sendable, Equatable {
     case .path: return "path"
     case .enumeration: return "enum"
     case .list: return "list"
+    case .duration: return "duration"
+    case .datetime: return "datetime"
     }
   }
 
@@ -34,6 +41,8 @@ public enum ParameterType: Sendable, Equatable {
     case .path: return "a path to an existing file"
     case .enumeration(let values): return "one of " + values.joined(separator: ", ")
     case .list: return "a comma-separated list"
+    case .duration: return "a duration such as 30m, 24h or 7d"
+    case .datetime: return "an ISO 8601 date-time such as 2026-11-27T03:00:00Z"
     }
   }
 

@@ -24,13 +24,16 @@ extension RunbookRunner {
       let path = try call.string(1)
       let data = try call.bytes(2)
       try files.write(path, data)
+      context.tally.wrote(path)
       return 0
     }
     FileWriterClass.define(in: module.state)
     let writers = context.fileWriters
     module.setFunction("fs.open") { call in
-      let writer = try files.open(try call.string(1))
+      let path = try call.string(1)
+      let writer = try files.open(path)
       writers.track(writer)
+      context.tally.wrote(path)
       call.pushObject(writer, class: FileWriterClass.name)
       return 1
     }

@@ -25,9 +25,13 @@ public final class RunbookRunner: @unchecked Sendable {
   }
 
   /// Runs the runbook on its own thread and waits for it. Throws a `CommandFailure` carrying
-  /// the exit status: 1 for script errors, 3 for limits and sandbox violations.
-  public func run() async throws {
-    let result: Result<Void, any Error> = await withCheckedContinuation { continuation in
+  /// the exit status: 1 for script errors, 2 for `te.usage_error`, 3 for limits and sandbox
+  /// violations. A run that ends normally returns its outcome: a caller ends with
+  /// `outcome.check()` once it has shown what it shows (the plan of a dry run), so that failed
+  /// items (`te.fail_count`) give exit 1 after the summary.
+  @discardableResult
+  public func run() async throws -> RunOutcome {
+    let result: Result<RunOutcome, any Error> = await withCheckedContinuation { continuation in
       let thread = Thread { [self] in
         continuation.resume(returning: Result { try self.runOnCurrentThread() })
       }
@@ -35,11 +39,13 @@ public final class RunbookRunner: @unchecked Sendable {
       thread.stackSize = Self.threadStackSize
       thread.start()
     }
-    try result.get()
+    return try result.get()
   }
 
   /// Runs the runbook on the calling thread (which must not be a Swift concurrency thread).
-  public func runOnCurrentThread() throws {
+  /// Returns the outcome as ``run()`` does.
+  @discardableResult
+  public func runOnCurrentThread() throws -> RunOutcome {
     defer { sink.flush() }
     let limits = configuration.limits
     do {
@@ -56,9 +62,11 @@ public final class RunbookRunner: @unchecked Sendable {
       }
       for path in context.fileWriters.abortAll() {
         context.logger.log(.warn, "te.fs.open('\(path)'): never closed; nothing was written")
+        context.tally.filesWritten.removeAll { $0 == path }
       }
+      return context.tally.outcome
     } catch let error as LuaError {
-      throw CommandFailure(error, limits: limits)
+      throw CommandFailure(error, limits: limits, verbose: configuration.logThreshold == .debug)
     }
   }
 
@@ -102,7 +110,8 @@ public final class RunbookRunner: @unchecked Sendable {
       builtinModules: BuiltinLibrary.modules)
   }
 
-  /// Installs `te.params`, `te.dry_run`, `te.json`, `te.fs`, `te.csv`, `te.log`, and the globals `print`
+  /// Installs `te.params`, `te.dry_run`, `te.json`, `te.fs`, `te.csv`, `te.log`, `te.fail`,
+  /// `te.usage_error`, `te.fail_count`, and the globals `print`
   /// and `runbook`.
   private func installCore(into module: TEModule, context: RunContext) throws {
     let state = module.state
@@ -116,6 +125,7 @@ public final class RunbookRunner: @unchecked Sendable {
       }
     }
     try installFileSystem(into: module, context: context)
+    installOutcome(into: module, tally: context.tally)
     // te.csv.format_row: csv.format_row in C (stdlib/csv.lua uses it when present).
     try module.set(path: "csv.format_row") { lua_pushcclosure(state.L, terun_csv_format_row, 0) }
 

@@ -16,6 +16,14 @@ public struct RunbookSource: Sendable, Equatable {
     self.bytes = bytes
     self.folder = folder
   }
+
+  /// Whether this `.lua` file is a module rather than a runbook: it has no `runbook { ... }`
+  /// header. `terun list` leaves modules out and `terun NAME` refuses them. A file whose header
+  /// is malformed is a runbook (with an error to report).
+  public var isModule: Bool {
+    guard let header = try? RunbookHeader.parse(source: bytes, file: displayName) else { return false }
+    return header.line == nil
+  }
 }
 
 /// Finds a runbook named on the command line.
@@ -23,7 +31,8 @@ public enum RunbookLocator {
   /// Resolves `argument`: a path to a file (relative to `currentDirectory`), else a name looked
   /// up as `NAME.lua` in `./runbooks`, in each `searchPath` folder, then among the built-in runbooks.
   ///
-  /// Throws a usage failure (exit 2) when nothing matches.
+  /// Throws a usage failure (exit 2) when nothing matches, or when the file found by name is a
+  /// module (see ``RunbookSource/isModule``).
   public static func locate(
     _ argument: String, searchPath: [String], currentDirectory: String
   ) throws -> RunbookSource {
@@ -43,7 +52,14 @@ public enum RunbookLocator {
       for folder in [local] + searchPath where !folder.isEmpty {
         let candidate = (folder as NSString).appendingPathComponent(argument + ".lua")
         if fileManager.fileExists(atPath: candidate) {
-          return try load(path: candidate, displayName: candidate)
+          let source = try load(path: candidate, displayName: candidate)
+          if source.isModule {
+            throw CommandFailure(
+              .usage,
+              "\(argument) (\(candidate)) is a Lua module, not a runbook: it has no runbook { ... } header. "
+                + "Use it with require(\"\(argument)\") from a runbook, or add a header to run it")
+          }
+          return source
         }
       }
       if let builtin = BuiltinLibrary.runbooks[argument] {

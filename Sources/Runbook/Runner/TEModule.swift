@@ -21,6 +21,8 @@ public final class RunContext {
   public let sink: OutputSink
   /// The files the run opened with `te.fs.open`; the runner aborts those left open.
   public let fileWriters = OpenFileWriters()
+  /// The run's failed items (`te.fail_count`) and files written.
+  let tally = RunTally()
 
   init(configuration: RunConfiguration, logger: RunLogger, sink: OutputSink) {
     self.configuration = configuration

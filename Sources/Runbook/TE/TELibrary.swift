@@ -393,6 +393,36 @@ enum TELibrary {
     end
     te.roles = resource("roles", "/roles", "roles", all)
     te.account_groups = resource("account_groups", "/account-groups", "accountGroups", all)
+    -- te.account_groups.each(fn): calls fn(aid, group) once per account group the token can
+    -- see, with requests inside going to that group (as te.with_aid). With a table or nothing,
+    -- it is the item iterator of every resource.
+    local each_group_item = te.account_groups.each
+    function te.account_groups.each(fn, options)
+      if type(fn) ~= "function" then
+        return each_group_item(fn, options)
+      end
+      if options ~= nil then
+        error("te.account_groups.each(fn) takes no second argument", 2)
+      end
+      for _, group in ipairs(collect("/account-groups", "accountGroups", nil)) do
+        local aid = tostring(group.aid)
+        te.with_aid(aid, function()
+          fn(aid, group)
+        end)
+      end
+    end
+
+    -- te.account_groups.current(): the account group requests go to now (te.with_aid, --aid,
+    -- TE_AID, else the token's default), as the API lists it: { aid, accountGroupName, ... }.
+    function te.account_groups.current()
+      for _, group in ipairs(collect("/account-groups", "accountGroups", nil)) do
+        if group.isCurrentAccountGroup == true then
+          return group
+        end
+      end
+      local aid = current_aid or settings.aid
+      return { aid = aid, accountGroupName = aid and ("account group " .. tostring(aid)) or "the default account group" }
+    end
     te.permissions = {
       list = function(opts)
         check_opts("te.permissions.list", 1, opts)

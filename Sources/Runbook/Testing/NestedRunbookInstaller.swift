@@ -101,7 +101,7 @@ struct NestedRun {
       planner = dryRun ? DryRunPlanner(client: client) : nil
       let sink = OutputSink(stdout: capture.stdout, stderr: capture.stderr)
       let installers: [any TEModuleInstaller] = [TEAPIInstaller(client: client, planner: planner)]
-      try RunbookRunner(configuration: run, sink: sink, installers: installers).runOnCurrentThread()
+      try RunbookRunner(configuration: run, sink: sink, installers: installers).runOnCurrentThread().check()
       fields["ok"] = .boolean(true)
       fields["status"] = .integer(0)
     } catch {

@@ -29,6 +29,13 @@ struct ConnectionOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
+      "Use this profile of ~/.config/terun/config.yaml (base_url, token_file, aid; default: TERUN_PROFILE). "
+        + "Options given here win over the profile.",
+      valueName: "name"))
+  var profile: String?
+
+  @Option(
+    help: ArgumentHelp(
       "Append one JSON line per request (time, method, path, query, status, duration, attempt, bytes).",
       valueName: "file"))
   var audit: String?
@@ -56,6 +63,12 @@ struct ConnectionOptions: ParsableArguments {
   /// Starts the simulator for `--sim` (printing one notice line on stderr), else reads the
   /// environment. A missing token is not an error here: only a runbook that calls the API needs one.
   func open(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Connection {
+    if aid?.lowercased() == "all" {
+      throw CommandFailure(
+        .usage,
+        "--aid all: a run talks to one account group at a time; to cover every group, give the runbook "
+          + "all_groups=true (tests_inventory, create_role, ...) or use te.account_groups.each(fn) in it")
+    }
     if sim {
       var options = SimulatorOptions()
       options.host = "127.0.0.1"
@@ -76,9 +89,11 @@ struct ConnectionOptions: ParsableArguments {
       return Connection(client: configuration, simulator: server)
     }
     var configuration: ClientConfiguration
+    let profile = try Profile.selected(name: self.profile, environment: environment)
     do {
       configuration = try ClientConfiguration.fromEnvironment(
-        environment, baseURL: baseURL, tokenFile: tokenFile, aid: aid, requiresToken: false)
+        environment, baseURL: baseURL ?? profile?.baseURL, tokenFile: tokenFile ?? profile?.tokenFile,
+        aid: aid ?? profile?.aid, requiresToken: false)
     } catch {
       throw CommandFailure(.usage, "\(error)")
     }

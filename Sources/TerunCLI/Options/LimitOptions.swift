@@ -5,7 +5,8 @@ import Runbook
 struct LimitOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
-      "Stop the run after this wall-clock time: 500ms, 2s, 10m, 1h or seconds.", valueName: "duration"),
+      "Stop the run after this wall-clock time: 500ms, 2s, 10m, 1h, 1d or seconds "
+        + "(terun run: default 1h; repl and test: none).", valueName: "duration"),
     transform: { try DurationSpec(parsing: $0) })
   var timeout: DurationSpec?
 
