@@ -134,5 +134,5 @@ print(string.format(
   counts.changed,
   counts.unchanged,
   counts.failed,
-  dry and " (dry run, nothing sent)" or ""
+  te.mode == "confirm" and " (planned: sent once you confirm)" or dry and " (dry run, nothing sent)" or ""
 ))
