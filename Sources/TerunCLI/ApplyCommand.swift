@@ -41,7 +41,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
   @Option(
     name: .customLong("max-plan-age"),
-    help: ArgumentHelp("Refuse plans older than this (e.g. 30m, 24h, 2d).", valueName: "duration"))
+    help: ArgumentHelp("Refuse plans older than this (e.g. 30m, 24h, 72h).", valueName: "duration"))
   var maxPlanAge = "24h"
 
   @OptionGroup(title: "API")

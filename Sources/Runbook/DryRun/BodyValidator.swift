@@ -43,7 +43,8 @@ public enum BodyValidator {
   }
 
   /// The problems of `value` against one schema node (no read-only renaming).
-  static func problemsOf(_ value: PlanJSON, _ schema: RequestSchema, _ table: RequestSchemaTable) -> [Problem] {
+  static func problemsOf(_ value: PlanJSON, _ schema: RequestSchema, _ table: RequestSchemaTable) -> [Problem]
+  {
     var problems: [Problem] = []
     check(value, schema, "", table, &problems)
     return problems
@@ -58,7 +59,8 @@ public enum BodyValidator {
     let node = table.resolve(given)
     if value == .null {
       if given.isNullable || node.isNullable { return }
-      problems.append(Problem(field: field, code: "INVALID_TYPE", message: "\(label(field)) must not be null."))
+      problems.append(
+        Problem(field: field, code: "INVALID_TYPE", message: "\(label(field)) must not be null."))
       return
     }
     if case .string(let text) = value, !Placeholders.tokens(in: text).isEmpty { return }
@@ -111,7 +113,8 @@ public enum BodyValidator {
           if property.isReadOnly || table.resolve(property).isReadOnly {
             problems.append(
               Problem(
-                field: path, code: "READ_ONLY", message: "\(path) is read-only and cannot be sent in a request."))
+                field: path, code: "READ_ONLY",
+                message: "\(path) is read-only and cannot be sent in a request."))
             continue
           }
           check(member, property, path, table, &problems)
@@ -120,7 +123,8 @@ public enum BodyValidator {
           case .allowed(true)?: break
           case .schema(let extra)?: check(member, extra, path, table, &problems)
           case .allowed(false)?:
-            problems.append(Problem(field: path, code: "UNKNOWN_FIELD", message: "\(path) is not a known field."))
+            problems.append(
+              Problem(field: path, code: "UNKNOWN_FIELD", message: "\(path) is not a known field."))
           case nil:
             if !properties.isEmpty {
               problems.append(
@@ -170,12 +174,14 @@ public enum BodyValidator {
       if let min = bounds.0, size.count < min {
         problems.append(
           Problem(
-            field: field, code: "OUT_OF_RANGE", message: "\(label(field)) must have at least \(min) \(size.noun)."))
+            field: field, code: "OUT_OF_RANGE",
+            message: "\(label(field)) must have at least \(min) \(size.noun)."))
       }
       if let max = bounds.1, size.count > max {
         problems.append(
           Problem(
-            field: field, code: "OUT_OF_RANGE", message: "\(label(field)) must have at most \(max) \(size.noun)."))
+            field: field, code: "OUT_OF_RANGE",
+            message: "\(label(field)) must have at most \(max) \(size.noun)."))
       }
     }
   }
@@ -199,9 +205,11 @@ public enum BodyValidator {
       what = "a UUID"
     case ("ipv4", .string(let text)):
       let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-      ok = parts.count == 4 && parts.allSatisfy { part in
-        part.count <= 3 && part.allSatisfy(\.isASCII) && Int(part).map { (0...255).contains($0) } == true
-      }
+      ok =
+        parts.count == 4
+        && parts.allSatisfy { part in
+          part.count <= 3 && part.allSatisfy(\.isASCII) && Int(part).map { (0...255).contains($0) } == true
+        }
       what = "an IPv4 address"
     case ("int32", _):
       ok = numeric(value).map { $0 >= Double(Int32.min) && $0 <= Double(Int32.max) } ?? true
@@ -209,7 +217,8 @@ public enum BodyValidator {
     default:
       return nil
     }
-    return ok ? nil : Problem(field: field, code: "INVALID_FORMAT", message: "\(label(field)) must be \(what).")
+    return ok
+      ? nil : Problem(field: field, code: "INVALID_FORMAT", message: "\(label(field)) must be \(what).")
   }
 
   private static let dateTime =
@@ -293,6 +302,8 @@ public struct BodyValidationError: TerunFailure, CustomStringConvertible {
   public var problems: [BodyValidator.Problem]
   /// The plan's write number, when checked at apply.
   public var write: Int?
+  /// The runbook's `file:line` that made the write, when checked in a run.
+  public var location: String?
 
   public init(
     method: String, path: String, operationId: String, problems: [BodyValidator.Problem], write: Int? = nil
@@ -307,8 +318,9 @@ public struct BodyValidationError: TerunFailure, CustomStringConvertible {
   public var exitStatus: ExitStatus { .runbookError }
 
   public var message: String {
-    let which = write.map { "write \($0): " } ?? ""
-    return "\(which)\(method) /v7\(Placeholders.displayed(path)) (\(operationId)) would be refused by the API "
+    let which = write.map { "write \($0): " } ?? location.map { "\($0): " } ?? ""
+    return
+      "\(which)\(method) /v7\(Placeholders.displayed(path)) (\(operationId)) would be refused by the API "
       + "(400 Bad Request): " + problems.map(\.description).joined(separator: "; ")
   }
 

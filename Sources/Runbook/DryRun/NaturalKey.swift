@@ -27,7 +27,8 @@ public struct NaturalKey: Codable, Equatable, Sendable {
     case "createUser": known = (["email"], "uid", "users")
     case "createRole": known = (["name"], "roleId", "roles")
     case "createAlertRule": known = (["ruleName"], "ruleId", "alertRules")
-    case "createAlertSuppressionWindow": known = (["name"], "alertSuppressionWindowId", "alertSuppressionWindows")
+    case "createAlertSuppressionWindow":
+      known = (["name"], "alertSuppressionWindowId", "alertSuppressionWindows")
     default:
       // POST /tests/{type}: a test's name within its type (the path names the type).
       let isTestCreate =

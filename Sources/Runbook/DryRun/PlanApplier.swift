@@ -197,7 +197,8 @@ public struct PlanApplier {
     guard let previous = try state.record(for: digest) else {
       if options.resume {
         throw CommandFailure(
-          .usage, "--resume: this plan was never applied (no record in \(state.folder)); apply it without --resume")
+          .usage,
+          "--resume: this plan was never applied (no record in \(state.folder)); apply it without --resume")
       }
       try state.save(fresh)
       return fresh
@@ -262,7 +263,8 @@ public struct PlanApplier {
       report("warning: \(change); creating it anyway (--force)")
       return
     }
-    throw PlanDriftError(write: resolved, changes: [change + "; creating it would make a duplicate"], gone: false)
+    throw PlanDriftError(
+      write: resolved, changes: [change + "; creating it would make a duplicate"], gone: false)
   }
 
   /// `write` with every placeholder it consumes replaced by its value.
@@ -417,7 +419,8 @@ public struct ApplyStopped: TerunFailure, CustomStringConvertible {
   public var message: String {
     let cause = (underlying as? any TerunFailure)?.message ?? String(describing: underlying)
     let notApplied = (failedWrite...total).map(String.init).joined(separator: ", ")
-    return cause + "\nApplied: \(PlanRecord.list(applied, total: total)); not applied: write(s) \(notApplied). "
+    return cause
+      + "\nApplied: \(PlanRecord.list(applied, total: total)); not applied: write(s) \(notApplied). "
       + "The progress is recorded in \(statePath); continue with terun apply PLAN --resume "
       + "(it never sends an applied write again)."
   }

@@ -30,15 +30,21 @@ public enum PlanConsistency {
         throw fail("\(operation.id) reads; a plan holds only writes")
       }
       guard write.method == operation.method.rawValue else {
-        throw fail("its method is \(write.method), but \(operation.id) is \(operation.method.rawValue) \(operation.path)")
+        throw fail(
+          "its method is \(write.method), but \(operation.id) is \(operation.method.rawValue) \(operation.path)"
+        )
       }
       guard write.pathTemplate == operation.path else {
-        throw fail("its pathTemplate is \(write.pathTemplate), but \(operation.id) is \(operation.method.rawValue) \(operation.path)")
+        throw fail(
+          "its pathTemplate is \(write.pathTemplate), but \(operation.id) is \(operation.method.rawValue) \(operation.path)"
+        )
       }
       guard let method = HTTPMethodName(name: write.method),
         Catalog.match(method: method, path: write.path)?.id == operation.id
       else {
-        throw fail("its path \(Placeholders.displayed(write.path)) does not match \(operation.id)'s template \(operation.path)")
+        throw fail(
+          "its path \(Placeholders.displayed(write.path)) does not match \(operation.id)'s template \(operation.path)"
+        )
       }
       let action = DryRunPlanner.action(of: operation)
       guard write.action == action else {
@@ -55,7 +61,8 @@ public enum PlanConsistency {
         !touched.contains(write.path),
         DryRunPlanner.readRequest(path: write.path, aid: nil, for: operation) != nil
       {
-        throw fail("it \(write.action.rawValue)s \(write.path) but carries no snapshot to check drift against")
+        throw fail(
+          "it \(write.action.rawValue)s \(write.path) but carries no snapshot to check drift against")
       }
       let problems = BodyValidator.problems(write.body, for: operation)
       if !problems.isEmpty {

@@ -88,13 +88,18 @@ public enum PlanDiff {
         diff(old[key], new[key], path: path + "." + key, into: &out)
       }
     case (.array(let old), .array(let new)):
-      guard let oldIds = Normalized.identities(old, name: path), let newIds = Normalized.identities(new, name: path)
+      guard let oldIds = Normalized.identities(old, name: path),
+        let newIds = Normalized.identities(new, name: path)
       else {
         out.append(FieldChange(field: path, before: before, after: after))
         return
       }
-      let removed = old.indices.filter { !newIds.contains(oldIds[$0]) }.map { Normalized.display(old[$0], path) }
-      let added = new.indices.filter { !oldIds.contains(newIds[$0]) }.map { Normalized.display(new[$0], path) }
+      let removed = old.indices.filter { !newIds.contains(oldIds[$0]) }.map {
+        Normalized.display(old[$0], path)
+      }
+      let added = new.indices.filter { !oldIds.contains(newIds[$0]) }.map {
+        Normalized.display(new[$0], path)
+      }
       if !added.isEmpty || !removed.isEmpty {
         out.append(FieldChange(field: path, added: added, removed: removed))
       }

@@ -52,7 +52,8 @@ public struct PlanRecord: Codable, Equatable, Sendable {
   static func list(_ indexes: [Int], total: Int) -> String {
     guard !indexes.isEmpty else { return "no write of \(total)" }
     let words = indexes.map(String.init)
-    let joined = words.count == 1 ? words[0] : words.dropLast().joined(separator: ", ") + " and " + words.last!
+    let joined =
+      words.count == 1 ? words[0] : words.dropLast().joined(separator: ", ") + " and " + words.last!
     return (indexes.count == 1 ? "write " : "writes ") + joined + " of \(total)"
   }
 }
@@ -87,11 +88,13 @@ public struct PlanStateStore: Sendable {
     do {
       try FileManager.default.createDirectory(
         atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-      try AtomicFile.replace(path(for: record.plan), with: Array(try encoder.encode(record)), permissions: 0o600)
+      try AtomicFile.replace(
+        path(for: record.plan), with: Array(try encoder.encode(record)), permissions: 0o600)
     } catch let error as AtomicFileError {
       throw CommandFailure(.runbookError, "cannot record the apply state: \(error)")
     } catch {
-      throw CommandFailure(.runbookError, "cannot record the apply state in \(folder): \(error.localizedDescription)")
+      throw CommandFailure(
+        .runbookError, "cannot record the apply state in \(folder): \(error.localizedDescription)")
     }
   }
 

@@ -81,7 +81,6 @@ public struct DurationSpec: Sendable, Equatable, CustomStringConvertible {
       case "ms": scale = 1e6
       case "m", "min": scale = 60e9
       case "h": scale = 3600e9
-      case "d": scale = 86400e9
       default:
         throw LimitParseError("invalid duration '\(text)': unknown unit '\(unit)' (use ms, s, m or h)")
       }

@@ -105,22 +105,28 @@ final class TEBridge {
     }
     let problems = BodyValidator.problems(body, for: operation)
     guard !problems.isEmpty else { return }
-    let failure = BodyValidationError(
+    var failure = BodyValidationError(
       method: request.method.rawValue, path: request.path, operationId: operation.id, problems: problems)
-    let location = runbookLocation(L).map { $0 + ": " } ?? ""
-    throw Refusal(failure: failure, error: LuaErrorValue(
-      message: location + function + ": " + failure.message,
-      fields: [
-        "kind": .text("validation"), "status": .integer(400), "title": .text("Bad Request"),
-        "method": .text(request.method.rawValue), "path": .text(request.path),
-        "operation": .text(operation.id),
-        "errors": .table(
-          LuaTable(
-            array: problems.map {
-              .table(
-                LuaTable(fields: ["field": .text($0.field), "code": .text($0.code), "message": .text($0.message)]))
-            })),
-      ]))
+    let location = runbookLocation(L)
+    let message = (location.map { $0 + ": " } ?? "") + function + ": " + failure.message
+    failure.location = location
+    throw Refusal(
+      failure: failure,
+      error: LuaErrorValue(
+        message: message,
+        fields: [
+          "kind": .text("validation"), "status": .integer(400), "title": .text("Bad Request"),
+          "method": .text(request.method.rawValue), "path": .text(request.path),
+          "operation": .text(operation.id),
+          "errors": .table(
+            LuaTable(
+              array: problems.map {
+                .table(
+                  LuaTable(fields: [
+                    "field": .text($0.field), "code": .text($0.code), "message": .text($0.message),
+                  ]))
+              })),
+        ]))
   }
 
   /// A write refused before it was planned or sent: the failure, and the Lua error raised.
@@ -230,7 +236,8 @@ final class TEBridge {
       throw LuaScriptError("\(function): no API operation matches \(method.rawValue) \(path)")
     }
     let current = try Self.body(call, index: 3, function: function).flatMap { try? PlanJSON.decode($0) }
-    guard let changes = try Self.body(call, index: 4, function: function).flatMap({ try? PlanJSON.decode($0) })
+    guard
+      let changes = try Self.body(call, index: 4, function: function).flatMap({ try? PlanJSON.decode($0) })
     else {
       throw LuaScriptError("\(function): the changes must be a table")
     }
