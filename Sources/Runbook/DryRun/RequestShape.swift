@@ -29,8 +29,8 @@ public enum RequestShape {
     let currentFields = current?.objectValue ?? [:]
     var body: [String: PlanJSON] = [:]
     if full {
-      for (name, value) in currentFields {
-        guard let property = properties[name], !isReadOnly(property, table) else { continue }
+      for (name, property) in properties where !isReadOnly(property, table) {
+        guard let value = currentValue(of: name, in: currentFields) else { continue }
         if let shaped = project(value, onto: property, name: name, table: table) { body[name] = shaped }
       }
     }
@@ -91,6 +91,21 @@ public enum RequestShape {
     default:
       return value
     }
+  }
+
+  /// The current value of request field `name` in an object as read: the field itself, or for
+  /// a list of ids the response carries as objects (`testIds` read as `tests`), their ids.
+  public static func currentValue(of name: String, in fields: [String: PlanJSON]) -> PlanJSON? {
+    if let value = fields[name] { return value }
+    guard name.hasSuffix("Ids"), name.count > 3 else { return nil }
+    let singular = String(name.dropLast(3))
+    guard case .array(let items)? = fields[singular + "s"] else { return nil }
+    var ids: [PlanJSON] = []
+    for item in items {
+      guard let id = item[singular + "Id"]?.identifierText else { return nil }
+      ids.append(.string(id))
+    }
+    return .array(ids)
   }
 
   /// Whether a property is read-only (on the property or on what it refers to).
