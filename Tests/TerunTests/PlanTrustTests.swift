@@ -134,6 +134,63 @@ struct PlanTrustTests {
     #expect(again.stdout.contains("Plan: 0 to create, 0 to update, 0 to delete."), "\(again.stdout)")
   }
 
+  @Test func everyShippedRunbookThatWritesPlansNothingOnceItsPlanIsApplied() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    try folder.write(
+      "users.csv",
+      "name,email,account_group,roles\nAna Lima,ana.replan@example.com,Main Account Group,Regular User\n"
+        + "Bo Chen,bo.replan@example.com,Network Operations,Account Admin;Regular User\n")
+    let runbooks: [[String]] = [
+      ["toggle_interval", "test_id=123456", "interval=300"],
+      ["bulk_create_users", "csv=users.csv"],
+      [
+        "assign_users", "emails=tim.liskov.1003@example.com", "account_group=Network Operations",
+        "roles=Regular User",
+      ],
+      [
+        "create_role", "name=Replan Viewer", "permissions=View tests,View alerts",
+        "users=ada.hopper.1002@example.com",
+      ],
+      ["maintenance_window", "pattern=example", "start=2026-12-02T01:00:00Z", "duration=2h"],
+    ]
+    for arguments in runbooks {
+      let name = arguments[0]
+      let first = try await terun(["run"] + arguments + ["--plan-out", "\(name).json"], sim, folder)
+      #expect(first.status == 0, "\(name): \(first.stderr)")
+      #expect(!first.stdout.contains("Plan: 0 to create, 0 to update, 0 to delete."), "\(name) plans changes")
+      let applied = try await terun(["apply", "\(name).json"], sim, folder)
+      #expect(applied.status == 0, "\(name): \(applied.stderr)")
+      #expect(applied.stdout.contains("Apply complete:"), "\(name): \(applied.stdout)")
+      let second = try await terun(["run"] + arguments + ["--dry-run"], sim, folder)
+      #expect(second.status == 0, "\(name): \(second.stderr)")
+      #expect(
+        second.stdout.contains("Plan: 0 to create, 0 to update, 0 to delete."), "\(name): \(second.stdout)")
+    }
+  }
+
+  @Test func randomEditsToTestsOfEveryTypePlanApplyAndReadBack() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let setup = try await terun(["run", dryRunFixture("setup_types.lua")], sim, folder)
+    #expect(setup.status == 0, "\(setup.stderr)")
+    #expect(setup.stdout.split(separator: "\n").count == 13, "one test of each of the 13 types")
+    for seed in 1...3 {
+      let planned = try await terun(
+        ["run", dryRunFixture("edit_tests.lua"), "seed=\(seed)", "--plan-out", "plan.json"], sim, folder)
+      #expect(planned.status == 0, "round \(seed): \(planned.stderr)")
+      #expect(planned.stdout.contains("Plan: 0 to create, 13 to update, 0 to delete."), "\(planned.stdout)")
+      let applied = try await terun(["apply", "plan.json"], sim, folder)
+      #expect(applied.status == 0, "round \(seed): \(applied.stderr)")
+      let checked = try await terun(
+        ["run", dryRunFixture("check_tests.lua"), "expected=expected.json"], sim, folder)
+      #expect(checked.status == 0, "round \(seed): \(checked.stdout) \(checked.stderr)")
+      #expect(checked.stdout.contains(" 0 wrong"), "\(checked.stdout)")
+    }
+  }
+
   // MARK: Diffs show what changes, and only that
 
   @Test func passingBackAModifiedGetShowsOnlyTheChangedLeaves() async throws {

@@ -19,6 +19,13 @@ public enum BodyValidator {
     /// The human message.
     public var message: String
 
+    /// Creates a problem.
+    public init(field: String, code: String, message: String) {
+      self.field = field
+      self.code = code
+      self.message = message
+    }
+
     public var description: String { "\(field.isEmpty ? "(body)" : field) \(code): \(message)" }
   }
 

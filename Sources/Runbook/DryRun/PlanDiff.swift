@@ -31,7 +31,9 @@ public enum PlanDiff {
     }
     var out: [FieldChange] = []
     for name in updates.keys.sorted() {
-      diff(fields[name] ?? RequestShape.currentValue(of: name, in: fields), updates[name]!, path: name, into: &out)
+      diff(
+        fields[name] ?? RequestShape.currentValue(of: name, in: fields), updates[name]!, path: name,
+        into: &out)
     }
     return out.map { change in
       var change = change
