@@ -24,6 +24,21 @@ public enum AtomicFile {
     try output.commit()
   }
 
+  /// Creates the file at `path` with `bytes`, atomically, unless it exists: returns `false`
+  /// (and writes nothing) when it does. Of two processes creating the same file at once,
+  /// exactly one gets `true`. The file appears complete (written to a temporary file, then
+  /// hard-linked into place).
+  public static func create(_ path: String, with bytes: [UInt8], permissions: mode_t = 0o644) throws -> Bool {
+    let output = try AtomicFileOutput(target: path, permissions: permissions, bufferSize: 1)
+    try output.write(bytes)
+    let temporary = output.temporaryPath
+    try output.commit(linking: true)
+    defer { unlink(temporary) }
+    if link(temporary, path) == 0 { return true }
+    if errno == EEXIST { return false }
+    throw AtomicFileError(path: path, reason: errnoText())
+  }
+
   /// Opens `path` for appending, creating it with `permissions` (default 0600) if missing,
   /// and returns the descriptor (close-on-exec). For logs written line by line.
   public static func openForAppending(_ path: String, permissions: mode_t = 0o600) throws -> Int32 {

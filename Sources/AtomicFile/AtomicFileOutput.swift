@@ -101,6 +101,12 @@ public final class AtomicFileOutput {
   /// Flushes, fsyncs, sets the mode and renames the file onto the target. Committing a
   /// committed output again does nothing.
   public func commit() throws {
+    try commit(linking: false)
+  }
+
+  /// Commits; with `linking`, the temporary file is only made complete and left in place for
+  /// the caller to link (``AtomicFile/create(_:with:permissions:)``), and not renamed.
+  func commit(linking: Bool) throws {
     if status == .committed { return }
     precondition(status == .open, "commit on an output that is not open")
     try flush()
@@ -113,7 +119,7 @@ public final class AtomicFileOutput {
     #endif
     descriptor = -1
     if closed != 0 { try fail(AtomicFile.errnoText()) }
-    if rename(temporaryPath, target) != 0 { try fail(AtomicFile.errnoText()) }
+    if !linking, rename(temporaryPath, target) != 0 { try fail(AtomicFile.errnoText()) }
     status = .committed
     buffer = []
   }

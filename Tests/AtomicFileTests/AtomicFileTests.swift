@@ -73,6 +73,31 @@ final class AtomicFileTests: XCTestCase {
     }
   }
 
+  func testCreateWritesOnlyWhenTheFileDoesNotExist() throws {
+    let path = folder + "/record.json"
+    XCTAssertTrue(try AtomicFile.create(path, with: Array("first".utf8), permissions: 0o600))
+    XCTAssertFalse(try AtomicFile.create(path, with: Array("second".utf8)))
+    XCTAssertEqual(contents(path), "first")
+    XCTAssertEqual(try listing(folder), ["record.json"], "no temporary file is left")
+    let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+    XCTAssertEqual(mode, 0o600)
+  }
+
+  func testOfManyConcurrentCreatesExactlyOneWins() throws {
+    let path = folder + "/claim.json"
+    let wins = NSLock()
+    nonisolated(unsafe) var count = 0
+    DispatchQueue.concurrentPerform(iterations: 16) { index in
+      if (try? AtomicFile.create(path, with: Array("\(index)".utf8))) == true {
+        wins.lock()
+        count += 1
+        wins.unlock()
+      }
+    }
+    XCTAssertEqual(count, 1)
+    XCTAssertEqual(try listing(folder), ["claim.json"])
+  }
+
   func testAppendingCreatesThenAppends() throws {
     let path = folder + "/audit.jsonl"
     for line in ["a\n", "b\n"] {

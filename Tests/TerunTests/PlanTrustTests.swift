@@ -331,6 +331,23 @@ struct PlanTrustTests {
     #expect(bad.stderr.contains("--max-plan-age: invalid duration 'soon'"), "\(bad.stderr)")
   }
 
+  @Test func twoAppliesOfOnePlanAtOnceApplyItOnce() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let planFile = try await plan(
+      [dryRunFixture("create_users.lua"), "emails=race@example.com"], sim, folder)
+    let directory = folder.url
+    let environment = sim.environment
+    async let first = runTerun(["apply", planFile.path], in: directory, environment: environment)
+    async let second = runTerun(["apply", planFile.path], in: directory, environment: environment)
+    let results = try await [first, second]
+    #expect(results.map(\.status).sorted() == [0, 5], "\(results.map(\.stderr))")
+    #expect(results.contains { $0.stderr.contains("A plan is applied once") })
+    let users = try await sim.object("/users")["users"] as? [[String: Any]] ?? []
+    #expect(users.filter { ($0["email"] as? String) == "race@example.com" }.count == 1)
+  }
+
   @Test func aCreateWhoseNaturalKeyAppearedSincePlanningIsRefused() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }

@@ -194,15 +194,17 @@ public struct PlanApplier {
       return nil
     }
     let fresh = PlanRecord(plan: digest, runbook: plan.runbook.name, now: options.now)
-    guard let previous = try state.record(for: digest) else {
+    var existing = try state.record(for: digest)
+    if existing == nil {
       if options.resume {
         throw CommandFailure(
           .usage,
           "--resume: this plan was never applied (no record in \(state.folder)); apply it without --resume")
       }
-      try state.save(fresh)
-      return fresh
+      if try state.claim(fresh) { return fresh }
+      existing = try state.record(for: digest)  // another apply claimed it just now
     }
+    guard let previous = existing else { return fresh }
     let total = plan.writes.count
     if options.resume {
       if previous.status == .applied {

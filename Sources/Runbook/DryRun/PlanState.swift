@@ -81,6 +81,16 @@ public struct PlanStateStore: Sendable {
 
   /// Saves `record` (atomically).
   public func save(_ record: PlanRecord) throws {
+    _ = try write(record, exclusively: false)
+  }
+
+  /// Saves the first record of a plan; `false` when the plan already has one (another apply
+  /// got there first, even at the same moment).
+  public func claim(_ record: PlanRecord) throws -> Bool {
+    try write(record, exclusively: true)
+  }
+
+  private func write(_ record: PlanRecord, exclusively: Bool) throws -> Bool {
     var record = record
     record.updatedAt = ISO8601DateFormatter().string(from: Date())
     let encoder = JSONEncoder()
@@ -88,8 +98,12 @@ public struct PlanStateStore: Sendable {
     do {
       try FileManager.default.createDirectory(
         atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-      try AtomicFile.replace(
-        path(for: record.plan), with: Array(try encoder.encode(record)), permissions: 0o600)
+      let bytes = Array(try encoder.encode(record))
+      if exclusively {
+        return try AtomicFile.create(path(for: record.plan), with: bytes, permissions: 0o600)
+      }
+      try AtomicFile.replace(path(for: record.plan), with: bytes, permissions: 0o600)
+      return true
     } catch let error as AtomicFileError {
       throw CommandFailure(.runbookError, "cannot record the apply state: \(error)")
     } catch {
