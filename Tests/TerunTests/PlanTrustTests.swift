@@ -225,6 +225,22 @@ struct PlanTrustTests {
     #expect(again.stdout.contains("Plan: 0 to create, 0 to update, 0 to delete."), "\(again.stdout)")
   }
 
+  @Test func anAddedAlertRuleIsShownByName() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let args = [dryRunFixture("add_rule.lua"), "test_id=200001", "rule=High Latency"]
+    let result = try await terun(["run"] + args + ["--dry-run"], sim, folder)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stdout.hasSuffix("(PUT /v7/tests/http-server/200001)\n    alertRules: + \"High Latency\"\n"),
+      "\(result.stdout)")
+    let planFile = try await plan(args, sim, folder)
+    #expect(try await terun(["apply", planFile.path], sim, folder).status == 0)
+    let rules = try await sim.object("/tests/http-server/200001")["alertRules"] as? [Any] ?? []
+    #expect(rules.contains { "\(($0 as? [String: Any])?["ruleId"] ?? $0)" == "9004" }, "\(rules)")
+  }
+
   // MARK: Apply does exactly the plan, once
 
   @Test func anEditedMethodOrPathIsRefusedBeforeAnythingIsSent() async throws {

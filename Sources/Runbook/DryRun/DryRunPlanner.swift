@@ -21,6 +21,8 @@ public final class DryRunPlanner: TEWritePlanner {
   private var plannedObjects: [String: PlanJSON] = [:]
   /// The planned result of each create and update, by write index.
   private var results: [Int: PlanJSON] = [:]
+  /// The names of objects the run read, for showing ids in diffs (see ``PlanDiff/collectNames``).
+  private var seenNames: [String: String] = [:]
   /// Writes the API would refuse, in order: a plan with any is not saved.
   public private(set) var refusals: [BodyValidationError] = []
 
@@ -79,7 +81,8 @@ public final class DryRunPlanner: TEWritePlanner {
         write.objectName = Self.name(of: body)
       }
       if action == .update {
-        write.changes = PlanDiff.changes(from: current?.value, to: body, operation: operation)
+        write.changes = PlanDiff.changes(
+          from: current?.value, to: body, operation: operation, names: seenNames)
         result = Self.merged(current?.value, body)
         // A PUT or PATCH that changes nothing is no change: it is answered, not planned.
         if current != nil, operation.method != .post, write.changes?.isEmpty == true {
@@ -120,6 +123,7 @@ public final class DryRunPlanner: TEWritePlanner {
   /// shows the update; a collection drops planned deletes, shows planned updates, and its last
   /// page lists planned creates. Bodies no planned write touches are returned as they are.
   public func amend(_ body: [UInt8], of request: APIRequest, collectionKey: String?) -> [UInt8] {
+    noteNames(body, of: request)
     guard request.method == .get, !writes.isEmpty else { return body }
     let base = request.path
     let aid = request.queryValue("aid")
@@ -158,6 +162,15 @@ public final class DryRunPlanner: TEWritePlanner {
     }
     fields[key] = .array(items)
     return PlanJSON.object(fields).encoded()
+  }
+
+  /// Remembers the names of the objects a read returned (agents, alert rules, labels, ...), so
+  /// that a diff can show an added id by name. Results and large bodies are skipped.
+  private func noteNames(_ body: [UInt8], of request: APIRequest) {
+    guard request.method == .get, body.count <= 4 << 20, !request.path.hasPrefix("/test-results"),
+      let value = try? PlanJSON.decode(body)
+    else { return }
+    PlanDiff.collectNames(value, into: &seenNames)
   }
 
   /// The plan of the run so far.

@@ -14,13 +14,16 @@ public enum PlanDiff {
   /// The changes `body` makes to `current`: for each top-level field the body sets (a PUT
   /// leaves the others alone), the changed leaves under it. With `operation`, `current` is
   /// first reduced to what its request takes (read-only fields dropped, expanded objects as
-  /// references), so that only what the write changes is shown.
+  /// references), so that only what the write changes is shown. Items added to or removed
+  /// from a list of ids are shown by name when `current` or `names` (see ``collectNames``)
+  /// names them.
   public static func changes(
-    from current: PlanJSON?, to body: PlanJSON?, operation: ThousandEyes.Operation? = nil
+    from current: PlanJSON?, to body: PlanJSON?, operation: ThousandEyes.Operation? = nil,
+    names known: [String: String] = [:]
   ) -> [FieldChange] {
     guard case .object(let updates)? = body else { return [] }
     var fields = current?.objectValue ?? [:]
-    var names: [String: String] = [:]
+    var names = known
     if let current { collectNames(current, into: &names) }
     if let operation, let entry = RequestSchemaTable.shared.body(of: operation.id) {
       let root = RequestSchemaTable.shared.resolve(entry.body)
@@ -37,20 +40,30 @@ public enum PlanDiff {
     }
     return out.map { change in
       var change = change
-      change.added = change.added?.map { named($0, names) }
-      change.removed = change.removed?.map { named($0, names) }
+      let list = listName(change.field)
+      change.added = change.added?.map { named($0, list, names) }
+      change.removed = change.removed?.map { named($0, list, names) }
       return change
     }
   }
 
-  /// An id shown by the name of the object it stands for, when the current object names it.
-  private static func named(_ item: PlanJSON, _ names: [String: String]) -> PlanJSON {
-    guard let id = item.identifierText, let name = names[id] else { return item }
+  /// The list a change's field names: `alertRules` for `alertRules`, `roleIds` for
+  /// `accountGroupRoles[1234].roleIds`.
+  static func listName(_ field: String) -> String {
+    let last = field.split(separator: ".").last.map(String.init) ?? field
+    return last.split(separator: "[").first.map(String.init) ?? last
+  }
+
+  /// An id shown by the name of the object it stands for, when known.
+  private static func named(_ item: PlanJSON, _ list: String, _ names: [String: String]) -> PlanJSON {
+    guard let id = item.identifierText, let name = names[list + "|" + id] else { return item }
     return .string(name)
   }
 
-  /// Every `id → name` of the objects inside `value` that have both.
-  private static func collectNames(_ value: PlanJSON, into names: inout [String: String]) {
+  /// Adds the names of the objects inside `value` that have an id and a name, keyed by the
+  /// list they are in and their id (`alertRules|9004` → `High Latency`): a test's expanded
+  /// `alertRules`, or the `alertRules` of a page of `/alerts/rules`.
+  public static func collectNames(_ value: PlanJSON, into names: inout [String: String]) {
     switch value {
     case .object(let fields):
       for (key, member) in fields {
@@ -59,7 +72,7 @@ public enum PlanDiff {
             if case .object(let inner) = item, let id = Normalized.identity(inner, name: key),
               let name = DryRunPlanner.name(of: item)
             {
-              names[id] = name
+              names[key + "|" + id] = name
             }
           }
         }
