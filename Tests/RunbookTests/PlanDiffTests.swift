@@ -65,6 +65,25 @@ final class PlanDiffTests: XCTestCase {
     XCTAssertEqual(changedId["testId"], .string("8"))
   }
 
+  func testAPartialUpdateSendsOnlyChangesAndNeverAnEmptiedObject() throws {
+    let user = try json(
+      #"{"uid": "1002", "name": "Ada", "email": "ada@example.com", "loginAccountGroup": {"aid": "1234"}, "accountGroupRoles": [{"accountGroup": {"aid": "1234"}, "roles": [{"roleId": "2", "name": "Account Admin"}]}]}"#
+    )
+    let op = try operation("updateUser")
+    XCTAssertFalse(RequestShape.replacesWholeObject(op))
+    guard case .object(var changed) = user else { return XCTFail() }
+    changed["name"] = .string("Ada H.")
+    XCTAssertEqual(
+      RequestShape.updateBody(current: user, changes: .object(changed), operation: op, full: false),
+      try json(#"{"name": "Ada H."}"#))
+    changed["accountGroupRoles"] = try json(
+      #"[{"accountGroup": {"aid": "1234"}, "roles": [{"roleId": "3"}]}]"#)
+    let body = RequestShape.updateBody(current: user, changes: .object(changed), operation: op, full: false)
+    XCTAssertEqual(body["accountGroupRoles"], changed["accountGroupRoles"], "kept as given, not emptied")
+    XCTAssertEqual(
+      BodyValidator.problems(body, for: op).map(\.code), ["UNKNOWN_FIELD", "UNKNOWN_FIELD"], "and refused")
+  }
+
   func testDiffsAreSemanticAndShowOnlyChangedLeaves() throws {
     let current = try json(
       #"{"interval": 600, "agents": [{"agentId": "3", "agentName": "Singapore"}, {"agentId": "4", "agentName": "Paris"}], "alertRules": [{"ruleId": "9", "ruleName": "High latency"}], "notifications": {"email": {"message": "a", "recipients": ["x@y.z"]}}}"#

@@ -18,7 +18,10 @@ public enum RequestShape {
   ///   `alertRules` as ids, ...); a number given for a string id becomes its text;
   /// - a field of `changes` the request cannot take (read-only, or only in responses) is
   ///   dropped when it equals the current value (a `get` result passed back), and kept
-  ///   otherwise, so that validation reports it.
+  ///   otherwise, so that validation reports it;
+  /// - without `full`, a field equal to its current value is not sent at all;
+  /// - an object none of whose members the request takes is kept as it is (and refused by
+  ///   validation), never sent as an empty object.
   public static func updateBody(
     current: PlanJSON?, changes: PlanJSON, operation: ThousandEyes.Operation, full: Bool
   ) -> PlanJSON {
@@ -35,6 +38,10 @@ public enum RequestShape {
       }
     }
     for (name, value) in given {
+      if !full, let now = currentValue(of: name, in: currentFields), Normalized.equal(now, value, name: name)
+      {
+        continue  // unchanged: a partial update sends only what changes
+      }
       if let property = properties[name], !isReadOnly(property, table) {
         body[name] = project(value, onto: property, name: name, table: table) ?? value
       } else if let now = currentFields[name], Normalized.equal(now, value) {
@@ -80,6 +87,10 @@ public enum RequestShape {
         }
         if let shaped = project(member, onto: property, name: key, table: table) { out[key] = shaped }
       }
+      // Nothing fits (a user's `accountGroupRoles` as read: `accountGroup` and `roles`, where
+      // the request takes `accountGroupId` and `roleIds`): keep it, for validation to report,
+      // rather than send an empty object that would mean something else.
+      if out.isEmpty, !fields.isEmpty { return value }
       return .object(out)
     case ("object"?, .string), ("object"?, .integer):
       // An id where a reference object is expected: `{ agentId = "62" }` from `"62"`.
