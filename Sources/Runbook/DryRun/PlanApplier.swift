@@ -128,13 +128,13 @@ public struct PlanApplier {
           }
         }
         steps.append(Step(write: resolved, status: response.status))
+        report(Self.describe(resolved, status: response.status, values: values))
         if let state = options.state, var current = record {
           current.applied.append(write.index)
           current.values = values
+          record = current  // sent: counted as applied even if recording it fails
           try state.save(current)
-          record = current
         }
-        report(Self.describe(resolved, status: response.status, values: values))
       } catch {
         guard let state = options.state, var current = record else { throw error }
         current.status = .partial
@@ -420,7 +420,8 @@ public struct ApplyStopped: TerunFailure, CustomStringConvertible {
 
   public var message: String {
     let cause = (underlying as? any TerunFailure)?.message ?? String(describing: underlying)
-    let notApplied = (failedWrite...total).map(String.init).joined(separator: ", ")
+    let notApplied = (1...max(total, 1)).filter { !applied.contains($0) }.map(String.init)
+      .joined(separator: ", ")
     return cause
       + "\nApplied: \(PlanRecord.list(applied, total: total)); not applied: write(s) \(notApplied). "
       + "The progress is recorded in \(statePath); continue with terun apply PLAN --resume "
