@@ -86,7 +86,7 @@ let package = Package(
     // The REPL's per-statement guard (count hook raising from C), SIGINT flag, libedit calls.
     .target(name: "CREPLSupport", dependencies: ["CLua", "CEditLine"]),
     // `terun repl`: the runbook environment, one statement at a time.
-    .target(name: "REPL", dependencies: ["Runbook", "LuaHost", "ThousandEyes", "CREPLSupport"]),
+    .target(name: "REPL", dependencies: ["Runbook", "LuaHost", "ThousandEyes", "CREPLSupport", "AtomicFile"]),
     .executableTarget(name: "terun", dependencies: ["TerunCLI"]),
     // JSON codec benchmark (bench/json/run).
     .executableTarget(name: "json-bench", dependencies: ["LuaHost"], path: "bench/json/Sources"),

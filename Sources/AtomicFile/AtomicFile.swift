@@ -24,6 +24,20 @@ public enum AtomicFile {
     try output.commit()
   }
 
+  /// Replaces (or creates) the file at `path` with what `write` writes to the temporary path it
+  /// is given (for writers that take a path, such as libedit's history), atomically: the
+  /// temporary file is fsynced and renamed onto `path` only when `write` returns; if it throws,
+  /// `path` is untouched.
+  public static func replace(
+    _ path: String, permissions: mode_t = 0o644, writing write: (String) throws -> Void
+  )
+    throws
+  {
+    let output = try AtomicFileOutput(target: path, permissions: permissions)
+    try write(output.temporaryPath)
+    try output.commit()
+  }
+
   /// Creates the file at `path` with `bytes`, atomically, unless it exists: returns `false`
   /// (and writes nothing) when it does. Of two processes creating the same file at once,
   /// exactly one gets `true`. The file appears complete (written to a temporary file, then

@@ -98,6 +98,22 @@ final class AtomicFileTests: XCTestCase {
     XCTAssertEqual(try listing(folder), ["claim.json"])
   }
 
+  func testAPathWriterReplacesOnlyWhenItSucceeds() throws {
+    let path = folder + "/history"
+    try AtomicFile.replace(path, permissions: 0o600) { temporary in
+      try Data("one\n".utf8).write(to: URL(fileURLWithPath: temporary))
+    }
+    XCTAssertEqual(contents(path), "one\n")
+    struct Failed: Error {}
+    XCTAssertThrowsError(
+      try AtomicFile.replace(path) { temporary in
+        try Data("partial".utf8).write(to: URL(fileURLWithPath: temporary))
+        throw Failed()
+      })
+    XCTAssertEqual(contents(path), "one\n", "the old file is kept")
+    XCTAssertEqual(try listing(folder), ["history"], "no temporary file is left")
+  }
+
   func testAppendingCreatesThenAppends() throws {
     let path = folder + "/audit.jsonl"
     for line in ["a\n", "b\n"] {
