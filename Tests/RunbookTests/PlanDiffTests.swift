@@ -84,6 +84,17 @@ final class PlanDiffTests: XCTestCase {
       BodyValidator.problems(body, for: op).map(\.code), ["UNKNOWN_FIELD", "UNKNOWN_FIELD"], "and refused")
   }
 
+  func testAnEmptyLuaTableIsSentAsAnArrayWhereTheRequestTakesOne() throws {
+    let op = try operation("createRole")
+    let fixed = RequestShape.emptyTablesAsArrays(
+      try json(#"{"name": "r", "permissions": {}}"#), operation: op)
+    XCTAssertEqual(fixed, try json(#"{"name": "r", "permissions": []}"#))
+    XCTAssertEqual(BodyValidator.problems(fixed, for: op), [])
+    let window = try operation("createAlertSuppressionWindow")
+    let notes = try json(#"{"name": "w", "repeat": {}}"#)
+    XCTAssertEqual(RequestShape.emptyTablesAsArrays(notes, operation: window), notes, "objects stay objects")
+  }
+
   func testDiffsAreSemanticAndShowOnlyChangedLeaves() throws {
     let current = try json(
       #"{"interval": 600, "agents": [{"agentId": "3", "agentName": "Singapore"}, {"agentId": "4", "agentName": "Paris"}], "alertRules": [{"ruleId": "9", "ruleName": "High latency"}], "notifications": {"email": {"message": "a", "recipients": ["x@y.z"]}}}"#

@@ -380,7 +380,9 @@ struct PlanTrustTests {
     let result = try await terun(["apply", planFile.path], sim, folder)
     #expect(result.status == 5)
     #expect(
-      result.stderr.contains("a user with email \"nk@example.com\" appeared since the plan was made"),
+      result.stderr.contains("plan drift: a user with email \"nk@example.com\" (id ")
+        && result.stderr.contains(
+          ") appeared since the plan was made; creating user \"nk\" (POST /v7/users) would make a duplicate."),
       "\(result.stderr)")
     #expect(try await sim.usersByEmail()["nk.first@example.com"] == nil, "checked before anything was sent")
   }

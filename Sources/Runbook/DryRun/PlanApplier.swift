@@ -260,13 +260,12 @@ public struct PlanApplier {
     let appeared = now.filter { !key.existing.contains($0) && !ours.contains($0) }
     guard !appeared.isEmpty else { return }
     let what = key.describe(kind: write.objectKind)
-    let change = "a \(what) appeared since the plan was made (id \(appeared.joined(separator: ", ")))"
+    let change = "a \(what) (id \(appeared.joined(separator: ", "))) appeared"
     if force {
-      report("warning: \(change); creating it anyway (--force)")
+      report("warning: \(change) since the plan was made; creating it anyway (--force)")
       return
     }
-    throw PlanDriftError(
-      write: resolved, changes: [change + "; creating it would make a duplicate"], gone: false)
+    throw PlanDriftError(write: resolved, changes: [], gone: false, appeared: change)
   }
 
   /// `write` with every placeholder it consumes replaced by its value.
@@ -358,11 +357,24 @@ public struct PlanDriftError: TerunFailure, CustomStringConvertible {
   public let changes: [String]
   /// Whether the object is gone.
   public let gone: Bool
+  /// For a create: the object with its natural key that appeared since the plan.
+  public var appeared: String?
+
+  public init(write: PlannedWrite, changes: [String], gone: Bool, appeared: String? = nil) {
+    self.write = write
+    self.changes = changes
+    self.gone = gone
+    self.appeared = appeared
+  }
 
   public var exitStatus: ExitStatus { .planDrift }
 
   public var message: String {
     let what = "\(PlanApplier.subject(write)) (\(write.method) /v7\(write.path))"
+    if let appeared {
+      return "plan drift: \(appeared) since the plan was made; creating \(what) would make a duplicate. "
+        + "Nothing further was sent. Make a new plan, or apply with --force."
+    }
     let detail = gone ? "it no longer exists" : "changed fields: " + changes.joined(separator: "; ")
     return "plan drift: \(what) changed since the plan was made; \(detail). "
       + "Nothing further was sent. Make a new plan, or apply with --force."

@@ -119,6 +119,39 @@ public enum RequestShape {
     return .array(ids)
   }
 
+  /// `body` with every empty object that the request schema of `operation` takes as an array
+  /// made an empty array: Lua has one empty table for both, and encodes it as `{}`.
+  public static func emptyTablesAsArrays(_ body: PlanJSON, operation: ThousandEyes.Operation) -> PlanJSON {
+    let table = RequestSchemaTable.shared
+    guard let entry = table.body(of: operation.id) else { return body }
+    return emptyTablesAsArrays(body, entry.body, table, depth: 0)
+  }
+
+  private static func emptyTablesAsArrays(
+    _ value: PlanJSON, _ schema: RequestSchema, _ table: RequestSchemaTable, depth: Int
+  ) -> PlanJSON {
+    let node = table.resolve(schema)
+    guard depth < 32 else { return value }
+    switch value {
+    case .object(let fields) where fields.isEmpty:
+      return node.type == "array" ? .array([]) : value
+    case .object(let fields):
+      guard let properties = node.properties else { return value }
+      var out = fields
+      for (name, member) in fields {
+        if let property = properties[name] {
+          out[name] = emptyTablesAsArrays(member, property, table, depth: depth + 1)
+        }
+      }
+      return .object(out)
+    case .array(let items):
+      guard let itemSchema = node.items else { return value }
+      return .array(items.map { emptyTablesAsArrays($0, itemSchema, table, depth: depth + 1) })
+    default:
+      return value
+    }
+  }
+
   /// Whether a property is read-only (on the property or on what it refers to).
   static func isReadOnly(_ property: RequestSchema, _ table: RequestSchemaTable) -> Bool {
     property.isReadOnly || table.resolve(property).isReadOnly

@@ -64,7 +64,7 @@ final class TEBridge {
     let path = try Self.path(call, function: function)
     let query = try TEQuery.items(try call.argument(3), function: function)
     let body = try Self.body(call, index: 4, function: function)
-    let request = APIRequest(method, path, query: query, body: body)
+    let request = APIRequest(method, path, query: query, body: Self.arraysForEmptyTables(body, method, path))
     try requireToken()
     do {
       try Self.validate(request, function: function, L: call.L)
@@ -133,6 +133,17 @@ final class TEBridge {
   struct Refusal: Error {
     let failure: BodyValidationError
     let error: LuaErrorValue
+  }
+
+  /// A write's body with each empty Lua table (encoded `{}`) that its request schema takes as an
+  /// array sent as `[]` (`permissions = {}`); other bodies as they are.
+  static func arraysForEmptyTables(_ body: [UInt8]?, _ method: HTTPMethodName, _ path: String) -> [UInt8]? {
+    guard let body, method != .get, body.count < 1 << 20,
+      let operation = Catalog.match(method: method, path: path), operation.access == .write,
+      let value = try? PlanJSON.decode(body)
+    else { return body }
+    let fixed = RequestShape.emptyTablesAsArrays(value, operation: operation)
+    return fixed == value ? body : fixed.encoded()
   }
 
   /// `file:line` of the innermost runbook frame on the stack (the `te` library's frames,
