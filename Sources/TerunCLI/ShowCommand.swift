@@ -23,7 +23,7 @@ struct ShowCommand: ParsableCommand {
   func run() throws {
     let plan = try PlanFile.read(self.plan)
     if json {
-      FileHandle.standardOutput.write(Data(try plan.jsonBytes()))
+      DryRunOptions.writeOut(String(decoding: try plan.jsonBytes(), as: UTF8.self))
     } else {
       DryRunOptions.writeOut(PlanRenderer.render(plan, color: DryRunOptions.useColor(fd: 1)))
     }

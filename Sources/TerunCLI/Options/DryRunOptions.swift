@@ -116,7 +116,8 @@ struct DryRunOptions: ParsableArguments {
     isatty(fd) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
   }
 
+  /// Writes to stdout; a closed pipe (`terun ... | head`) is not a crash.
   static func writeOut(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
   }
 }
