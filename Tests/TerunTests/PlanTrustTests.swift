@@ -205,13 +205,14 @@ struct PlanTrustTests {
         $0["agentId"] as? String
       }
       .first { !agents.contains($0) })
+    let newAgentName = try #require(try await sim.object("/agents/\(newAgent)")["agentName"] as? String)
     let interval = (test["interval"] as? Int) == 900 ? 1800 : 900
     let args = [runbook, "test_id=200005", "interval=\(interval)", "agent_id=\(newAgent)"]
     let result = try await terun(["run"] + args + ["--dry-run"], sim, folder)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(
       result.stdout.hasSuffix(
-        "(PUT /v7/tests/agent-to-agent/200005)\n    agents: + \"\(newAgent)\"\n    interval: \(test["interval"]!) → \(interval)\n"
+        "(PUT /v7/tests/agent-to-agent/200005)\n    agents: + \"\(newAgentName)\"\n    interval: \(test["interval"]!) → \(interval)\n"
       ), "\(result.stdout)")
     #expect(!result.stdout.contains("agentName"), "no wall of agent objects")
     let planFile = try await plan(args, sim, folder)

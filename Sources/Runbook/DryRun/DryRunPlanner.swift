@@ -171,6 +171,16 @@ public final class DryRunPlanner: TEWritePlanner {
       let value = try? PlanJSON.decode(body)
     else { return }
     PlanDiff.collectNames(value, into: &seenNames)
+    // One object (`GET /agents/62`): named under its collection's list (`agents|62`).
+    let segments = request.path.split(separator: "/")
+    if segments.count >= 2, case .object(let fields) = value {
+      let list = String(segments[segments.count - 2])
+      if let id = Normalized.identity(fields, name: list), id == String(segments.last!),
+        let name = DryRunPlanner.name(of: value)
+      {
+        seenNames[list + "|" + id] = name
+      }
+    }
   }
 
   /// The plan of the run so far.
