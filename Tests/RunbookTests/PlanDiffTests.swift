@@ -84,6 +84,14 @@ final class PlanDiffTests: XCTestCase {
       BodyValidator.problems(body, for: op).map(\.code), ["UNKNOWN_FIELD", "UNKNOWN_FIELD"], "and refused")
   }
 
+  func testAPasswordIsNeverShownInAPlan() throws {
+    let current = try json(#"{"interval": 600, "alertRules": []}"#)
+    let body = try json(#"{"interval": 600, "alertRules": [], "password": "s3cret"}"#)
+    let changes = PlanDiff.changes(from: current, to: body, operation: try operation("updateFtpServerTest"))
+    XCTAssertEqual(changes.flatMap(\.lines), ["password: (write-only value, not shown)"])
+    XCTAssertFalse(String(decoding: try JSONEncoder().encode(changes), as: UTF8.self).contains("s3cret"))
+  }
+
   func testAnEmptyLuaTableIsSentAsAnArrayWhereTheRequestTakesOne() throws {
     let op = try operation("createRole")
     let fixed = RequestShape.emptyTablesAsArrays(

@@ -28,6 +28,7 @@ A NODE may hold:
     min, max, exMin, exMax           numeric range (exMin/exMax: exclusive bounds)
     minLen, maxLen, minItems, maxItems
     ro         true: readOnly, never sent in a request
+    wo         true: writeOnly, never returned as sent (a password, or a test's id lists)
     nullable   true: null is accepted
     any        [NODE, ...]           anyOf / oneOf: one alternative must fit
     ref        name of a NODE in defs
@@ -130,6 +131,8 @@ class Builder:
             out["exMax"] = True
         if schema.get("readOnly"):
             out["ro"] = True
+        if schema.get("writeOnly"):
+            out["wo"] = True
         if schema.get("nullable"):
             out["nullable"] = True
         alternatives = schema.get("anyOf") or schema.get("oneOf")

@@ -177,6 +177,8 @@ public struct FieldChange: Codable, Equatable, Sendable {
   public var added: [PlanJSON]?
   /// For a list of ids: the items the update removes.
   public var removed: [PlanJSON]?
+  /// A write-only field (a password): set, but its value is not shown or kept here.
+  public var hidden: Bool?
 
   /// A value that changes.
   public init(field: String, before: PlanJSON?, after: PlanJSON?) {
@@ -192,8 +194,16 @@ public struct FieldChange: Codable, Equatable, Sendable {
     self.removed = removed.isEmpty ? nil : removed
   }
 
+  /// A write-only field that the update sets (its value is neither shown nor kept).
+  public static func hidden(field: String) -> FieldChange {
+    var change = FieldChange(field: field, before: nil, after: nil)
+    change.hidden = true
+    return change
+  }
+
   /// The change on lines, as the plan shows it.
   public var lines: [String] {
+    if hidden == true { return ["\(field): (write-only value, not shown)"] }
     if added != nil || removed != nil {
       return (added ?? []).map { "\(field): + \(PlanRenderer.compact($0))" }
         + (removed ?? []).map { "\(field): - \(PlanRenderer.compact($0))" }

@@ -33,7 +33,19 @@ public enum PlanDiff {
       }
     }
     var out: [FieldChange] = []
+    let root = operation.flatMap { RequestSchemaTable.shared.body(of: $0.id) }.map {
+      RequestSchemaTable.shared.resolve($0.body)
+    }
     for name in updates.keys.sorted() {
+      // A write-only string is a secret the API never returns (a password): not shown. (Id
+      // lists are write-only too, as requests take ids where responses list objects.)
+      if let property = root?.properties?[name],
+        property.isWriteOnly || RequestSchemaTable.shared.resolve(property).isWriteOnly,
+        RequestSchemaTable.shared.resolve(property).type == "string"
+      {
+        out.append(.hidden(field: name))
+        continue
+      }
       diff(
         fields[name] ?? RequestShape.currentValue(of: name, in: fields), updates[name]!, path: name,
         into: &out)

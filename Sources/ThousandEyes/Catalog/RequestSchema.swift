@@ -78,6 +78,9 @@ public final class RequestSchema: Decodable, Sendable {
   public let maxItems: Int?
   /// Whether the field is read-only: the API sets it and refuses it in a request.
   public let isReadOnly: Bool
+  /// Whether the field is write-only: the API never returns it as sent (a password; the id
+  /// lists of a test, returned as objects).
+  public let isWriteOnly: Bool
   /// Whether `null` is accepted.
   public let isNullable: Bool
   /// `anyOf`/`oneOf`: a value must fit one of them.
@@ -87,7 +90,7 @@ public final class RequestSchema: Decodable, Sendable {
 
   private enum CodingKeys: String, CodingKey {
     case type, props, req, extra, items, `enum`, fmt, min, max, exMin, exMax, minLen, maxLen, minItems,
-      maxItems, ro, nullable, any, ref
+      maxItems, ro, wo, nullable, any, ref
   }
 
   public init(from decoder: Decoder) throws {
@@ -108,6 +111,7 @@ public final class RequestSchema: Decodable, Sendable {
     minItems = try c.decodeIfPresent(Int.self, forKey: .minItems)
     maxItems = try c.decodeIfPresent(Int.self, forKey: .maxItems)
     isReadOnly = try c.decodeIfPresent(Bool.self, forKey: .ro) ?? false
+    isWriteOnly = try c.decodeIfPresent(Bool.self, forKey: .wo) ?? false
     isNullable = try c.decodeIfPresent(Bool.self, forKey: .nullable) ?? false
     alternatives = try c.decodeIfPresent([RequestSchema].self, forKey: .any)
     reference = try c.decodeIfPresent(String.self, forKey: .ref)
