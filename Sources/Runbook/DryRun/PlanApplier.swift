@@ -161,14 +161,14 @@ public struct PlanApplier {
   /// Returns the plan's digest.
   private func checkProvenance(_ plan: Plan) throws -> String {
     let digest = try plan.computedDigest()
+    var reasons: [String] = []
     if let recorded = plan.digest, recorded != digest {
-      try refuse(
-        "the plan file was edited after it was made (its content no longer matches its digest)")
+      reasons.append("the plan file was edited after it was made (its content no longer matches its digest)")
     } else if plan.digest == nil, options.state != nil {
-      try refuse("the plan has no digest, so edits to it cannot be detected")
+      reasons.append("the plan has no digest, so edits to it cannot be detected")
     }
     if let source = options.runbookSource, PlanHash.sha256(source) != plan.runbook.sha256 {
-      try refuse(
+      reasons.append(
         "the runbook \(plan.runbook.name) changed since the plan was made "
           + "(sha256 \(plan.runbook.sha256.prefix(12))… then, \(PlanHash.sha256(source).prefix(12))… now)")
     }
@@ -178,11 +178,13 @@ public struct PlanApplier {
       }
       let age = options.now.timeIntervalSince(created)
       if age > maxAge {
-        try refuse(
+        reasons.append(
           "the plan was made \(Self.duration(age)) ago (\(plan.createdAt)), more than --max-plan-age "
             + "\(Self.duration(maxAge)); objects may have changed since")
       }
     }
+    // Every reason at once: an edited createdAt is both an edit and an age.
+    if !reasons.isEmpty { try refuse(reasons.joined(separator: "; ")) }
     return digest
   }
 
