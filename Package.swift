@@ -27,12 +27,15 @@ let package = Package(
     ),
     // Static-inline wrappers for Lua's macros, error trampolines, capped allocator, count hook.
     .target(name: "CLuaBridge", dependencies: ["CLua"]),
+    // Atomic file replacement: the one way every file terun writes is written.
+    .target(name: "AtomicFile"),
     // The lua_State wrapper: values, functions, JSON, sandbox, limits, require.
-    .target(name: "LuaHost", dependencies: ["CLuaBridge"]),
+    .target(name: "LuaHost", dependencies: ["CLuaBridge", "AtomicFile"]),
     // The HTTP client for the ThousandEyes API v7 and its generated operation catalog.
     .target(
       name: "ThousandEyes",
       dependencies: [
+        "AtomicFile",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -50,7 +53,7 @@ let package = Package(
     .target(
       name: "Runbook",
       dependencies: [
-        "LuaHost", "ThousandEyes",
+        "LuaHost", "ThousandEyes", "AtomicFile",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       plugins: ["EmbedLuaSources"]
@@ -71,6 +74,7 @@ let package = Package(
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
+        "AtomicFile",
         .product(name: "Yams", package: "Yams"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -80,7 +84,7 @@ let package = Package(
     .target(
       name: "TerunCLI",
       dependencies: [
-        "Runbook", "Simulator", "LuaHost", "ThousandEyes", "Scheduler", "REPL",
+        "Runbook", "Simulator", "LuaHost", "ThousandEyes", "Scheduler", "REPL", "AtomicFile",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
       ]
@@ -90,11 +94,12 @@ let package = Package(
     // The REPL's per-statement guard (count hook raising from C), SIGINT flag, libedit calls.
     .target(name: "CREPLSupport", dependencies: ["CLua", "CEditLine"]),
     // `terun repl`: the runbook environment, one statement at a time.
-    .target(name: "REPL", dependencies: ["Runbook", "LuaHost", "ThousandEyes", "CREPLSupport"]),
+    .target(name: "REPL", dependencies: ["Runbook", "LuaHost", "ThousandEyes", "CREPLSupport", "AtomicFile"]),
     .executableTarget(name: "terun", dependencies: ["TerunCLI"]),
     // JSON codec benchmark (bench/json/run).
     .executableTarget(name: "json-bench", dependencies: ["LuaHost"], path: "bench/json/Sources"),
 
+    .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile"]),
     .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
     .testTarget(
       name: "ThousandEyesTests",

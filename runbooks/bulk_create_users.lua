@@ -156,8 +156,10 @@ end
 
 if dry then
   print(string.format(
-    "Dry run: would create %d, update %d, skip %d; %d failed (%d row(s) in %s; nothing was sent)",
-    counts.created, counts.updated, counts.skipped, counts.failed, #records, params.csv
+    "%s: would create %d, update %d, skip %d; %d failed (%d row(s) in %s; %s)",
+    te.mode == "confirm" and "Planned" or "Dry run",
+    counts.created, counts.updated, counts.skipped, counts.failed, #records, params.csv,
+    te.mode == "confirm" and "sent once you confirm" or "nothing was sent"
   ))
 else
   print(string.format(

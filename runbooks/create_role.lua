@@ -147,7 +147,7 @@ print(string.format(
   counts.assigned,
   counts.unchanged,
   counts.failed,
-  dry and " (dry run, nothing sent)" or ""
+  te.mode == "confirm" and " (planned: sent once you confirm)" or dry and " (dry run, nothing sent)" or ""
 ))
 -- Failed users make the run fail (exit 1), after the summary above.
 te.fail_count(counts.failed)

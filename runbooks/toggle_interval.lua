@@ -1,6 +1,6 @@
 -- toggle_interval.lua: the guide's JavaScript job. Toggles a test's interval between two
 -- values (600 and 300 seconds by default), or sets one value. Works for every test type: the
--- te module finds the test's type and sends only the changed field.
+-- te module finds the test's type, and sends the whole test where the type's PUT replaces it.
 --
 --   terun toggle_interval test_id=123456
 --   terun toggle_interval test_id=123456 a=3600 b=60
@@ -54,46 +54,12 @@ if current == target then
   return
 end
 
--- For most test types the spec's PUT body is a full test: besides `interval` it requires these
--- fields, which are sent back unchanged (agent-to-server and bgp take a partial update).
-local REQUIRED = {
-  ["agent-to-agent"] = { "targetAgentId", "agents" },
-  ["voice"] = { "targetAgentId", "agents" },
-  ["dns-server"] = { "domain", "dnsServers", "agents" },
-  ["dns-trace"] = { "domain", "agents" },
-  ["dnssec"] = { "domain", "agents" },
-  ["http-server"] = { "url", "agents" },
-  ["page-load"] = { "url", "agents" },
-  ["web-transactions"] = { "transactionScript", "url", "agents" },
-  ["api"] = { "requests", "url", "agents" },
-  ["ftp-server"] = { "requestType", "url", "username", "password", "agents" },
-  ["sip-server"] = { "port", "targetSipCredentials", "agents" },
-}
-
-local changes = { interval = target }
-local required = REQUIRED[test.type]
-if required then
-  local full = te.tests.get(test_id, { expand = "agent" })
-  for _, field in ipairs(required) do
-    local value = full[field]
-    if value == nil then
-      error(string.format("%s: the API needs '%s' to update a %s test, and the test as read has none", label, field, test.type), 0)
-    end
-    if field == "dnsServers" then
-      -- Read as objects, written as names.
-      local names = te.json.array({})
-      for i, server in ipairs(value) do
-        names[i] = type(server) == "table" and server.serverName or server
-      end
-      value = names
-    end
-    changes[field] = value
-  end
-end
-
-te.tests.update(test_id, changes)
-if te.dry_run then
+-- te.tests.update reads the test, merges the change and sends what the test's type needs.
+te.tests.update(test_id, { interval = target })
+if te.mode == "plan" then
   print(string.format("Would change %s: interval %s → %d s (dry run, nothing sent)", label, tostring(current), target))
+elseif te.mode == "confirm" then
+  print(string.format("Will change %s: interval %s → %d s once the plan is confirmed", label, tostring(current), target))
 else
   print(string.format("Changed %s: interval %s → %d s", label, tostring(current), target))
 end

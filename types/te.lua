@@ -6,6 +6,7 @@
 ---@class te
 ---@field params table<string, any> The runbook's parameters, converted to their declared types.
 ---@field dry_run boolean Whether this run is a dry run (writes are planned, not sent).
+---@field mode "live"|"plan"|"confirm" What becomes of writes: sent now ("live"), planned and never sent by this run ("plan": --dry-run, --plan-out), or planned and applied once the user confirms ("confirm": --confirm).
 ---@field json te.json
 ---@field log te.log
 ---@field fs te.fs
@@ -153,8 +154,10 @@ function tests.get(id, opts) end
 ---@param opts? te.query
 ---@return te.object
 function tests.create(type, config, opts) end
----A partial update: sends only the given fields, never read-only ones (a modified `get`
----result can be passed back as it is).
+---Changes only the given fields: reads the test, merges the changes where the test type's PUT
+---replaces the whole test, drops read-only fields and reduces expanded objects to references
+---(a modified `get` result can be passed back as it is). A body the API would refuse raises a
+---`kind = "validation"` error before anything is sent.
 ---@param id te.id
 ---@param changes te.object
 ---@param opts? te.query
@@ -242,6 +245,7 @@ function te.with_aid(aid, fn) end
 ---@field base_url string
 ---@field aid string?
 ---@field dry_run boolean
+---@field mode "live"|"plan"|"confirm"
 ---@field user_agent string
 
 ---The run's API settings (never the token).

@@ -1,3 +1,4 @@
+import AtomicFile
 import CREPLSupport
 import Foundation
 
@@ -54,10 +55,14 @@ final class LineEditor {
     save()
   }
 
-  /// Writes the history file.
+  /// Writes the history file (atomically: a failed save keeps the old history).
   func save() {
     guard let historyPath else { return }
-    _ = terun_repl_editline_save_history(historyPath)
+    try? AtomicFile.replace(historyPath, permissions: 0o600) { temporary in
+      if terun_repl_editline_save_history(temporary) != 0 {
+        throw AtomicFileError(path: historyPath, reason: "libedit could not write the history")
+      }
+    }
   }
 
   /// The readline match list: the common prefix first (when there are several), then the

@@ -1,3 +1,4 @@
+import AtomicFile
 import Foundation
 
 #if canImport(Glibc)
@@ -44,9 +45,8 @@ public final class ChildProcess: @unchecked Sendable {
     process.environment = environment
     process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
     self.killGrace = killGrace
-    if FileManager.default.createFile(atPath: logPath, contents: nil),
-      let handle = FileHandle(forWritingAtPath: logPath)
-    {
+    if let descriptor = try? AtomicFile.openForAppending(logPath, permissions: 0o644) {
+      let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
       logHandle = handle
       process.standardOutput = handle
       process.standardError = handle

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runbook
+import Scheduler
 import ThousandEyes
 
 /// `terun apply PLAN`: applies a plan saved by `terun run RUNBOOK --plan-out PLAN`.
@@ -10,10 +11,17 @@ struct ApplyCommand: AsyncParsableCommand {
     abstract: "Apply a saved plan (from terun run --plan-out).",
     discussion: """
       Writes run in the plan's order; values known only after apply (a new user's uid) are taken \
-      from earlier responses. Before anything is sent, and again before each update or delete, the \
-      object is re-read: if it changed since the plan, apply stops with exit 5 and sends nothing \
-      further (use --force to apply anyway). A plan made against another API base URL is refused \
-      unless --force.
+      from earlier responses. Before anything is sent, the whole plan is checked: each write must be \
+      what its operationId says (exit 2 otherwise), the plan must be unedited, made from the runbook \
+      as it is now, younger than --max-plan-age and not applied before (exit 5 otherwise, unless \
+      --force). Every object the plan updates or deletes is re-read, and so is every collection a \
+      create could duplicate (user email, test name and type, alert rule, role and suppression window \
+      name); each is checked again just before its write. If one changed, apply stops with exit 5 \
+      and sends nothing further (use --force to apply anyway).
+
+      A plan is applied once: its progress is recorded in TERUN_STATE_DIR (default \
+      ~/.local/state/terun) under plans/. If a write fails, the report names the writes applied; \
+      --resume continues from the first write not applied and never sends an applied write again.
 
       apply is meant for a real API or a standalone `terun sim` that holds the state the plan was \
       made against; --sim starts a fresh simulator, which holds only its seed data.
@@ -22,8 +30,19 @@ struct ApplyCommand: AsyncParsableCommand {
   @Argument(help: ArgumentHelp("The plan file (JSON).", valueName: "plan"))
   var plan: String
 
-  @Flag(help: "Apply even when objects changed since the plan or the base URL differs.")
+  @Flag(
+    help:
+      "Apply even when objects changed since the plan, the plan or runbook changed, the plan is old or was applied before, or the base URL differs."
+  )
   var force = false
+
+  @Flag(help: "Continue a plan that stopped part-way, from its first write not applied.")
+  var resume = false
+
+  @Option(
+    name: .customLong("max-plan-age"),
+    help: ArgumentHelp("Refuse plans older than this (e.g. 30m, 24h, 72h).", valueName: "duration"))
+  var maxPlanAge = "24h"
 
   @OptionGroup(title: "API")
   var connection: ConnectionOptions
@@ -41,6 +60,24 @@ struct ApplyCommand: AsyncParsableCommand {
     let plan = try PlanFile.read(self.plan)
     summary.runbook = plan.runbook.name
     summary.writes.planned = plan.writes.count
+    let maxAge: DurationSpec
+    do {
+      maxAge = try DurationSpec(parsing: maxPlanAge)
+    } catch let error as LimitParseError {
+      throw CommandFailure(.usage, "--max-plan-age: \(error.message)")
+    }
+    var options = PlanApplier.Options()
+    options.force = force
+    options.resume = resume
+    options.maxAge = maxAge.seconds
+    options.state = PlanStateStore(stateDirectory: StateDirectory.fromEnvironment().path)
+    options.runbookSource = Self.currentRunbook(named: plan.runbook.name)
+    if options.runbookSource == nil {
+      Terun.printError(
+        "note: the runbook \(plan.runbook.name) was not found here; apply does not check that it is unchanged",
+        prefixed: false)
+    }
+    try PlanConsistency.check(plan)
     let connection = try await self.connection.open()
     do {
       guard var client = connection.client, client.token != nil else {
@@ -56,7 +93,7 @@ struct ApplyCommand: AsyncParsableCommand {
       let apiClient = try ThousandEyesClient(configuration: client)
       defer { summary.add(apiClient.statistics.snapshot) }
       do {
-        try await ApplyRunner.apply(plan, client: apiClient, force: force)
+        try await ApplyRunner.apply(plan, client: apiClient, options: options)
       } catch {
         try? await apiClient.shutdown()
         throw error
@@ -68,12 +105,20 @@ struct ApplyCommand: AsyncParsableCommand {
     }
     await connection.close()
   }
+
+  /// The source of the runbook a plan names, as it is now, or `nil` when it cannot be found.
+  static func currentRunbook(named name: String) -> [UInt8]? {
+    if name.hasPrefix("builtin:") {
+      return BuiltinLibrary.runbooks[String(name.dropFirst("builtin:".count))].map { Array($0.utf8) }
+    }
+    return FileManager.default.contents(atPath: name).map(Array.init)
+  }
 }
 
 /// Applies a plan and reports each write on stdout, then a summary line.
 enum ApplyRunner {
-  static func apply(_ plan: Plan, client: ThousandEyesClient, force: Bool) async throws {
-    let applier = PlanApplier(client: client, force: force) { line in
+  static func apply(_ plan: Plan, client: ThousandEyesClient, options: PlanApplier.Options) async throws {
+    let applier = PlanApplier(client: client, options: options) { line in
       if line.hasPrefix("warning:") {
         Terun.printError(line, prefixed: false)
       } else {

@@ -92,6 +92,7 @@ struct RunCommand: AsyncParsableCommand {
       searchPath: RunbookLocator.searchPath(from: ProcessInfo.processInfo.environment))
     configuration.client = connection.client
     configuration.dryRun = plan.isPlanning
+    configuration.appliesAfterConfirmation = plan.confirm
     let sink = OutputSink()
     defer { sink.flush() }
     let session: TEAPISession?

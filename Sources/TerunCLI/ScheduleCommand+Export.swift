@@ -1,4 +1,5 @@
 import ArgumentParser
+import AtomicFile
 import Foundation
 import Runbook
 import Scheduler
@@ -98,7 +99,11 @@ struct ScheduleExportCommand: AsyncParsableCommand {
     }
     for exported in files {
       let path = (out as NSString).appendingPathComponent(exported.name)
-      try Data(exported.contents.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+      do {
+        try AtomicFile.replace(path, with: Array(exported.contents.utf8))
+      } catch let error as AtomicFileError {
+        throw CommandFailure(.runbookError, error.description)
+      }
       print(ControlCharacters.escaped(path))
     }
   }

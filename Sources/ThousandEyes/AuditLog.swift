@@ -1,3 +1,4 @@
+import AtomicFile
 import Foundation
 
 /// Appends one JSON line per request attempt to a file (`--audit FILE`).
@@ -24,11 +25,11 @@ public final class AuditLog: @unchecked Sendable {
 
   /// Opens (creating, mode 0600) `path` for appending.
   public init(path: String) throws {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
-      throw AuditLogError(path: path, reason: String(cString: strerror(errno)))
+    do {
+      descriptor = try AtomicFile.openForAppending(path, permissions: 0o600)
+    } catch let error as AtomicFileError {
+      throw AuditLogError(path: path, reason: error.reason)
     }
-    self.descriptor = descriptor
   }
 
   deinit {

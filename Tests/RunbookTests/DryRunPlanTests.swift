@@ -72,7 +72,7 @@ final class DryRunPlanTests: XCTestCase {
     let current: PlanJSON = .object([
       "interval": .integer(600), "enabled": .bool(true), "testName": .string("T"),
     ])
-    let changes = DryRunPlanner.changes(
+    let changes = PlanDiff.changes(
       from: current,
       to: .object(["interval": .integer(300), "enabled": .bool(true), "description": .string("d")]))
     XCTAssertEqual(

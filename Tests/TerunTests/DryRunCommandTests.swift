@@ -100,8 +100,8 @@ struct DryRunCommandTests {
     #expect(
       result.stdout.contains(
         "~ update user (known after apply) \"Role Later\" (PUT /v7/users/(known after apply))\n"
-          + "    accountGroupRoles: [{\"accountGroupId\":\"1234\",\"roleIds\":[\"3\"]}] → "
-          + "[{\"accountGroupId\":\"1234\",\"roleIds\":[\"2\"]}]"), "\(result.stdout)")
+          + "    accountGroupRoles[1234].roleIds: + \"2\"\n"
+          + "    accountGroupRoles[1234].roleIds: - \"3\"\n"), "only the changed leaves: \(result.stdout)")
     #expect(result.stdout.contains("user Role Later (~known-after-apply-1.uid~) planned with role 2"))
     #expect(try await sim.usersByEmail()["role.later@example.com"] == nil)
   }

@@ -27,11 +27,21 @@ final class DryRunSimulator: @unchecked Sendable {
     return DryRunSimulator(server: try await SimulatorServer.start(options))
   }
 
-  func stop() async { await server.stop() }
+  func stop() async {
+    await server.stop()
+    try? FileManager.default.removeItem(atPath: stateDirectory)
+  }
 
-  /// The environment that points `terun` at this simulator.
+  /// Where `terun apply` records the plans applied against this simulator.
+  let stateDirectory = FileManager.default.temporaryDirectory
+    .appendingPathComponent("terun-state-\(UUID())").path
+
+  /// The environment that points `terun` at this simulator (and at its own state folder).
   var environment: [String: String] {
-    ["TE_BASE_URL": server.baseURL, "TE_TOKEN": Self.token, "NO_COLOR": "1"]
+    [
+      "TE_BASE_URL": server.baseURL, "TE_TOKEN": Self.token, "NO_COLOR": "1",
+      "TERUN_STATE_DIR": stateDirectory,
+    ]
   }
 
   /// Sends a request and returns the status and decoded body (nil when empty).

@@ -21,6 +21,10 @@ public final class DryRunPlanner: TEWritePlanner {
   private var plannedObjects: [String: PlanJSON] = [:]
   /// The planned result of each create and update, by write index.
   private var results: [Int: PlanJSON] = [:]
+  /// The names of objects the run read, for showing ids in diffs (see ``PlanDiff/collectNames``).
+  private var seenNames: [String: String] = [:]
+  /// Writes the API would refuse, in order: a plan with any is not saved.
+  public private(set) var refusals: [BodyValidationError] = []
 
   /// Creates a planner that reads current objects through `client`.
   public init(client: ThousandEyesClient) {
@@ -46,7 +50,8 @@ public final class DryRunPlanner: TEWritePlanner {
       index: index, action: action, operationId: operation.id, objectKind: operation.objectKind,
       method: request.method.rawValue, pathTemplate: operation.path, path: request.path, query: query,
       body: body, objectId: nil, objectName: nil, snapshot: nil, fingerprint: nil, changes: nil,
-      produces: [], consumes: Placeholders.consumed(path: request.path, query: query, body: body))
+      produces: [], consumes: Placeholders.consumed(path: request.path, query: query, body: body),
+      naturalKey: nil)
 
     var result: PlanJSON?
     switch action {
@@ -57,6 +62,10 @@ public final class DryRunPlanner: TEWritePlanner {
       result = created.object
       for record in created.produces where Self.isIdentifier(record.field) {
         plannedObjects[record.token] = created.object
+      }
+      if var key = NaturalKey.of(operation, path: request.path, body: body), write.consumes.isEmpty {
+        key.existing = try existingMatches(key, aid: request.queryValue("aid"), write: write)
+        write.naturalKey = key
       }
     case .update, .delete:
       write.objectId =
@@ -72,8 +81,13 @@ public final class DryRunPlanner: TEWritePlanner {
         write.objectName = Self.name(of: body)
       }
       if action == .update {
-        write.changes = Self.changes(from: current?.value, to: body)
+        write.changes = PlanDiff.changes(
+          from: current?.value, to: body, operation: operation, names: seenNames)
         result = Self.merged(current?.value, body)
+        // A PUT or PATCH that changes nothing is no change: it is answered, not planned.
+        if current != nil, operation.method != .post, write.changes?.isEmpty == true {
+          return result.map { $0.encoded() }
+        }
         if let current, !current.live, let token = write.consumes.first(where: { request.path.contains($0) }),
           let merged = result
         {
@@ -84,6 +98,10 @@ public final class DryRunPlanner: TEWritePlanner {
     writes.append(write)
     if let result { results[index] = result }
     return result.map { $0.encoded() }
+  }
+
+  public func refused(_ failure: BodyValidationError) {
+    refusals.append(failure)
   }
 
   // MARK: Reads that see the plan
@@ -105,6 +123,7 @@ public final class DryRunPlanner: TEWritePlanner {
   /// shows the update; a collection drops planned deletes, shows planned updates, and its last
   /// page lists planned creates. Bodies no planned write touches are returned as they are.
   public func amend(_ body: [UInt8], of request: APIRequest, collectionKey: String?) -> [UInt8] {
+    noteNames(body, of: request)
     guard request.method == .get, !writes.isEmpty else { return body }
     let base = request.path
     let aid = request.queryValue("aid")
@@ -143,6 +162,25 @@ public final class DryRunPlanner: TEWritePlanner {
     }
     fields[key] = .array(items)
     return PlanJSON.object(fields).encoded()
+  }
+
+  /// Remembers the names of the objects a read returned (agents, alert rules, labels, ...), so
+  /// that a diff can show an added id by name. Results and large bodies are skipped.
+  private func noteNames(_ body: [UInt8], of request: APIRequest) {
+    guard request.method == .get, body.count <= 4 << 20, !request.path.hasPrefix("/test-results"),
+      let value = try? PlanJSON.decode(body)
+    else { return }
+    PlanDiff.collectNames(value, into: &seenNames)
+    // One object (`GET /agents/62`): named under its collection's list (`agents|62`).
+    let segments = request.path.split(separator: "/")
+    if segments.count >= 2, case .object(let fields) = value {
+      let list = String(segments[segments.count - 2])
+      if let id = Normalized.identity(fields, name: list), id == String(segments.last!),
+        let name = DryRunPlanner.name(of: value)
+      {
+        seenNames[list + "|" + id] = name
+      }
+    }
   }
 
   /// The plan of the run so far.
@@ -196,6 +234,18 @@ public final class DryRunPlanner: TEWritePlanner {
     return (.object(fields), produces)
   }
 
+  /// The ids of the objects that have `key` now (live).
+  private func existingMatches(_ key: NaturalKey, aid: String?, write: PlannedWrite) throws -> [String] {
+    let client = self.client
+    do {
+      return try Blocking.wait { try await key.currentMatches(client: client, aid: aid) }
+    } catch {
+      throw LuaScriptError(
+        "dry-run: cannot read \(key.collectionPath) to check for an existing "
+          + "\(key.describe(kind: write.objectKind)): \(error)")
+    }
+  }
+
   /// The current object with the top-level fields of `changes` applied.
   static func merged(_ current: PlanJSON?, _ changes: PlanJSON?) -> PlanJSON? {
     guard case .object(var fields)? = current, case .object(let updates)? = changes else {
@@ -203,17 +253,6 @@ public final class DryRunPlanner: TEWritePlanner {
     }
     for (name, value) in updates { fields[name] = value }
     return .object(fields)
-  }
-
-  /// The top-level fields whose value `changes` sets differently from `current`, by name.
-  static func changes(from current: PlanJSON?, to changes: PlanJSON?) -> [FieldChange] {
-    guard case .object(let updates)? = changes else { return [] }
-    let fields = current?.objectValue ?? [:]
-    return updates.keys.sorted().compactMap { name in
-      let after = updates[name]!
-      let before = fields[name]
-      return before == after ? nil : FieldChange(field: name, before: before, after: after)
-    }
   }
 
   /// The object's display name: `name`, `testName`, `ruleName`, ..., or any `...Name` field.
@@ -257,12 +296,11 @@ public final class DryRunPlanner: TEWritePlanner {
     {
       return (result, false)
     }
-    guard let reader = Catalog.match(method: .get, path: request.path), reader.access == .read else {
+    guard let operation = Catalog.match(method: request.method, path: request.path),
+      let read = Self.readRequest(path: request.path, aid: request.queryValue("aid"), for: operation)
+    else {
       return nil
     }
-    var get = APIRequest(.get, request.path)
-    if let aid = request.queryValue("aid") { get = get.settingQuery("aid", to: aid) }
-    let read = get
     let client = self.client
     let bytes: [UInt8]
     do {
@@ -274,6 +312,22 @@ public final class DryRunPlanner: TEWritePlanner {
     }
     guard let value = try? PlanJSON.decode(bytes) else { return nil }
     return (Self.withoutLinks(value), true)
+  }
+
+  /// The read of the object a write of `operation` at `path` touches, as the planner takes
+  /// its snapshot and apply checks it again: a GET of the same path with the same `aid`, and
+  /// `expand=agent` when the write's body takes agents (a test's agents are listed only then).
+  /// `nil` when the catalog has no read for the path.
+  public static func readRequest(path: String, aid: String?, for operation: ThousandEyes.Operation)
+    -> APIRequest?
+  {
+    guard let reader = Catalog.match(method: .get, path: path), reader.access == .read else { return nil }
+    var read = APIRequest(.get, path)
+    if let aid { read = read.settingQuery("aid", to: aid) }
+    if reader.queryParameters.contains("expand"), operation.requestFields?.contains("agents") == true {
+      read = read.settingQuery("expand", to: "agent")
+    }
+    return read
   }
 
   /// `value` without its top-level `_links`.

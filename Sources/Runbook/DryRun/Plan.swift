@@ -29,6 +29,10 @@ public struct Plan: Codable, Equatable, Sendable {
   public var aid: String?
   /// The writes, in the order the runbook made them.
   public var writes: [PlannedWrite]
+  /// SHA-256 of the plan's JSON without this field, set when the plan is saved: apply refuses
+  /// a plan whose content no longer matches it (edited parameters or writes) unless `--force`.
+  /// It also names the plan in the apply state (`TERUN_STATE_DIR/plans/DIGEST.json`).
+  public var digest: String?
 
   /// Creates a plan.
   public init(
@@ -43,6 +47,25 @@ public struct Plan: Codable, Equatable, Sendable {
     self.baseUrl = baseUrl
     self.aid = aid
     self.writes = writes
+  }
+
+  /// The digest of the plan's content (everything but `digest`).
+  public func computedDigest() throws -> String {
+    var copy = self
+    copy.digest = nil
+    return PlanHash.sha256(try copy.jsonBytes())
+  }
+
+  /// The plan with its digest set.
+  public func sealed() throws -> Plan {
+    var copy = self
+    copy.digest = try computedDigest()
+    return copy
+  }
+
+  /// When the plan was made, or `nil` when `createdAt` is not an ISO 8601 time.
+  public var creationDate: Date? {
+    ISO8601DateFormatter().date(from: createdAt)
   }
 
   /// How many writes of `action` the plan holds.
@@ -139,19 +162,55 @@ public struct PlanQueryItem: Codable, Equatable, Sendable {
   }
 }
 
-/// One field an update changes: its value in the current object and in the request.
+/// One change an update makes, leaf by leaf (see ``PlanDiff``): a value that changes
+/// (`interval: 600 → 300`), or items added to and removed from a list of ids
+/// (`alertRules: + "High latency"`).
 public struct FieldChange: Codable, Equatable, Sendable {
-  /// The top-level field name, as the API spells it.
+  /// The field, as the API spells it; nested leaves as a dotted path (`notifications.email.message`),
+  /// an item of an id list as `agents[62].sourceIpAddress`.
   public var field: String
   /// The current value (`nil`: absent).
   public var before: PlanJSON?
-  /// The value the update sends.
-  public var after: PlanJSON
+  /// The value the update sends (`nil`: removed, or a list change).
+  public var after: PlanJSON?
+  /// For a list of ids: the items the update adds (shown by name when known).
+  public var added: [PlanJSON]?
+  /// For a list of ids: the items the update removes.
+  public var removed: [PlanJSON]?
+  /// A write-only field (a password): set, but its value is not shown or kept here.
+  public var hidden: Bool?
 
-  public init(field: String, before: PlanJSON?, after: PlanJSON) {
+  /// A value that changes.
+  public init(field: String, before: PlanJSON?, after: PlanJSON?) {
     self.field = field
     self.before = before
     self.after = after
+  }
+
+  /// Items added to and removed from a list of ids.
+  public init(field: String, added: [PlanJSON], removed: [PlanJSON]) {
+    self.field = field
+    self.added = added.isEmpty ? nil : added
+    self.removed = removed.isEmpty ? nil : removed
+  }
+
+  /// A write-only field that the update sets (its value is neither shown nor kept).
+  public static func hidden(field: String) -> FieldChange {
+    var change = FieldChange(field: field, before: nil, after: nil)
+    change.hidden = true
+    return change
+  }
+
+  /// The change on lines, as the plan shows it.
+  public var lines: [String] {
+    if hidden == true { return ["\(field): (write-only value, not shown)"] }
+    if added != nil || removed != nil {
+      return (added ?? []).map { "\(field): + \(PlanRenderer.compact($0))" }
+        + (removed ?? []).map { "\(field): - \(PlanRenderer.compact($0))" }
+    }
+    let old = before.map(PlanRenderer.compact) ?? "(absent)"
+    let new = after.map(PlanRenderer.compact) ?? "(absent)"
+    return ["\(field): \(old) → \(new)"]
   }
 }
 
@@ -203,6 +262,8 @@ public struct PlannedWrite: Codable, Equatable, Sendable {
   public var produces: [PlaceholderRecord]
   /// Placeholder tokens this write uses, produced by earlier writes.
   public var consumes: [String]
+  /// For a create: the natural key apply checks no new object has (see ``NaturalKey``).
+  public var naturalKey: NaturalKey?
 
   /// The request's query in URL form (without `?`), or "" for none.
   public var queryText: String {

@@ -1,23 +1,15 @@
+import AtomicFile
 import Foundation
 
 /// Reading and writing plan files (docs/plan-format.md).
 public enum PlanFile {
-  /// Writes `plan` to `path` atomically (a temporary file beside it, then a rename).
+  /// Writes `plan` to `path` atomically (``AtomicFile/replace(_:with:permissions:)``).
   public static func write(_ plan: Plan, to path: String) throws {
-    let bytes = try plan.jsonBytes()
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(
-      ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+    let bytes = try plan.sealed().jsonBytes()
     do {
-      try Data(bytes).write(to: temporary)
-      if FileManager.default.fileExists(atPath: url.path) {
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-      } else {
-        try FileManager.default.moveItem(at: temporary, to: url)
-      }
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw CommandFailure(.runbookError, "cannot write the plan to \(path): \(error.localizedDescription)")
+      try AtomicFile.replace(path, with: bytes)
+    } catch let error as AtomicFileError {
+      throw CommandFailure(.runbookError, "cannot write the plan to \(path): \(error.reason)")
     }
   }
 

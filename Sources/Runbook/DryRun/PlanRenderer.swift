@@ -60,9 +60,7 @@ public enum PlanRenderer {
         return write.body.map(prettyLines) ?? []
       }
       if changes.isEmpty { return ["(no field changes: the values are already current)"] }
-      return changes.map { change in
-        "\(change.field): \(change.before.map(compact) ?? "(absent)") → \(compact(change.after))"
-      }
+      return changes.flatMap(\.lines)
     case .delete:
       return []
     }

@@ -35,6 +35,9 @@ public struct RunConfiguration: Sendable {
   public var searchPath: [String]
   /// Whether this is a dry run (`te.dry_run`); writes are planned, not sent.
   public var dryRun: Bool
+  /// Whether the plan of this dry run is applied by the same command once the user agrees
+  /// (`terun run --confirm`).
+  public var appliesAfterConfirmation = false
   /// Where `te` API calls go (base URL, token, aid), or nil when no API is configured.
   public var client: ClientConfiguration?
 
@@ -55,6 +58,12 @@ public struct RunConfiguration: Sendable {
     self.client = client
   }
 
+  /// How the run's writes are handled (`te.mode`).
+  public var mode: RunMode {
+    guard dryRun else { return .live }
+    return appliesAfterConfirmation ? .confirm : .plan
+  }
+
   /// The files `te.fs.read` may read besides the runbook's folder: the `path` parameters.
   public var readablePathParameters: [String] {
     header.parameters.compactMap { spec in
@@ -62,4 +71,16 @@ public struct RunConfiguration: Sendable {
       return nil
     }
   }
+}
+
+/// How a run's writes are handled, as `te.mode` tells the runbook.
+public enum RunMode: String, Sendable {
+  /// Writes are sent as the runbook makes them.
+  case live
+  /// Writes are planned and shown; this run sends none (`--dry-run`, `--plan-out`,
+  /// `--detailed-exitcode`).
+  case plan
+  /// Writes are planned and shown now, and the plan is applied after the user agrees
+  /// (`--confirm`): messages should not say that nothing will be sent.
+  case confirm
 }

@@ -110,13 +110,14 @@ public final class RunbookRunner: @unchecked Sendable {
       builtinModules: BuiltinLibrary.modules)
   }
 
-  /// Installs `te.params`, `te.dry_run`, `te.json`, `te.fs`, `te.csv`, `te.log`, `te.fail`,
-  /// `te.usage_error`, `te.fail_count`, and the globals `print`
+  /// Installs `te.params`, `te.dry_run`, `te.mode`, `te.json`, `te.fs`, `te.csv`, `te.log`,
+  /// `te.fail`, `te.usage_error`, `te.fail_count`, and the globals `print`
   /// and `runbook`.
   private func installCore(into module: TEModule, context: RunContext) throws {
     let state = module.state
     try module.set(path: "params") { try pushParameters(state) }
     try module.set("dry_run", .boolean(configuration.dryRun))
+    try module.set("mode", .text(configuration.mode.rawValue))
     try module.withTable { L, index in
       do {
         try LuaJSON.install(into: L, tableIndex: index)

@@ -41,6 +41,7 @@ public struct TEAPIInstaller: TEModuleInstaller {
       return try TEBridge.pushOperation(Catalog.match(method: method, path: try call.string(2)), call: call)
     }
     primitives.fields["sleep"] = state.function("te.sleep") { try bridge.sleep($0) }
+    primitives.fields["update_body"] = state.function("te.update") { try TEBridge.updateBody($0) }
     primitives.fields["raise"] = state.function("te.error") { try TEBridge.raise($0) }
     primitives.fields["now"] = state.function("te.now") { call in
       lua_pushinteger(call.L, lua_Integer(Date().timeIntervalSince1970.rounded(.down)))
@@ -49,6 +50,7 @@ public struct TEAPIInstaller: TEModuleInstaller {
     var settings: [String: LuaValue] = [
       "base_url": .text(configuration.baseURL.absoluteString),
       "dry_run": .boolean(context.isDryRun),
+      "mode": .text(context.configuration.mode.rawValue),
       "user_agent": .text(configuration.userAgent),
     ]
     if let aid = configuration.aid { settings["aid"] = .text(aid) }

@@ -64,8 +64,14 @@ final class TEBridge {
     let path = try Self.path(call, function: function)
     let query = try TEQuery.items(try call.argument(3), function: function)
     let body = try Self.body(call, index: 4, function: function)
-    let request = APIRequest(method, path, query: query, body: body)
+    let request = APIRequest(method, path, query: query, body: Self.arraysForEmptyTables(body, method, path))
     try requireToken()
+    do {
+      try Self.validate(request, function: function, L: call.L)
+    } catch let refusal as Refusal {
+      if context.isDryRun { planner.refused(refusal.failure) }
+      throw refusal.error
+    }
     let bytes: [UInt8]?
     if context.isDryRun, let planned = try plan(request, function: function) {
       bytes = planned.body
@@ -81,6 +87,80 @@ final class TEBridge {
       }
     }
     return try Self.pushDecoded(bytes, call: call, method: method, path: path)
+  }
+
+  /// Checks a write's body against its operation's request schema before it is planned or
+  /// sent: a body the API would refuse raises a structured error shaped like the API's 400
+  /// (`kind = "validation"`, `status = 400`, `errors = {{field, code, message}, ...}`), whose
+  /// message names the runbook's line.
+  static func validate(_ request: APIRequest, function: String, L: OpaquePointer) throws {
+    guard request.method != .get, let operation = Catalog.match(method: request.method, path: request.path),
+      operation.access == .write
+    else { return }
+    let body: PlanJSON?
+    if let bytes = request.body, !bytes.isEmpty {
+      body = try? PlanJSON.decode(bytes)
+    } else {
+      body = nil
+    }
+    let problems = BodyValidator.problems(body, for: operation)
+    guard !problems.isEmpty else { return }
+    var failure = BodyValidationError(
+      method: request.method.rawValue, path: request.path, operationId: operation.id, problems: problems)
+    let location = runbookLocation(L)
+    let message = (location.map { $0 + ": " } ?? "") + function + ": " + failure.message
+    failure.location = location
+    throw Refusal(
+      failure: failure,
+      error: LuaErrorValue(
+        message: message,
+        fields: [
+          "kind": .text("validation"), "status": .integer(400), "title": .text("Bad Request"),
+          "method": .text(request.method.rawValue), "path": .text(request.path),
+          "operation": .text(operation.id),
+          "errors": .table(
+            LuaTable(
+              array: problems.map {
+                .table(
+                  LuaTable(fields: [
+                    "field": .text($0.field), "code": .text($0.code), "message": .text($0.message),
+                  ]))
+              })),
+        ]))
+  }
+
+  /// A write refused before it was planned or sent: the failure, and the Lua error raised.
+  struct Refusal: Error {
+    let failure: BodyValidationError
+    let error: LuaErrorValue
+  }
+
+  /// A write's body with each empty Lua table (encoded `{}`) that its request schema takes as an
+  /// array sent as `[]` (`permissions = {}`); other bodies as they are.
+  static func arraysForEmptyTables(_ body: [UInt8]?, _ method: HTTPMethodName, _ path: String) -> [UInt8]? {
+    guard let body, method != .get, body.count < 1 << 20,
+      let operation = Catalog.match(method: method, path: path), operation.access == .write,
+      let value = try? PlanJSON.decode(body)
+    else { return body }
+    let fixed = RequestShape.emptyTablesAsArrays(value, operation: operation)
+    return fixed == value ? body : fixed.encoded()
+  }
+
+  /// `file:line` of the innermost runbook frame on the stack (the `te` library's frames,
+  /// named `[C] te`, and C functions skipped), or `nil`.
+  static func runbookLocation(_ L: OpaquePointer) -> String? {
+    var level: Int32 = 0
+    var record = lua_Debug()
+    while lua_getstack(L, level, &record) != 0 {
+      level += 1
+      guard lua_getinfo(L, "Sl", &record) != 0, record.currentline > 0 else { continue }
+      let source = withUnsafeBytes(of: &record.short_src) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      if source.contains("[C]") { continue }
+      return "\(source):\(record.currentline)"
+    }
+    return nil
   }
 
   private func requireToken() throws {
@@ -152,6 +232,30 @@ final class TEBridge {
       return try Self.pushDecoded(body, call: inner, method: method, path: path, options: options)
     }
     return 1
+  }
+
+  /// `update_body(method, path, current, changes)`: the body of an update of `current` (the
+  /// object as read, or nil) with `changes` (see ``RequestShape/updateBody``): the whole object
+  /// merged when the operation's PUT replaces it, only the changes otherwise.
+  static func updateBody(_ call: LuaCallContext) throws -> Int32 {
+    let function = "te.update"
+    guard let method = HTTPMethodName(name: try call.string(1)) else {
+      throw LuaScriptError("\(function): unknown HTTP method")
+    }
+    let path = try Self.path(call, function: function)
+    guard let operation = Catalog.match(method: method, path: path) else {
+      throw LuaScriptError("\(function): no API operation matches \(method.rawValue) \(path)")
+    }
+    let current = try Self.body(call, index: 3, function: function).flatMap { try? PlanJSON.decode($0) }
+    guard
+      let changes = try Self.body(call, index: 4, function: function).flatMap({ try? PlanJSON.decode($0) })
+    else {
+      throw LuaScriptError("\(function): the changes must be a table")
+    }
+    let body = RequestShape.updateBody(
+      current: current, changes: changes, operation: operation,
+      full: RequestShape.replacesWholeObject(operation))
+    return try Self.pushDecoded(body.encoded(), call: call, method: method, path: path)
   }
 
   /// `operation(id)` or `match(method, path)`: the catalog entry as a table, or nil.

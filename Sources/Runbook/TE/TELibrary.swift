@@ -11,6 +11,7 @@ enum TELibrary {
     local te = rawget(_ENV, "__terun_te_install")
     local request, open_pages, operation, match, raise = prim.request, prim.pages, prim.operation, prim.match, prim.raise
     local settings = prim.settings
+    local update_body = prim.update_body
     local json = te.json
     local type, pairs, ipairs, tostring, error, pcall, select = type, pairs, ipairs, tostring, error, pcall, select
     local format, concat, pack, unpack = string.format, table.concat, table.pack, table.unpack
@@ -330,6 +331,56 @@ enum TELibrary {
       end
     end
 
+    -- Refuses a query parameter the operation of `method path` does not take, as te.call
+    -- does: a filter the API would silently drop must not widen a bulk change.
+    local function check_params(fname, method, path, query, level)
+      if query == nil then
+        return
+      end
+      local op = match(method, path)
+      if op == nil then
+        return
+      end
+      local accepted = { aid = true }
+      local names = {}
+      for _, name in ipairs(op.query_params) do
+        if name ~= "cursor" then
+          accepted[name] = true
+          names[#names + 1] = name
+        end
+      end
+      if #names == 0 then
+        names[1] = "aid"
+      end
+      for name in pairs(query) do
+        if not accepted[name] then
+          error(format("%s: unknown query parameter '%s' for %s %s (accepted: %s)", fname, tostring(name), method,
+            op.path, concat(names, ", ")), (level or 2) + 1)
+        end
+      end
+    end
+
+    -- PUT `path` with `changes` applied to the object as it is now: read it (with `read` added
+    -- to the query), merge, drop what the request cannot take, reduce expanded objects to
+    -- references (see RequestShape), then send. For a resource whose PUT replaces the whole
+    -- object this is what makes `update(id, { interval = 300 })` work.
+    local function update_object(path, changes, opts, read)
+      local query = opts
+      if read ~= nil then
+        query = {}
+        for k, v in pairs(opts or {}) do
+          query[k] = v
+        end
+        for k, v in pairs(read) do
+          if query[k] == nil then
+            query[k] = v
+          end
+        end
+      end
+      local current = send("GET", path, nil, query)
+      return send("PUT", path, update_body("PUT", path, current, changes), opts)
+    end
+
     local function check_body(fname, n, body)
       if type(body) ~= "table" then
         arg_error(fname, n, "table", body, 3)
@@ -343,10 +394,12 @@ enum TELibrary {
       if verbs.list then
         r.list = function(opts, options)
           check_opts(prefix .. "list", 1, opts)
+          check_params(prefix .. "list", "GET", base, opts)
           return collect(base, key, opts, check_options(prefix .. "list", 2, options))
         end
         r.each = function(opts, options)
           check_opts(prefix .. "each", 1, opts)
+          check_params(prefix .. "each", "GET", base, opts)
           return item_iterator(base, key, opts, check_options(prefix .. "each", 2, options, nil, true))
         end
       end
@@ -354,6 +407,7 @@ enum TELibrary {
         r.get = function(id, opts)
           local segment = id_text(prefix .. "get", 1, id)
           check_opts(prefix .. "get", 2, opts)
+          check_params(prefix .. "get", "GET", base .. "/" .. segment, opts)
           return send("GET", base .. "/" .. segment, nil, opts)
         end
       end
@@ -361,6 +415,7 @@ enum TELibrary {
         r.create = function(body, opts)
           check_body(prefix .. "create", 1, body)
           check_opts(prefix .. "create", 2, opts)
+          check_params(prefix .. "create", "POST", base, opts)
           return send("POST", base, body, opts)
         end
       end
@@ -369,13 +424,15 @@ enum TELibrary {
           local segment = id_text(prefix .. "update", 1, id)
           check_body(prefix .. "update", 2, changes)
           check_opts(prefix .. "update", 3, opts)
-          return send("PUT", base .. "/" .. segment, changes, opts)
+          check_params(prefix .. "update", "PUT", base .. "/" .. segment, opts)
+          return update_object(base .. "/" .. segment, changes, opts)
         end
       end
       if verbs.delete then
         r.delete = function(id, opts)
           local segment = id_text(prefix .. "delete", 1, id)
           check_opts(prefix .. "delete", 2, opts)
+          check_params(prefix .. "delete", "DELETE", base .. "/" .. segment, opts)
           send("DELETE", base .. "/" .. segment, nil, opts)
           return true
         end
@@ -389,6 +446,7 @@ enum TELibrary {
     te.users = resource("users", "/users", "users", all)
     function te.users.current(opts)
       check_opts("te.users.current", 1, opts)
+      check_params("te.users.current", "GET", "/users/current", opts)
       return send("GET", "/users/current", nil, opts)
     end
     te.roles = resource("roles", "/roles", "roles", all)
@@ -426,6 +484,7 @@ enum TELibrary {
     te.permissions = {
       list = function(opts)
         check_opts("te.permissions.list", 1, opts)
+        check_params("te.permissions.list", "GET", "/permissions", opts)
         return collect("/permissions", "permissions", opts)
       end,
     }
@@ -470,6 +529,7 @@ enum TELibrary {
       local segment = id_text("te.tests.get", 1, id)
       check_opts("te.tests.get", 2, opts)
       local test_type = resolve_type("te.tests.get", segment, opts)
+      check_params("te.tests.get", "GET", "/tests/" .. test_type .. "/" .. segment, opts)
       return send("GET", "/tests/" .. test_type .. "/" .. segment, nil, opts)
     end
 
@@ -482,6 +542,7 @@ enum TELibrary {
       if match("POST", "/tests/" .. test_type) == nil then
         error(format("te.tests.create: unknown test type '%s'", test_type), 2)
       end
+      check_params("te.tests.create", "POST", "/tests/" .. test_type, opts)
       local created = send("POST", "/tests/" .. test_type, config, opts)
       if type(created) == "table" and created.testId ~= nil then
         test_types[tostring((opts and opts.aid) or current_aid or "") .. "|" .. tostring(created.testId)] = test_type
@@ -489,69 +550,23 @@ enum TELibrary {
       return created
     end
 
-    -- Fields a test response carries that an update must never send.
-    local read_only = {
-      testId = true, type = true, createdBy = true, createdDate = true, modifiedBy = true,
-      modifiedDate = true, savedEvent = true, liveShare = true, _links = true,
-    }
-    -- Expanded objects in a response that an update takes as ids.
-    local id_of = { labels = "labelId", alertRules = "ruleId", sharedWithAccounts = "aid", monitors = "monitorId", tags = "id" }
-
-    local function as_ids(list, id_key)
-      local out = json.array({})
-      for i, entry in ipairs(list) do
-        out[i] = type(entry) == "table" and entry[id_key] or entry
-      end
-      return out
-    end
-
-    local function as_agent_refs(list)
-      local out = json.array({})
-      for i, entry in ipairs(list) do
-        if type(entry) == "table" then
-          out[i] = { agentId = entry.agentId, sourceIpAddress = entry.sourceIpAddress }
-        else
-          out[i] = { agentId = tostring(entry) }
-        end
-      end
-      return out
-    end
-
+    -- A test's PUT replaces the whole test for most types: te.tests.update reads it (with its
+    -- agents: they are listed only with expand=agent), merges the changes and sends the result.
     function te.tests.update(id, changes, opts)
       local segment = id_text("te.tests.update", 1, id)
       check_body("te.tests.update", 2, changes)
       check_opts("te.tests.update", 3, opts)
       local test_type = resolve_type("te.tests.update", segment, opts)
-      local op = match("PUT", "/tests/" .. test_type .. "/" .. segment)
-      local writable, known = {}, {}
-      for _, name in ipairs(op and op.request_fields or {}) do
-        writable[name] = true
-      end
-      local getter = match("GET", "/tests/" .. test_type .. "/" .. segment)
-      for _, name in ipairs(getter and getter.response_fields or {}) do
-        known[name] = true
-      end
-      local body = json.object({})
-      for name, value in pairs(changes) do
-        if writable[name] then
-          if name == "agents" and type(value) == "table" then
-            body[name] = as_agent_refs(value)
-          elseif id_of[name] and type(value) == "table" then
-            body[name] = as_ids(value, id_of[name])
-          else
-            body[name] = value
-          end
-        elseif not (read_only[name] or known[name]) then
-          error(format("te.tests.update: '%s' is not a field of %s tests", tostring(name), test_type), 2)
-        end
-      end
-      return send("PUT", "/tests/" .. test_type .. "/" .. segment, body, opts)
+      local path = "/tests/" .. test_type .. "/" .. segment
+      check_params("te.tests.update", "PUT", path, opts)
+      return update_object(path, changes, opts, { expand = "agent" })
     end
 
     function te.tests.delete(id, opts)
       local segment = id_text("te.tests.delete", 1, id)
       check_opts("te.tests.delete", 2, opts)
       local test_type = resolve_type("te.tests.delete", segment, opts)
+      check_params("te.tests.delete", "DELETE", "/tests/" .. test_type .. "/" .. segment, opts)
       send("DELETE", "/tests/" .. test_type .. "/" .. segment, nil, opts)
       return true
     end
@@ -575,6 +590,7 @@ enum TELibrary {
         error(format("%s: unknown result kind '%s' (e.g. network, http-server, path-vis, page-load, dns-server)",
           fname, kind), 3)
       end
+      check_params(fname, "GET", path, opts, 3)
       return path, op.collection_key, opts, check_options(fname, 4, options, 4, iterating)
     end
 
@@ -614,6 +630,7 @@ enum TELibrary {
         base_url = settings.base_url,
         aid = current_aid or settings.aid,
         dry_run = settings.dry_run,
+        mode = settings.mode,
         user_agent = settings.user_agent,
       }
     end

@@ -17,11 +17,18 @@ public protocol TEWritePlanner: AnyObject {
   /// A read's response body (one page of a collection, or an object), amended so that the
   /// runbook sees the writes planned so far. `collectionKey` names the page's items, if known.
   func amend(_ body: [UInt8], of request: APIRequest, collectionKey: String?) -> [UInt8]
+
+  /// A write the API would refuse (its body does not fit the request schema). It was not
+  /// planned; the runbook got the error, and may have caught it.
+  func refused(_ failure: BodyValidationError)
 }
 
 extension TEWritePlanner {
   /// Sends every read.
   public func answer(_ request: APIRequest) throws -> [UInt8]? { nil }
+
+  /// Forgets refused writes.
+  public func refused(_ failure: BodyValidationError) {}
 
   /// Leaves reads as the API answered them.
   public func amend(_ body: [UInt8], of request: APIRequest, collectionKey: String?) -> [UInt8] { body }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runbook
+import Scheduler
 import ThousandEyes
 
 /// `terun run` options for planning: `--dry-run`, `--plan-out`, `--confirm`,
@@ -59,6 +60,13 @@ struct DryRunOptions: ParsableArguments {
   ) async throws {
     guard isPlanning else { return }
     sink.flush()
+    if let refusals = planner?.refusals, !refusals.isEmpty {
+      // The runbook caught the errors, but a plan without those writes is not the plan it meant.
+      throw CommandFailure(
+        .runbookError,
+        "the plan is not saved: \(refusals.count) planned write(s) would be refused by the API: "
+          + refusals.map(\.message).joined(separator: "; "))
+    }
     let plan =
       planner?.makePlan(source: configuration.source, parameters: configuration.parameters)
       ?? Plan(
@@ -97,7 +105,10 @@ struct DryRunOptions: ParsableArguments {
       Terun.printError("not applied", prefixed: false)
       return
     }
-    try await ApplyRunner.apply(plan, client: session.client, force: false)
+    // The plan just shown, applied once: recorded like a saved plan.
+    var options = PlanApplier.Options()
+    options.state = PlanStateStore(stateDirectory: StateDirectory.fromEnvironment().path)
+    try await ApplyRunner.apply(try plan.sealed(), client: session.client, options: options)
   }
 
   /// Whether to colour output on `fd`: a terminal and `NO_COLOR` unset or empty.
@@ -105,7 +116,8 @@ struct DryRunOptions: ParsableArguments {
     isatty(fd) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
   }
 
+  /// Writes to stdout; a closed pipe (`terun ... | head`) is not a crash.
   static func writeOut(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
   }
 }

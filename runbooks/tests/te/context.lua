@@ -8,6 +8,8 @@ local check = require("check")
 
 local config = te.config()
 check.eq(config.dry_run, false, "te.config().dry_run")
+check.eq(config.mode, "live", "te.config().mode")
+check.eq(te.mode, "live", "te.mode")
 check.contains(config.user_agent, "terun/", "te.config().user_agent")
 check.contains(config.base_url, "http://127.0.0.1:", "te.config().base_url")
 check.eq(config.aid, nil, "no default aid")
@@ -16,7 +18,7 @@ for key in pairs(config) do
   keys[#keys + 1] = key
 end
 table.sort(keys)
-check.eq(table.concat(keys, ","), "base_url,dry_run,user_agent", "te.config() holds only these fields")
+check.eq(table.concat(keys, ","), "base_url,dry_run,mode,user_agent", "te.config() holds only these fields")
 
 -- with_aid: every call inside goes to the account group, and config says so.
 local main_tests = te.tests.list()

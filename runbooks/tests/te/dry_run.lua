@@ -8,6 +8,7 @@ local check = require("check")
 
 check.eq(te.dry_run, true, "te.dry_run")
 check.eq(te.config().dry_run, true, "te.config().dry_run")
+check.eq(te.mode, "plan", "te.mode in a dry run")
 local before = #te.users.list()
 local groups = te.account_groups.list()
 local roles = te.roles.list()

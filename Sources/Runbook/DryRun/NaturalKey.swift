@@ -1,0 +1,80 @@
+import Foundation
+import ThousandEyes
+
+/// What makes a created object unique to people, where the catalog knows it: a user's email,
+/// a test's name (within its type), an alert rule's, role's or suppression window's name.
+///
+/// The planner records, with each such create, the ids of the objects that already had the
+/// key; apply reads the collection again and stops (exit 5) when another one has appeared
+/// since, rather than make a duplicate.
+public struct NaturalKey: Codable, Equatable, Sendable {
+  /// The collection read to find objects with the key, relative to `/v7` (e.g. `/users`).
+  public var collectionPath: String
+  /// The member of the collection's response that lists the objects (e.g. `users`).
+  public var collectionKey: String
+  /// The id member of an object (e.g. `uid`).
+  public var idField: String
+  /// The key: member names and values (e.g. `email`).
+  public var fields: [String: PlanJSON]
+  /// The ids of the objects that had the key when the plan was made.
+  public var existing: [String]
+
+  /// The key of a create of `operation` with `body`, or `nil` when it has none (the ids not yet read).
+  static func of(_ operation: ThousandEyes.Operation, path: String, body: PlanJSON?) -> NaturalKey? {
+    guard operation.method == .post, let fields = body?.objectValue else { return nil }
+    let known: (names: [String], id: String, key: String)?
+    switch operation.id {
+    case "createUser": known = (["email"], "uid", "users")
+    case "createRole": known = (["name"], "roleId", "roles")
+    case "createAlertRule": known = (["ruleName"], "ruleId", "alertRules")
+    case "createAlertSuppressionWindow":
+      known = (["name"], "alertSuppressionWindowId", "alertSuppressionWindows")
+    default:
+      // POST /tests/{type}: a test's name within its type (the path names the type).
+      let isTestCreate =
+        operation.path.hasPrefix("/tests/") && operation.pathParameters.isEmpty
+        && operation.path.split(separator: "/").count == 2 && operation.id.hasSuffix("Test")
+      known = isTestCreate ? (["testName"], "testId", "tests") : nil
+    }
+    guard let known else { return nil }
+    var key: [String: PlanJSON] = [:]
+    for name in known.names {
+      guard let value = fields[name], value.stringValue != nil else { return nil }
+      key[name] = value
+    }
+    return NaturalKey(
+      collectionPath: path, collectionKey: known.key, idField: known.id, fields: key, existing: [])
+  }
+
+  /// The ids of the objects of a collection response that have the key.
+  func matches(in collection: PlanJSON?) -> [String] {
+    guard case .array(let items)? = collection?[collectionKey] else { return [] }
+    return items.compactMap { item -> String? in
+      for (name, value) in fields {
+        guard let mine = value.stringValue, let theirs = item[name]?.stringValue,
+          mine.caseInsensitiveCompare(theirs) == .orderedSame
+        else { return nil }
+      }
+      return item[idField]?.identifierText
+    }
+  }
+
+  /// `user with email "ana@example.com"`.
+  func describe(kind: String) -> String {
+    let text = fields.keys.sorted().map { "\($0) \(fields[$0]!.jsonText)" }.joined(separator: " and ")
+    return "\(kind) with \(text)"
+  }
+}
+
+extension NaturalKey {
+  /// The ids of the objects that have the key now, read through `client` (every page).
+  func currentMatches(client: ThousandEyesClient, aid: String?) async throws -> [String] {
+    var request = APIRequest(.get, collectionPath)
+    if let aid { request = request.settingQuery("aid", to: aid) }
+    var ids: [String] = []
+    for try await page in client.pages(request, collectionKey: collectionKey) {
+      ids += matches(in: try? PlanJSON.decode(page.body))
+    }
+    return ids
+  }
+}
