@@ -76,6 +76,9 @@ extension LuaState {
     terun_open_safe_patterns(L)
     let patterns = try value(at: -1)
     pop()
+    terun_open_guarded_library(L)
+    let guarded = try value(at: -1)
+    pop()
     let loader = ModuleLoader(state: self, paths: options.requirePaths, builtins: options.builtinModules)
     let findModule = function("require") { context in try loader.find(context) }
     let setup = try load(source: sandboxSetupSource, chunkName: "=sandbox")
@@ -83,7 +86,7 @@ extension LuaState {
       setup,
       [
         violation, forbidden, forbiddenOS, patterns, findModule,
-        .text(allowedOSFunctions.joined(separator: ",")),
+        .text(allowedOSFunctions.joined(separator: ",")), guarded,
       ])
   }
 }
@@ -91,9 +94,24 @@ extension LuaState {
 /// Lua run once per state to finish the sandbox: it gets host functions and edits the
 /// globals in place.
 private let sandboxSetupSource = """
-  local violation, forbidden_index, forbidden_os, patterns, find_module, os_allowed = ...
+  local violation, forbidden_index, forbidden_os, patterns, find_module, os_allowed, guarded = ...
   local G = _G
   local orig_load, type, setmetatable, byte, string, os, pcall = load, type, setmetatable, string.byte, string, os, pcall
+  local rawget = rawget
+
+  -- Where stock Lua runs code with hooks off or loops in C, versions that keep the limits.
+  G.xpcall = guarded.xpcall
+  G.coroutine.wrap, G.coroutine.close = guarded.wrap, guarded.close
+  string.rep, G.table.move = guarded.rep, guarded.move
+
+  -- Lua runs __gc finalizers with hooks off, where no limit can stop them: refused (as Luau
+  -- does). Lua only marks an object for finalization if its metatable has __gc when set.
+  G.setmetatable = function(t, mt)
+    if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+      violation("setmetatable: __gc metamethods are not allowed in the sandbox")
+    end
+    return setmetatable(t, mt)
+  end
 
   G.dofile, G.loadfile = nil, nil
   string.dump = function()
@@ -130,7 +148,7 @@ private let sandboxSetupSource = """
   for name in os_allowed:gmatch("[^,]+") do safe_os[name] = os[name] end
   G.os = setmetatable(safe_os, { __index = forbidden_os, __metatable = false })
 
-  local loaded, loading, error, rawget = {}, {}, error, rawget
+  local loaded, loading, error = {}, {}, error
   G.require = function(name)
     local module = loaded[name]
     if module ~= nil then return module end

@@ -204,7 +204,8 @@ public final class ThousandEyesClient: Sendable {
         url: url(for: request), method: HTTPMethod(rawValue: request.method.rawValue), headers: headers,
         body: request.body.map { .bytes($0) })
       let accumulator = ResponseAccumulator(
-        request: outgoing, maxBodySize: min(configuration.maxResponseBytes, Int(UInt32.max)))
+        request: outgoing,
+        maxBodySize: min(configuration.maxResponseBytes, request.maxResponseBytes ?? .max, Int(UInt32.max)))
       let task = http.execute(request: outgoing, delegate: accumulator)
       let response = try await withTaskCancellationHandler {
         try await task.futureResult.get()
@@ -222,7 +223,9 @@ public final class ThousandEyesClient: Sendable {
       if Task.isCancelled { throw CancellationError() }
       throw TransportError(
         kind: Self.classify(error), method: request.method, path: request.path,
-        reason: Self.describe(error), attempts: 1)
+        reason: Self.redacting(
+          headers.map(\.value) + [configuration.token?.secret].compactMap { $0 }, in: Self.describe(error)),
+        attempts: 1)
     }
   }
 
@@ -247,6 +250,20 @@ public final class ThousandEyesClient: Sendable {
       return .connectionLost
     }
     return .other
+  }
+
+  /// `text` without any of `values` (the request's header values and the token): an error of the HTTP
+  /// library may quote them (`invalidHeaderFieldValues(["Bearer …"])`), raw or escaped.
+  static func redacting(_ values: [String], in text: String) -> String {
+    if text.contains("invalidHeaderField") { return "invalid HTTP header field (its value is not shown)" }
+    var result = text
+    for value in values where !value.isEmpty {
+      let escaped = String(String(reflecting: value).dropFirst().dropLast())
+      for form in [value, escaped] where !form.isEmpty {
+        result = result.replacingOccurrences(of: form, with: "<redacted>")
+      }
+    }
+    return result
   }
 
   static func describe(_ error: Error) -> String {

@@ -7,6 +7,9 @@ extension CommandFailure {
   /// 403 is exit 4.
   public init(_ error: LuaError, limits: RunLimits) {
     switch error.kind {
+    case .runtime where error.isTEMissingToken:
+      // No token: one sentence, never an internal frame.
+      self.init(.auth, error.message)
     case .runtime where error.isTEAuthorizationFailure:
       // An uncaught API error with status 401 or 403: the token or its permissions.
       self.init(.auth, error.description)

@@ -45,6 +45,9 @@ public final class RunbookRunner: @unchecked Sendable {
     do {
       let (state, context) = try makeRun()
       defer { state.stopWatchdog() }
+      state.armBackstop(grace: Self.backstopGrace) { [sink] kind in
+        Self.abandon(stoppedBy: kind, limits: limits, sink: sink)
+      }
       do {
         let chunk = try state.load(
           source: configuration.source.bytes, chunkName: configuration.source.displayName)
@@ -60,6 +63,19 @@ public final class RunbookRunner: @unchecked Sendable {
     } catch let error as LuaError {
       throw CommandFailure(error, limits: limits)
     }
+  }
+
+  /// Seconds a run stopped by a limit may take to end before the backstop ends the process.
+  public static let backstopGrace = 1.5
+
+  /// The backstop's end of a run that a limit stopped but that did not end (Lua running with
+  /// hooks off, a long C call): its thread cannot be stopped or reused, so the output written
+  /// so far is flushed, the limit's message printed, and the process ends with exit 3.
+  public static func abandon(stoppedBy kind: LuaError.Kind, limits: RunLimits, sink: OutputSink) -> Never {
+    sink.flush()
+    let failure = CommandFailure(LuaError(kind: kind, message: "sandbox violation"), limits: limits)
+    FileHandle.standardError.write(Data("terun: \(failure.message)\n".utf8))
+    _exit(failure.exitStatus.rawValue)
   }
 
   /// Makes the run's sandboxed state with the global `te` installed (core fields, then the

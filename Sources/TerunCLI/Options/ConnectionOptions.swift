@@ -79,6 +79,9 @@ struct ConnectionOptions: ParsableArguments {
     do {
       configuration = try ClientConfiguration.fromEnvironment(
         environment, baseURL: baseURL, tokenFile: tokenFile, aid: aid, requiresToken: false)
+    } catch let error as ConfigurationError where error.isTokenProblem {
+      // A token that cannot be used is an authentication failure (exit 4); never shown.
+      throw CommandFailure(.auth, "\(error)")
     } catch {
       throw CommandFailure(.usage, "\(error)")
     }
