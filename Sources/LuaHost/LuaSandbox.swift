@@ -11,6 +11,8 @@ public struct LuaSandboxOptions: Sendable {
   public var requirePaths: [String]
   /// Built-in modules `require` finds after the folders: name → Lua source (the stdlib).
   public var builtinModules: [String: String]
+  /// Files `require` never loads (the API token file), by path and by device and inode.
+  public var deniedFiles: [String] = []
 
   /// Makes options.
   public init(
@@ -79,7 +81,9 @@ extension LuaState {
     terun_open_guarded_library(L)
     let guarded = try value(at: -1)
     pop()
-    let loader = ModuleLoader(state: self, paths: options.requirePaths, builtins: options.builtinModules)
+    let loader = ModuleLoader(
+      state: self, paths: options.requirePaths, builtins: options.builtinModules,
+      denied: options.deniedFiles.compactMap(FileIdentity.init(path:)))
     let findModule = function("require") { context in try loader.find(context) }
     let setup = try load(source: sandboxSetupSource, chunkName: "=sandbox")
     _ = try call(
@@ -185,11 +189,13 @@ final class ModuleLoader {
   unowned let state: LuaState
   let paths: [String]
   let builtins: [String: String]
+  let denied: [FileIdentity]
 
-  init(state: LuaState, paths: [String], builtins: [String: String]) {
+  init(state: LuaState, paths: [String], builtins: [String: String], denied: [FileIdentity] = []) {
     self.state = state
     self.paths = paths
     self.builtins = builtins
+    self.denied = denied
   }
 
   /// `find_module(name)`: returns the compiled chunk and its path; `nil, nil, true` for a
@@ -243,6 +249,11 @@ final class ModuleLoader {
     let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     guard real.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
       throw LuaSandboxViolation("require: '\(path)' leads outside '\(folder)'")
+    }
+    if let identity = FileIdentity(path: real),
+      denied.contains(where: { $0.path == identity.path || ($0.device == identity.device && $0.inode == identity.inode) })
+    {
+      throw LuaSandboxViolation("require: '\(path)' is the API token file, which is never readable")
     }
     guard let data = FileManager.default.contents(atPath: real) else {
       throw LuaScriptError("require: cannot read '\(path)'")

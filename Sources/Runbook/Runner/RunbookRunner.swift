@@ -111,11 +111,13 @@ public final class RunbookRunner: @unchecked Sendable {
   /// `TERUN_PATH`, then the built-in stdlib.
   var sandboxOptions: LuaSandboxOptions {
     let limits = configuration.limits
-    return LuaSandboxOptions(
+    var options = LuaSandboxOptions(
       limits: LuaLimits(maxMemory: limits.maxMemory.bytes, maxInstructions: limits.maxInstructions ?? 0),
       timeout: limits.timeout?.seconds,
       requirePaths: (configuration.source.folder.map { [$0] } ?? []) + configuration.searchPath,
       builtinModules: BuiltinLibrary.modules)
+    options.deniedFiles = configuration.client?.tokenFile.map { [$0] } ?? []
+    return options
   }
 
   /// Installs `te.params`, `te.dry_run`, `te.json`, `te.fs`, `te.csv`, `te.log`, and the globals `print`
