@@ -19,6 +19,7 @@ typedef struct terun_limits {
   int64_t max_instructions;
   int64_t instructions;
   _Atomic int kill_reason;
+  _Atomic int running;
   int (*stop_poll)(lua_State *L);
 } terun_limits;
 
@@ -102,6 +103,7 @@ lua_State *terun_newstate(size_t memory_limit, int64_t max_instructions) {
   lim->max_instructions = max_instructions;
   lim->host_depth = 1;
   atomic_init(&lim->kill_reason, TERUN_KILL_NONE);
+  atomic_init(&lim->running, 0);
   lua_State *L = lua_newstate(terun_alloc, lim);
   if (L == NULL) {
     free(lim);
@@ -145,6 +147,19 @@ int terun_kill_reason(lua_State *L) {
 }
 int terun_kill_reason_with_handle(void *handle) {
   return atomic_load(&((terun_limits *)handle)->kill_reason);
+}
+
+int terun_running_with_handle(void *handle) {
+  return atomic_load(&((terun_limits *)handle)->running) > 0;
+}
+
+int terun_counted_pcall(lua_State *L, int nargs, int nresults, int msgh) {
+  if (lua_getallocf(L, NULL) != terun_alloc) return lua_pcall(L, nargs, nresults, msgh);
+  terun_limits *lim = limits_of(L);
+  atomic_fetch_add(&lim->running, 1);
+  int status = lua_pcall(L, nargs, nresults, msgh);
+  atomic_fetch_sub(&lim->running, 1);
+  return status;
 }
 
 int terun_host_charge(lua_State *L, ptrdiff_t delta) {

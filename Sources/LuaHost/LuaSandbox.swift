@@ -251,7 +251,9 @@ final class ModuleLoader {
       throw LuaSandboxViolation("require: '\(path)' leads outside '\(folder)'")
     }
     if let identity = FileIdentity(path: real),
-      denied.contains(where: { $0.path == identity.path || ($0.device == identity.device && $0.inode == identity.inode) })
+      denied.contains(where: {
+        $0.path == identity.path || ($0.device == identity.device && $0.inode == identity.inode)
+      })
     {
       throw LuaSandboxViolation("require: '\(path)' is the API token file, which is never readable")
     }

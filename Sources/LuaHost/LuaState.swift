@@ -105,7 +105,8 @@ public final class LuaState {
   }
 
   /// Arms the backstop: once the run is stopped by any limit or sandbox rule, if it has not
-  /// ended `grace` seconds later (Lua code running with hooks off, a long C call), `handler`
+  /// ended `grace` seconds later (Lua code running with hooks off, a long C call: the host is
+  /// still inside its protected call), `handler`
   /// is called on the watchdog's thread with the kind of the stop. The state is then stuck
   /// for good: the handler should end the process. It does not depend on the count hook.
   public func armBackstop(grace: Double, handler: @escaping @Sendable (LuaError.Kind) -> Void) {
@@ -412,6 +413,9 @@ public struct LuaKillSwitch: @unchecked Sendable {
     default: return .sandboxViolation
     }
   }
+
+  /// Whether the host is running Lua on the state (inside a protected call) (thread-safe).
+  public var isRunning: Bool { terun_running_with_handle(handle) != 0 }
 
   /// Asks the running code to stop; it fails at its next hook tick or host-function return.
   public func kill(_ reason: Reason) {

@@ -7,7 +7,8 @@ import Foundation
 ///
 /// The backstop does not depend on the count hook: Lua code that runs with hooks off, or a
 /// long C call, cannot delay it. It sees every kill (timeout, instructions, memory, sandbox),
-/// however it was set, by polling the switch.
+/// however it was set, by polling the switch, and acts only while the host is still inside
+/// its protected call into Lua (a killed state merely kept alive is not stuck).
 final class Watchdog: @unchecked Sendable {
   /// What to do when a stopped run does not end.
   struct Backstop {
@@ -39,7 +40,12 @@ final class Watchdog: @unchecked Sendable {
           _ = condition.wait(until: due)
           continue
         }
-        if stoppedAt == nil, killSwitch.reason != nil { stoppedAt = now }
+        // Stopped and still running Lua: a state killed but only kept alive is not stuck.
+        if killSwitch.reason != nil, killSwitch.isRunning {
+          if stoppedAt == nil { stoppedAt = now }
+        } else {
+          stoppedAt = nil
+        }
         if let stoppedAt, let kind = killSwitch.reason, now.timeIntervalSince(stoppedAt) >= backstop.grace {
           stuck = (backstop, kind)
           break

@@ -11,8 +11,10 @@
 
 static inline void terun_pop(lua_State *L, int n) { lua_pop(L, n); }
 static inline void terun_newtable(lua_State *L) { lua_newtable(L); }
+/// lua_pcall, counted as "the host is running Lua" for the backstop (terun_running_with_handle).
+int terun_counted_pcall(lua_State *L, int nargs, int nresults, int msgh);
 static inline int terun_pcall(lua_State *L, int nargs, int nresults, int msgh) {
-  return lua_pcall(L, nargs, nresults, msgh);
+  return terun_counted_pcall(L, nargs, nresults, msgh);
 }
 static inline int terun_upvalueindex(int i) { return lua_upvalueindex(i); }
 static inline int terun_registryindex(void) { return LUA_REGISTRYINDEX; }
@@ -108,6 +110,9 @@ void terun_check_kill(lua_State *L);
 
 /// The kill reason seen through a kill handle (thread-safe; for the watchdog's backstop).
 int terun_kill_reason_with_handle(void *handle);
+/// Whether the host is inside terun_pcall on the state, running Lua (thread-safe). A killed
+/// state that is only kept alive, not running, needs no backstop.
+int terun_running_with_handle(void *handle);
 /// Charges `delta` bytes of host (Swift) memory to the state's cap (a negative delta gives
 /// them back). Returns 0, and kills the run with the memory reason, when the cap is crossed;
 /// 1 otherwise. No-op (returns 1) on a state made by someone else.

@@ -1,4 +1,5 @@
 import CLuaBridge
+import Dispatch
 import Foundation
 import LuaHost
 
@@ -72,7 +73,13 @@ public final class RunbookRunner: @unchecked Sendable {
   /// hooks off, a long C call): its thread cannot be stopped or reused, so the output written
   /// so far is flushed, the limit's message printed, and the process ends with exit 3.
   public static func abandon(stoppedBy kind: LuaError.Kind, limits: RunLimits, sink: OutputSink) -> Never {
-    sink.flush()
+    // Flush on the side: a stdout nobody reads must not keep the process alive.
+    let flushed = DispatchSemaphore(value: 0)
+    Thread {
+      sink.flush()
+      flushed.signal()
+    }.start()
+    _ = flushed.wait(timeout: .now() + 0.3)
     let failure = CommandFailure(LuaError(kind: kind, message: "sandbox violation"), limits: limits)
     FileHandle.standardError.write(Data("terun: \(failure.message)\n".utf8))
     _exit(failure.exitStatus.rawValue)
