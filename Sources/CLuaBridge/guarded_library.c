@@ -11,8 +11,8 @@
 //   (`string.rep("", 2^62)`, `table.move({}, 1, 2^40, 2)`); these charge the instruction
 //   budget and check the kill switch as they go, and an empty repetition returns at once.
 //
-// __gc finalizers, which Lua also runs with hooks off, are refused by the sandbox's
-// setmetatable (see LuaSandbox.swift).
+// - setmetatable: Lua runs __gc finalizers with hooks off; a metatable with __gc is refused
+//   (as Luau does). Lua marks an object for finalization only if __gc is there when set.
 #include "terun_lua_bridge.h"
 
 #include <string.h>
@@ -222,6 +222,40 @@ static int guarded_move(lua_State *L) {
   return 1;
 }
 
+// MARK: - setmetatable
+
+// lbaselib.c's luaB_setmetatable, refusing a metatable with a __gc field: Lua runs finalizers
+// with hooks off. Upvalue 1 is the sandbox's violation function, which stops the run.
+static int guarded_setmetatable(lua_State *L) {
+  int t = lua_type(L, 2);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+  if (t == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    if (lua_rawget(L, 2) != LUA_TNIL) {
+      lua_pushvalue(L, lua_upvalueindex(1));
+      lua_pushliteral(L, "setmetatable: __gc metamethods are not allowed in the sandbox");
+      lua_call(L, 1, 0);
+      return luaL_error(L, "setmetatable: __gc metamethods are not allowed in the sandbox");
+    }
+    lua_pop(L, 1);
+  }
+  if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) {
+    return luaL_error(L, "cannot change a protected metatable");
+  }
+  lua_settop(L, 2);
+  lua_setmetatable(L, 1);
+  return 1;
+}
+
+// make_setmetatable(violation): the guarded setmetatable.
+static int make_setmetatable(lua_State *L) {
+  luaL_checkany(L, 1);
+  lua_settop(L, 1);
+  lua_pushcclosure(L, guarded_setmetatable, 1);
+  return 1;
+}
+
 // MARK: - Opening
 
 static int lua_check_stop(lua_State *L) {
@@ -241,6 +275,8 @@ int terun_open_guarded_library(lua_State *L) {
   lua_setfield(L, -2, "move");
   lua_pushcfunction(L, lua_check_stop);
   lua_setfield(L, -2, "check_stop");
+  lua_pushcfunction(L, make_setmetatable);
+  lua_setfield(L, -2, "make_setmetatable");
   // coroutine.close wraps the stock one, taken from the global table.
   lua_getglobal(L, "coroutine");
   lua_getfield(L, -1, "close");

@@ -101,7 +101,6 @@ private let sandboxSetupSource = """
   local violation, forbidden_index, forbidden_os, patterns, find_module, os_allowed, guarded = ...
   local G = _G
   local orig_load, type, setmetatable, byte, string, os, pcall = load, type, setmetatable, string.byte, string, os, pcall
-  local rawget = rawget
 
   -- Where stock Lua runs code with hooks off or loops in C, versions that keep the limits.
   G.xpcall = guarded.xpcall
@@ -110,12 +109,7 @@ private let sandboxSetupSource = """
 
   -- Lua runs __gc finalizers with hooks off, where no limit can stop them: refused (as Luau
   -- does). Lua only marks an object for finalization if its metatable has __gc when set.
-  G.setmetatable = function(t, mt)
-    if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
-      violation("setmetatable: __gc metamethods are not allowed in the sandbox")
-    end
-    return setmetatable(t, mt)
-  end
+  G.setmetatable = guarded.make_setmetatable(violation)
 
   G.dofile, G.loadfile = nil, nil
   string.dump = function()
@@ -152,7 +146,7 @@ private let sandboxSetupSource = """
   for name in os_allowed:gmatch("[^,]+") do safe_os[name] = os[name] end
   G.os = setmetatable(safe_os, { __index = forbidden_os, __metatable = false })
 
-  local loaded, loading, error = {}, {}, error
+  local loaded, loading, error, rawget = {}, {}, error, rawget
   G.require = function(name)
     local module = loaded[name]
     if module ~= nil then return module end

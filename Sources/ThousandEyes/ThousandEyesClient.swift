@@ -94,7 +94,7 @@ public final class ThousandEyesClient: Sendable {
       case 429:
         rateLimited += 1
         guard rateLimited <= policy.maxRateLimitRetries else {
-          throw APIError(method: request.method, path: request.path, response: response)
+          throw apiError(request, response)
         }
         let wait = rateLimitWait(response, instant: instant)
         if wait.seconds > policy.maxWait.seconds {
@@ -108,12 +108,12 @@ public final class ThousandEyesClient: Sendable {
       case 500..<600 where request.method.isIdempotent:
         failures += 1
         guard failures < policy.maxAttempts else {
-          throw APIError(method: request.method, path: request.path, response: response)
+          throw apiError(request, response)
         }
         try await sleeper(policy.backoff(afterAttempt: failures).seconds)
         continue
       default:
-        throw APIError(method: request.method, path: request.path, response: response)
+        throw apiError(request, response)
       }
     }
   }
@@ -256,6 +256,12 @@ public final class ThousandEyesClient: Sendable {
   /// library may quote them (`invalidHeaderFieldValues(["Bearer …"])`), raw or escaped.
   static func redacting(_ values: [String], in text: String) -> String {
     if text.contains("invalidHeaderField") { return "invalid HTTP header field (its value is not shown)" }
+    return scrubbing(values, in: text)
+  }
+
+  /// `text` with every occurrence of `values`, raw or as Swift escapes them, replaced by
+  /// `<redacted>`.
+  static func scrubbing(_ values: [String], in text: String) -> String {
     var result = text
     for value in values where !value.isEmpty {
       let escaped = String(String(reflecting: value).dropFirst().dropLast())
@@ -264,6 +270,14 @@ public final class ThousandEyesClient: Sendable {
       }
     }
     return result
+  }
+
+  /// The API error for a failed response. A server may quote the request back (its token
+  /// included) in its error body: the token never reaches the message.
+  private func apiError(_ request: APIRequest, _ response: APIResponse) -> APIError {
+    let error = APIError(method: request.method, path: request.path, response: response)
+    guard let secret = configuration.token?.secret else { return error }
+    return error.redacting(["Bearer " + secret, secret])
   }
 
   static func describe(_ error: Error) -> String {

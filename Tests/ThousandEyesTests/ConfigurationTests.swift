@@ -129,4 +129,16 @@ final class ConfigurationTests: XCTestCase {
       ThousandEyesClient.redacting(headers, in: #"got "Bearer s3cr\u{01}t""#),
       #"got "<redacted>""#)
   }
+
+  func testAnAPIErrorNeverQuotesTheToken() {
+    let body =
+      #"{"title":"Bad Bearer s3cret","detail":"you sent s3cret","errors":[{"field":"s3cret","message":"Bearer s3cret is invalid"}]}"#
+    let response = APIResponse(status: 400, headers: [], body: Array(body.utf8))
+    let error = APIError(method: .get, path: "/tests", response: response).redacting([
+      "Bearer s3cret", "s3cret",
+    ])
+    XCTAssertFalse(error.description.contains("s3cret"), error.description)
+    XCTAssertEqual(error.title, "Bad <redacted>")
+    XCTAssertEqual(error.detail, "you sent <redacted>")
+  }
 }

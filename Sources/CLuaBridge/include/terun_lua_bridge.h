@@ -149,7 +149,8 @@ int terun_open_safe_patterns(lua_State *L);
 void terun_wrap_message_handler(lua_State *L, int idx);
 /// Pushes a table of replacements that keep the limits where stock Lua cannot: `xpcall`
 /// (handler wrapped), `wrap` and `close` (coroutine; never close a stopped coroutine), `rep`
-/// and `move` (charged as they go), and `check_stop` (raises if the run is stopped).
+/// and `move` (charged as they go), `check_stop` (raises if the run is stopped) and
+/// `make_setmetatable(violation)` (a setmetatable that refuses `__gc` by calling `violation`).
 /// Needs the global `coroutine` table.
 int terun_open_guarded_library(lua_State *L);
 
