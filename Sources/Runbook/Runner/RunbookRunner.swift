@@ -147,7 +147,7 @@ public final class RunbookRunner: @unchecked Sendable {
     let sink = self.sink
     let logger = context.logger
     let write = state.function("print") { call in
-      sink.writeOutput(try call.bytes(1))
+      try call.withBytes(1) { sink.writeOutput($0) }
       return 0
     }
     let emit = state.function("te.log") { call in
