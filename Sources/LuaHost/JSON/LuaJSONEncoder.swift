@@ -57,6 +57,8 @@ private struct JSONStackEncoder {
   var output: [UInt8] = []
   /// Bytes of `output`'s capacity charged to the state's memory cap.
   var charged = 0
+  /// Values encoded so far.
+  var values = 0
   /// Tables on the path from the root to the current value, to find cycles.
   var openTables: [UnsafeRawPointer] = []
 
@@ -81,8 +83,13 @@ private struct JSONStackEncoder {
 
   // MARK: Values
 
-  /// Charges the output's growth to the state's memory cap; stops once the run is over it.
+  /// Charges the output's growth to the state's memory cap; stops once the run is over it,
+  /// or (checked every 1024 values) once the run is killed for another limit.
   mutating func chargeOutput() throws(EncodeFailure) {
+    values &+= 1
+    if values & 0x3FF == 0, terun_is_killed(L) != 0 {
+      throw EncodeFailure(reason: "a value: the run was stopped")
+    }
     if output.capacity > charged {
       let grown = output.capacity - charged
       charged = output.capacity
