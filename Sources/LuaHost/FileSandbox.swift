@@ -84,35 +84,7 @@ public struct FileSandbox: Sendable {
   /// Reads a file the runbook may read. With `maxBytes`, a file larger than that is not read:
   /// ``ReadLimitExceeded`` is thrown.
   public func read(_ path: String, maxBytes: Int? = nil) throws -> [UInt8] {
-    let candidate =
-      path.hasPrefix("/")
-      ? path : (readRoots.first.map { ($0 as NSString).appendingPathComponent(path) } ?? path)
-    let exact = FileSandbox.realPath(FileSandbox.absolute(path))
-    let real: String
-    if let exact, extraReadablePaths.contains(exact) {
-      real = exact
-    } else if let resolved = FileSandbox.realPath(candidate) {
-      guard
-        readRoots.contains(where: { FileSandbox.isInside(resolved, $0) })
-          || extraReadablePaths.contains(resolved)
-      else {
-        throw LuaSandboxViolation(
-          "te.fs.read: '\(path)' is outside the runbook's folder and not a path parameter")
-      }
-      real = resolved
-    } else {
-      if path.hasPrefix("/"), !readRoots.contains(where: { FileSandbox.isInside(path, $0) }) {
-        throw LuaSandboxViolation(
-          "te.fs.read: '\(path)' is outside the runbook's folder and not a path parameter")
-      }
-      throw LuaScriptError("te.fs.read: cannot read '\(path)': no such file")
-    }
-    if let root = FileSandbox.forbiddenReadRoots.first(where: { FileSandbox.isInside(real, $0) }) {
-      throw LuaSandboxViolation("te.fs.read: '\(path)' is under \(root), which is never readable")
-    }
-    if deniedFiles.contains(where: { $0.path == real }) {
-      throw LuaSandboxViolation("te.fs.read: '\(path)' is the API token file, which is never readable")
-    }
+    let real = try resolveReadPath(path)
     // Open without blocking (a FIFO), then check what was opened: the same file by device and
     // inode as a denied one is refused, and only regular files are read.
     let fd = Glibc.open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
@@ -145,6 +117,43 @@ public struct FileSandbox: Sendable {
     }
     bytes.removeLast(size - count)
     return bytes
+  }
+
+  /// The real path of a file the runbook may read, with every rule of ``read(_:maxBytes:)``
+  /// but those that need the file open (device and inode, regular file). Throws
+  /// `LuaSandboxViolation` for a path the runbook may not read, `LuaScriptError` for a
+  /// missing file.
+  public func resolveReadPath(_ path: String) throws -> String {
+    let candidate =
+      path.hasPrefix("/")
+      ? path : (readRoots.first.map { ($0 as NSString).appendingPathComponent(path) } ?? path)
+    let exact = FileSandbox.realPath(FileSandbox.absolute(path))
+    let real: String
+    if let exact, extraReadablePaths.contains(exact) {
+      real = exact
+    } else if let resolved = FileSandbox.realPath(candidate) {
+      guard
+        readRoots.contains(where: { FileSandbox.isInside(resolved, $0) })
+          || extraReadablePaths.contains(resolved)
+      else {
+        throw LuaSandboxViolation(
+          "te.fs.read: '\(path)' is outside the runbook's folder and not a path parameter")
+      }
+      real = resolved
+    } else {
+      if path.hasPrefix("/"), !readRoots.contains(where: { FileSandbox.isInside(path, $0) }) {
+        throw LuaSandboxViolation(
+          "te.fs.read: '\(path)' is outside the runbook's folder and not a path parameter")
+      }
+      throw LuaScriptError("te.fs.read: cannot read '\(path)': no such file")
+    }
+    if let root = FileSandbox.forbiddenReadRoots.first(where: { FileSandbox.isInside(real, $0) }) {
+      throw LuaSandboxViolation("te.fs.read: '\(path)' is under \(root), which is never readable")
+    }
+    if deniedFiles.contains(where: { $0.path == real }) {
+      throw LuaSandboxViolation("te.fs.read: '\(path)' is the API token file, which is never readable")
+    }
+    return real
   }
 
   /// A file larger than the bytes a read may use (the memory cap left).

@@ -116,4 +116,31 @@ struct SandboxFileLinkTests {
     #expect(result.status == 1, "\(result.stderr)")
     #expect(result.stderr.contains("te.fs.read: cannot read 'pipe': not a regular file"), "\(result.stderr)")
   }
+
+  @Test(arguments: ["/etc/passwd", "OUTSIDE/secret.txt", "/proc/self/environ"])
+  func aTestCannotReadThroughANestedRunsPathParameter(argument: String) throws {
+    let root = try ScratchFolder()
+    try root.write("outside/secret.txt", "top secret")
+    let path = argument.replacingOccurrences(of: "OUTSIDE", with: root.url.appendingPathComponent("outside").path)
+    try root.write(
+      "work/t/steal_test.lua",
+      """
+      local t = require("testing")
+      t.describe("steal", function()
+        t.it("reads through a nested run", function()
+          local run = te.run_runbook("bulk_create_users", { csv = "\(path)" }, { dry_run = true })
+          print(run.stdout, run.error)
+        end)
+      end)
+      """)
+    let result = try TerunProcess.run(
+      ["test", "t/steal_test.lua"], in: root.url.appendingPathComponent("work"), deadline: 120)
+    #expect(result.status == 1, "\(result.stderr)")
+    #expect(
+      (result.stdout + result.stderr).contains(
+        "sandbox: te.run_runbook: parameter csv names '\(path)', which this runbook may not read"),
+      "\(result.stdout)\(result.stderr)")
+    #expect(!(result.stdout + result.stderr).contains("root:"))
+    #expect(!(result.stdout + result.stderr).contains("top secret"))
+  }
 }
