@@ -9,8 +9,9 @@ import Testing
 ///   -- expect-file: PATH=CONTENTS a file that must hold exactly CONTENTS afterwards
 ///   -- expect-no-file: PATH       a path that must not exist afterwards
 /// The scratch root holds work/ (the current folder), work/rb/ (the runbook's folder) and
-/// work/out/ (the output folder). A case's name starts with its class.
-@Suite("Sandbox hardening, end to end")
+/// work/out/ (the output folder). A case's name starts with its class. The cases run one at a
+/// time: many of them spin a CPU until their limit, which would starve the suites beside them.
+@Suite("Sandbox hardening, end to end", .serialized)
 struct SandboxHardeningTests {
   static let fixtures = TerunProcess.packageRoot.appendingPathComponent("Tests/TerunTests/Fixtures/hardening")
 
