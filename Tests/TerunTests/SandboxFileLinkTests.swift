@@ -4,7 +4,7 @@ import Testing
 /// Issue 13 "Reads", "Writes" and "Memory" cases that need links or big files, end to end: the
 /// token file is never readable whatever name reaches it (symlink, hard link, path parameter);
 /// a symlink cannot lead a write to a hidden name; a file read counts against --max-memory.
-@Suite("Sandbox files with links and big files, end to end")
+@Suite("Sandbox files with links and big files, end to end", .serialized)
 struct SandboxFileLinkTests {
   static let secret = "tok-linked-secret-value"
 

@@ -5,7 +5,7 @@ import Testing
 /// refused when it is loaded (exit 4) without being shown; a run that needs a token and has
 /// none ends with one sentence (exit 4) and no internal frame; a base URL with a password is
 /// refused with the password redacted.
-@Suite("Secrets, end to end")
+@Suite("Secrets, end to end", .serialized)
 struct SecretsCommandTests {
   static let callsTheAPI = """
     local ok = pcall(te.get, "/tests")
