@@ -160,7 +160,7 @@ public final class REPLSession {
       report(error)
       return false
     }
-    let (status, stop) = statementGuard.run(limits, flush: { [sink] in sink.flush() }) { () -> Int32 in
+    let (status, stop) = statementGuard.run(limits, flushing: sink) { () -> Int32 in
       terun_leave_host(L)
       let status = terun_pcall(L, Int32(arguments.count), LUA_MULTRET, base + 1)
       terun_enter_host(L)

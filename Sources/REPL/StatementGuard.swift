@@ -54,9 +54,9 @@ final class StatementGuard {
   ///
   /// The timeout has a backstop that does not depend on the count hook: a statement still
   /// running `RunbookRunner.backstopGrace` seconds after its timeout (code that runs with
-  /// hooks off, a long C call) cannot be stopped, so `flush` is called, the timeout's message
+  /// hooks off, a long C call) cannot be stopped, so `sink` is flushed, the timeout's message
   /// printed and the process ends with exit 3.
-  func run<T>(_ limits: StatementLimits, flush: @escaping @Sendable () -> Void = {}, _ body: () -> T) -> (
+  func run<T>(_ limits: StatementLimits, flushing sink: OutputSink? = nil, _ body: () -> T) -> (
     T, StatementStop?
   ) {
     let timeoutNanoseconds = limits.timeout.map { Int64(($0 * 1e9).rounded()) } ?? 0
@@ -65,7 +65,7 @@ final class StatementGuard {
     if let timeout = limits.timeout {
       DispatchQueue.global().asyncAfter(deadline: .now() + timeout + RunbookRunner.backstopGrace) {
         guard statement.abandonIfRunning() else { return }
-        flush()
+        sink?.flush()
         let message =
           StatementStop.timeout(timeout).message + "; it could not be stopped, so the session ends"
         FileHandle.standardError.write(Data(("terun: " + message + "\n").utf8))

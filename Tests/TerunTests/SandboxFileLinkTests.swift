@@ -121,7 +121,8 @@ struct SandboxFileLinkTests {
   func aTestCannotReadThroughANestedRunsPathParameter(argument: String) throws {
     let root = try ScratchFolder()
     try root.write("outside/secret.txt", "top secret")
-    let path = argument.replacingOccurrences(of: "OUTSIDE", with: root.url.appendingPathComponent("outside").path)
+    let path = argument.replacingOccurrences(
+      of: "OUTSIDE", with: root.url.appendingPathComponent("outside").path)
     try root.write(
       "work/t/steal_test.lua",
       """
