@@ -309,6 +309,9 @@ struct JSONStackDecoder {
       if try decodeValue(depth: depth, inObject: true) {
         lua_rawset(L, -3)
         members &+= 1
+        if members & 0x3FF == 0, terun_is_killed(L) != 0 {
+          throw failure("stopped (memory limit or another limit reached)", at: p)
+        }
       } else {
         lua_settop(L, -2)  // drop the key of a null member
       }
