@@ -92,7 +92,7 @@ let package = Package(
     // libedit's readline-compatible line editing, for the REPL.
     .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
     // The REPL's per-statement guard (count hook raising from C), SIGINT flag, libedit calls.
-    .target(name: "CREPLSupport", dependencies: ["CLua", "CEditLine"]),
+    .target(name: "CREPLSupport", dependencies: ["CLua", "CLuaBridge", "CEditLine"]),
     // `terun repl`: the runbook environment, one statement at a time.
     .target(name: "REPL", dependencies: ["Runbook", "LuaHost", "ThousandEyes", "CREPLSupport", "AtomicFile"]),
     .executableTarget(name: "terun", dependencies: ["TerunCLI"]),

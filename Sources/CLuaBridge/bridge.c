@@ -19,6 +19,7 @@ typedef struct terun_limits {
   int64_t max_instructions;
   int64_t instructions;
   _Atomic int kill_reason;
+  _Atomic int running;
   int (*stop_poll)(lua_State *L);
 } terun_limits;
 
@@ -102,6 +103,7 @@ lua_State *terun_newstate(size_t memory_limit, int64_t max_instructions) {
   lim->max_instructions = max_instructions;
   lim->host_depth = 1;
   atomic_init(&lim->kill_reason, TERUN_KILL_NONE);
+  atomic_init(&lim->running, 0);
   lua_State *L = lua_newstate(terun_alloc, lim);
   if (L == NULL) {
     free(lim);
@@ -147,6 +149,54 @@ int terun_kill_reason(lua_State *L) {
   if (lim->refused_pending && lim->host_depth > 0) set_kill(lim, TERUN_KILL_MEMORY);
   return atomic_load(&lim->kill_reason);
 }
+int terun_kill_reason_with_handle(void *handle) {
+  return atomic_load(&((terun_limits *)handle)->kill_reason);
+}
+
+int terun_running_with_handle(void *handle) {
+  return atomic_load(&((terun_limits *)handle)->running) > 0;
+}
+
+int terun_counted_pcall(lua_State *L, int nargs, int nresults, int msgh) {
+  if (lua_getallocf(L, NULL) != terun_alloc) return lua_pcall(L, nargs, nresults, msgh);
+  terun_limits *lim = limits_of(L);
+  atomic_fetch_add(&lim->running, 1);
+  int status = lua_pcall(L, nargs, nresults, msgh);
+  atomic_fetch_sub(&lim->running, 1);
+  return status;
+}
+
+int terun_host_charge(lua_State *L, ptrdiff_t delta) {
+  if (lua_getallocf(L, NULL) != terun_alloc) return 1;
+  terun_limits *lim = limits_of(L);
+  lim->used += (size_t)delta;
+  if (delta > 0 && lim->limit != 0 && lim->used > lim->limit) {
+    set_kill(lim, TERUN_KILL_MEMORY);
+    return 0;
+  }
+  return 1;
+}
+
+int terun_lua_check_kill(lua_State *L) {
+  if (lua_getallocf(L, NULL) == terun_alloc) terun_check_kill(L);
+  return 0;
+}
+
+int terun_host_fits(lua_State *L, size_t bytes) {
+  if (lua_getallocf(L, NULL) != terun_alloc) return 1;
+  terun_limits *lim = limits_of(L);
+  if (lim->limit != 0 && (bytes > lim->limit || lim->used > lim->limit - bytes)) {
+    set_kill(lim, TERUN_KILL_MEMORY);
+    return 0;
+  }
+  return 1;
+}
+
+int terun_is_killed(lua_State *L) {
+  if (lua_getallocf(L, NULL) != terun_alloc) return 0;
+  return atomic_load(&limits_of(L)->kill_reason) != TERUN_KILL_NONE;
+}
+
 size_t terun_memory_used(lua_State *L) { return limits_of(L)->used; }
 size_t terun_memory_limit(lua_State *L) { return limits_of(L)->limit; }
 int64_t terun_instructions_used(lua_State *L) { return limits_of(L)->instructions; }

@@ -1,4 +1,5 @@
 #include "terun_repl_support.h"
+#include "../CLuaBridge/include/terun_lua_bridge.h"
 
 #include <lua5.4/lauxlib.h>
 #include <pthread.h>
@@ -74,6 +75,8 @@ static int guarded_pcall(lua_State *L) {
 static int guarded_xpcall(lua_State *L) {
   int n = lua_gettop(L);
   luaL_checktype(L, 2, LUA_TFUNCTION);
+  // Lua runs a handler with hooks off when the stop was raised from a hook: never then.
+  terun_wrap_message_handler(L, 2);
   lua_pushboolean(L, 1);
   lua_pushvalue(L, 1);
   lua_rotate(L, 3, 2);

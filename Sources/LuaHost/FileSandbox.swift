@@ -8,6 +8,17 @@ import Foundation
 /// under the read roots (the runbook's folder) or of exact paths given as parameters; writes
 /// only under the output folder, atomically (temporary file in the same folder, then rename).
 ///
+/// Rules that hold whatever was granted:
+/// - `/proc`, `/sys` and `/dev` are never read, nor the denied files (the API token file),
+///   recognised by real path and by device and inode (a hard link or a bind mount is the same
+///   file), nor anything but regular files.
+/// - No write goes through a path component that starts with `.` (shell start-up files,
+///   `.ssh`, `.git/hooks`, editor configurations), as given or once symlinks are resolved.
+/// - A write may replace an existing file only when its path came from a parameter, or when
+///   this sandbox created the file; creating new files is free.
+/// - Write paths have at most ``maxWriteDepth`` components and ``maxWritePathBytes`` bytes.
+/// - A refused write leaves nothing behind: every check passes before a folder is created.
+///
 /// Refusals throw `LuaSandboxViolation` (stopping the run: exit 3); I/O failures of allowed
 /// paths throw `LuaScriptError`. Relative read paths are resolved against the first read
 /// root; write paths must be relative and are resolved against `outDir`.
@@ -18,20 +29,101 @@ public struct FileSandbox: Sendable {
   public let extraReadablePaths: Set<String>
   /// The output folder (real path).
   public let outDir: String
+  /// Absolute write targets (real folder, then file name) that may replace an existing file.
+  public let replaceablePaths: Set<String>
+  /// Files never readable, by real path and by device and inode.
+  let deniedFiles: [FileIdentity]
+  /// Files this sandbox created: a run may replace its own output.
+  let ledger = CreatedFiles()
+
+  /// Folders no read may enter, whatever was granted.
+  public static let forbiddenReadRoots = ["/proc", "/sys", "/dev"]
+  /// The most components a write path may have (folders and file).
+  public static let maxWriteDepth = 64
+  /// The longest write path, in bytes.
+  public static let maxWritePathBytes = 1024
 
   /// Makes a file sandbox. Paths are made absolute against the current folder and resolved
   /// (symlinks followed) now; `outDir` must exist.
-  public init(readRoots: [String], extraReadablePaths: [String] = [], outDir: String) throws {
-    self.readRoots = readRoots.map { FileSandbox.realPath($0) ?? FileSandbox.absolute($0) }
-    self.extraReadablePaths = Set(extraReadablePaths.compactMap { FileSandbox.realPath($0) })
+  ///
+  /// - `extraReadablePaths`: files the user granted (path parameters given on the command line).
+  /// - `defaultReadablePaths`: files a runbook's defaults name; readable only if they resolve
+  ///   inside a read root or the output folder (relative ones are taken from the first read root).
+  /// - `deniedPaths`: files never readable (the token file).
+  /// - `replaceablePaths`: write paths (relative to `outDir`, or absolute) that may replace an
+  ///   existing file: the values of the runbook's parameters.
+  public init(
+    readRoots: [String], extraReadablePaths: [String] = [], defaultReadablePaths: [String] = [],
+    deniedPaths: [String] = [], replaceablePaths: [String] = [], outDir: String
+  ) throws {
+    let roots = readRoots.map { FileSandbox.realPath($0) ?? FileSandbox.absolute($0) }
+    self.readRoots = roots
     guard let out = FileSandbox.realPath(outDir) else {
       throw LuaScriptError("output folder '\(outDir)' does not exist")
     }
     self.outDir = out
+    var readable = Set(extraReadablePaths.compactMap { FileSandbox.realPath($0) })
+    for path in defaultReadablePaths {
+      let anchored =
+        path.hasPrefix("/")
+        ? path : (roots.first.map { ($0 as NSString).appendingPathComponent(path) } ?? path)
+      if let real = FileSandbox.realPath(anchored),
+        (roots + [out]).contains(where: { FileSandbox.isInside(real, $0) })
+      {
+        readable.insert(real)
+      }
+    }
+    self.extraReadablePaths = readable
+    self.deniedFiles = deniedPaths.compactMap(FileIdentity.init(path:))
+    self.replaceablePaths = Set(
+      replaceablePaths.filter { !$0.isEmpty }.map { value in
+        FileSandbox.realParent(value.hasPrefix("/") ? value : (out as NSString).appendingPathComponent(value))
+      })
   }
 
-  /// Reads a file the runbook may read.
-  public func read(_ path: String) throws -> [UInt8] {
+  /// Reads a file the runbook may read. With `maxBytes`, a file larger than that is not read:
+  /// ``ReadLimitExceeded`` is thrown.
+  public func read(_ path: String, maxBytes: Int? = nil) throws -> [UInt8] {
+    let real = try resolveReadPath(path)
+    // Open without blocking (a FIFO), then check what was opened: the same file by device and
+    // inode as a denied one is refused, and only regular files are read.
+    let fd = Glibc.open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+    guard fd >= 0 else {
+      throw LuaScriptError("te.fs.read: cannot read '\(path)': \(FileSandbox.errnoText())")
+    }
+    defer { Glibc.close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else {
+      throw LuaScriptError("te.fs.read: cannot read '\(path)': \(FileSandbox.errnoText())")
+    }
+    if deniedFiles.contains(where: { $0.device == UInt64(info.st_dev) && $0.inode == UInt64(info.st_ino) }) {
+      throw LuaSandboxViolation("te.fs.read: '\(path)' is the API token file, which is never readable")
+    }
+    guard (info.st_mode & S_IFMT) == S_IFREG else {
+      throw LuaScriptError("te.fs.read: cannot read '\(path)': not a regular file")
+    }
+    let size = Int(info.st_size)
+    if let maxBytes, size > maxBytes { throw ReadLimitExceeded(path: path, size: size) }
+    var bytes = [UInt8](repeating: 0, count: size)
+    var count = 0
+    while count < size {
+      let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, size - count) }
+      if n < 0 {
+        if errno == EINTR || errno == EAGAIN { continue }
+        throw LuaScriptError("te.fs.read: cannot read '\(path)': \(FileSandbox.errnoText())")
+      }
+      if n == 0 { break }
+      count += n
+    }
+    bytes.removeLast(size - count)
+    return bytes
+  }
+
+  /// The real path of a file the runbook may read, with every rule of ``read(_:maxBytes:)``
+  /// but those that need the file open (device and inode, regular file). Throws
+  /// `LuaSandboxViolation` for a path the runbook may not read, `LuaScriptError` for a
+  /// missing file.
+  public func resolveReadPath(_ path: String) throws -> String {
     let candidate =
       path.hasPrefix("/")
       ? path : (readRoots.first.map { ($0 as NSString).appendingPathComponent(path) } ?? path)
@@ -55,10 +147,21 @@ public struct FileSandbox: Sendable {
       }
       throw LuaScriptError("te.fs.read: cannot read '\(path)': no such file")
     }
-    guard let data = FileManager.default.contents(atPath: real) else {
-      throw LuaScriptError("te.fs.read: cannot read '\(path)'")
+    if let root = FileSandbox.forbiddenReadRoots.first(where: { FileSandbox.isInside(real, $0) }) {
+      throw LuaSandboxViolation("te.fs.read: '\(path)' is under \(root), which is never readable")
     }
-    return [UInt8](data)
+    if deniedFiles.contains(where: { $0.path == real }) {
+      throw LuaSandboxViolation("te.fs.read: '\(path)' is the API token file, which is never readable")
+    }
+    return real
+  }
+
+  /// A file larger than the bytes a read may use (the memory cap left).
+  public struct ReadLimitExceeded: Error, Sendable {
+    /// The path as the runbook gave it.
+    public var path: String
+    /// The file's size in bytes.
+    public var size: Int
   }
 
   /// Writes a file under the output folder atomically; creates missing folders under it.
@@ -81,10 +184,12 @@ public struct FileSandbox: Sendable {
       target: target, displayPath: path, functionName: "te.fs.open", bufferSize: bufferSize)
   }
 
-  /// Resolves a write path to the absolute path of its target under the output folder,
-  /// creating missing folders on the way. Refuses (`LuaSandboxViolation`, messages starting
-  /// with `functionName`) empty and absolute paths, `..`, and symlinks (folders or the file
-  /// itself) that lead outside the output folder.
+  /// Resolves a write path to the absolute path of its target under the output folder, then
+  /// creates the missing folders. Refuses (`LuaSandboxViolation`, messages starting with
+  /// `functionName`) empty and absolute paths, `..`, components starting with `.`, paths too
+  /// deep or too long, symlinks (folders or the file itself) that lead outside the output
+  /// folder or to a hidden name, and the replacement of an existing file that no parameter
+  /// named. Every check runs before the first folder is created.
   public func resolveWritePath(_ path: String, functionName: String) throws -> String {
     let name = functionName
     guard !path.isEmpty else { throw LuaSandboxViolation("\(name): empty path") }
@@ -92,47 +197,94 @@ public struct FileSandbox: Sendable {
       throw LuaSandboxViolation(
         "\(name): absolute path '\(path)' refused; write paths are relative to the output folder")
     }
+    let shown = path.utf8.count > 120 ? String(path.prefix(120)) + "..." : path
+    guard path.utf8.count <= Self.maxWritePathBytes else {
+      throw LuaSandboxViolation(
+        "\(name): '\(shown)' is longer than \(Self.maxWritePathBytes) bytes")
+    }
     let components = path.split(separator: "/", omittingEmptySubsequences: true)
     guard !components.contains("..") else {
-      throw LuaSandboxViolation("\(name): '\(path)' escapes the output folder with '..'")
+      throw LuaSandboxViolation("\(name): '\(shown)' escapes the output folder with '..'")
     }
     guard let fileName = components.last, fileName != "." else {
-      throw LuaSandboxViolation("\(name): '\(path)' does not name a file")
+      throw LuaSandboxViolation("\(name): '\(shown)' does not name a file")
     }
-    // Walk the folders, creating missing ones, and check each real path stays inside.
+    let parts = components.filter { $0 != "." }
+    if let hidden = parts.first(where: { $0.hasPrefix(".") }) {
+      throw LuaSandboxViolation(
+        "\(name): '\(shown)' has a component starting with '.' ('\(hidden)'); hidden files and folders are never written"
+      )
+    }
+    guard parts.count <= Self.maxWriteDepth else {
+      throw LuaSandboxViolation(
+        "\(name): '\(shown)' has more than \(Self.maxWriteDepth) components")
+    }
+    // Walk the folders that exist (each real path must stay inside, with no hidden name);
+    // the first missing one and all after it are created once every check has passed.
     var folder = outDir
-    for part in components.dropLast() where part != "." {
+    var missing: [String] = []
+    for part in parts.dropLast() {
       let next = (folder as NSString).appendingPathComponent(String(part))
-      if FileSandbox.realPath(next) == nil {
-        var isLink = false
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: next),
-          attributes[.type] as? FileAttributeType == .typeSymbolicLink
-        {
-          isLink = true
-        }
-        if isLink { throw LuaSandboxViolation("\(name): '\(path)' goes through a dangling symlink") }
-        do {
-          try FileManager.default.createDirectory(atPath: next, withIntermediateDirectories: false)
-        } catch {
-          throw LuaScriptError(
-            "\(name): cannot create folder for '\(path)': \(error.localizedDescription)")
-        }
+      if !missing.isEmpty {
+        missing.append(next)
+        folder = next
+        continue
       }
-      guard let real = FileSandbox.realPath(next), FileSandbox.isInside(real, outDir) else {
-        throw LuaSandboxViolation("\(name): '\(path)' leads outside the output folder through a symlink")
+      var info = stat()
+      if lstat(next, &info) != 0 {
+        missing.append(next)
+        folder = next
+        continue
       }
+      guard let real = FileSandbox.realPath(next) else {
+        throw LuaSandboxViolation("\(name): '\(shown)' goes through a dangling symlink")
+      }
+      guard FileSandbox.isInside(real, outDir) else {
+        throw LuaSandboxViolation("\(name): '\(shown)' leads outside the output folder through a symlink")
+      }
+      try checkNoHiddenName(real, path: shown, name: name)
       folder = real
     }
     let target = (folder as NSString).appendingPathComponent(String(fileName))
-    if let attributes = try? FileManager.default.attributesOfItem(atPath: target),
-      attributes[.type] as? FileAttributeType == .typeSymbolicLink
-    {
-      let real = FileSandbox.realPath(target)
-      if real == nil || !FileSandbox.isInside(real!, outDir) {
-        throw LuaSandboxViolation("\(name): '\(path)' is a symlink leading outside the output folder")
+    var info = stat()
+    if missing.isEmpty, lstat(target, &info) == 0 {
+      if (info.st_mode & S_IFMT) == S_IFLNK {
+        guard let real = FileSandbox.realPath(target), FileSandbox.isInside(real, outDir) else {
+          throw LuaSandboxViolation("\(name): '\(shown)' is a symlink leading outside the output folder")
+        }
+        try checkNoHiddenName(real, path: shown, name: name)
+      }
+      if FileSandbox.realPath(target) != nil, !replaceablePaths.contains(target), !ledger.contains(target) {
+        throw LuaSandboxViolation(
+          "\(name): '\(shown)' already exists; a runbook may replace only a file named by a parameter")
       }
     }
+    try createFolders(missing, path: shown, name: name)
+    ledger.insert(target)
     return target
+  }
+
+  /// Refuses a real path under the output folder with a component starting with `.`.
+  private func checkNoHiddenName(_ real: String, path: String, name: String) throws {
+    let relative = real.dropFirst(outDir.count).split(separator: "/")
+    if let hidden = relative.first(where: { $0.hasPrefix(".") }) {
+      throw LuaSandboxViolation(
+        "\(name): '\(path)' leads to a hidden name ('\(hidden)') through a symlink; hidden files and folders are never written"
+      )
+    }
+  }
+
+  /// Creates `folders` in order; on a failure removes the ones it created.
+  private func createFolders(_ folders: [String], path: String, name: String) throws {
+    var created: [String] = []
+    for folder in folders {
+      if mkdir(folder, 0o755) != 0 {
+        let reason = FileSandbox.errnoText()
+        for made in created.reversed() { rmdir(made) }
+        throw LuaScriptError("\(name): cannot create folder for '\(path)': \(reason)")
+      }
+      created.append(folder)
+    }
   }
 
   // MARK: Helpers
@@ -161,7 +313,48 @@ public struct FileSandbox: Sendable {
     return String(cString: resolved)
   }
 
+  /// The real path of `path`'s folder (when it exists) joined with its last component.
+  static func realParent(_ path: String) -> String {
+    let full = absolute(path)
+    let folder = (full as NSString).deletingLastPathComponent
+    return ((realPath(folder) ?? folder) as NSString).appendingPathComponent(
+      (full as NSString).lastPathComponent)
+  }
+
   static func isInside(_ path: String, _ folder: String) -> Bool {
     path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+  }
+}
+
+/// A file recognised by its real path and by its device and inode.
+struct FileIdentity: Sendable {
+  let path: String
+  let device: UInt64
+  let inode: UInt64
+
+  init?(path: String) {
+    var info = stat()
+    guard let real = FileSandbox.realPath(path), stat(real, &info) == 0 else { return nil }
+    self.path = real
+    self.device = UInt64(info.st_dev)
+    self.inode = UInt64(info.st_ino)
+  }
+}
+
+/// The targets a sandbox has written or opened: a run may replace its own files.
+final class CreatedFiles: @unchecked Sendable {
+  private let lock = NSLock()
+  private var paths: Set<String> = []
+
+  func contains(_ path: String) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return paths.contains(path)
+  }
+
+  func insert(_ path: String) {
+    lock.lock()
+    defer { lock.unlock() }
+    paths.insert(path)
   }
 }

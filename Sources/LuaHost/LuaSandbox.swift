@@ -11,6 +11,8 @@ public struct LuaSandboxOptions: Sendable {
   public var requirePaths: [String]
   /// Built-in modules `require` finds after the folders: name → Lua source (the stdlib).
   public var builtinModules: [String: String]
+  /// Files `require` never loads (the API token file), by path and by device and inode.
+  public var deniedFiles: [String] = []
 
   /// Makes options.
   public init(
@@ -76,14 +78,19 @@ extension LuaState {
     terun_open_safe_patterns(L)
     let patterns = try value(at: -1)
     pop()
-    let loader = ModuleLoader(state: self, paths: options.requirePaths, builtins: options.builtinModules)
+    terun_open_guarded_library(L)
+    let guarded = try value(at: -1)
+    pop()
+    let loader = ModuleLoader(
+      state: self, paths: options.requirePaths, builtins: options.builtinModules,
+      denied: options.deniedFiles.compactMap(FileIdentity.init(path:)))
     let findModule = function("require") { context in try loader.find(context) }
     let setup = try load(source: sandboxSetupSource, chunkName: "=sandbox")
     _ = try call(
       setup,
       [
         violation, forbidden, forbiddenOS, patterns, findModule,
-        .text(allowedOSFunctions.joined(separator: ",")),
+        .text(allowedOSFunctions.joined(separator: ",")), guarded,
       ])
   }
 }
@@ -91,9 +98,18 @@ extension LuaState {
 /// Lua run once per state to finish the sandbox: it gets host functions and edits the
 /// globals in place.
 private let sandboxSetupSource = """
-  local violation, forbidden_index, forbidden_os, patterns, find_module, os_allowed = ...
+  local violation, forbidden_index, forbidden_os, patterns, find_module, os_allowed, guarded = ...
   local G = _G
   local orig_load, type, setmetatable, byte, string, os, pcall = load, type, setmetatable, string.byte, string, os, pcall
+
+  -- Where stock Lua runs code with hooks off or loops in C, versions that keep the limits.
+  G.xpcall = guarded.xpcall
+  G.coroutine.wrap, G.coroutine.close = guarded.wrap, guarded.close
+  string.rep, G.table.move = guarded.rep, guarded.move
+
+  -- Lua runs __gc finalizers with hooks off, where no limit can stop them: refused (as Luau
+  -- does). Lua only marks an object for finalization if its metatable has __gc when set.
+  G.setmetatable = guarded.make_setmetatable(violation)
 
   G.dofile, G.loadfile = nil, nil
   string.dump = function()
@@ -167,11 +183,13 @@ final class ModuleLoader {
   unowned let state: LuaState
   let paths: [String]
   let builtins: [String: String]
+  let denied: [FileIdentity]
 
-  init(state: LuaState, paths: [String], builtins: [String: String]) {
+  init(state: LuaState, paths: [String], builtins: [String: String], denied: [FileIdentity] = []) {
     self.state = state
     self.paths = paths
     self.builtins = builtins
+    self.denied = denied
   }
 
   /// `find_module(name)`: returns the compiled chunk and its path; `nil, nil, true` for a
@@ -225,6 +243,13 @@ final class ModuleLoader {
     let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     guard real.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
       throw LuaSandboxViolation("require: '\(path)' leads outside '\(folder)'")
+    }
+    if let identity = FileIdentity(path: real),
+      denied.contains(where: {
+        $0.path == identity.path || ($0.device == identity.device && $0.inode == identity.inode)
+      })
+    {
+      throw LuaSandboxViolation("require: '\(path)' is the API token file, which is never readable")
     }
     guard let data = FileManager.default.contents(atPath: real) else {
       throw LuaScriptError("require: cannot read '\(path)'")

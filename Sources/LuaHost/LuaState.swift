@@ -27,6 +27,8 @@ public final class LuaState {
   public let L: OpaquePointer
   let core: LuaStateCore
   private var watchdog: Watchdog?
+  private var watchdogDeadline: Date?
+  private var backstop: Watchdog.Backstop?
   /// The message of the sandbox violation that stopped the run, if any.
   private(set) var violationMessage: String?
   private static let bridgeInit: Void = terun_bridge_init(hostDispatch, hostRelease)
@@ -51,6 +53,35 @@ public final class LuaState {
 
   /// Bytes the state has allocated.
   public var memoryUsed: Int { terun_memory_used(L) }
+  /// Bytes the state may still use before its memory cap (`Int.max` without a cap).
+  public var memoryAvailable: Int {
+    let limit = terun_memory_limit(L)
+    guard limit != 0 else { return Int.max }
+    let used = terun_memory_used(L)
+    return used >= limit ? 0 : Int(limit - used)
+  }
+
+  /// Charges `bytes` of host (Swift) memory to the memory cap, for as long as the host holds
+  /// them; give them back with ``releaseHostMemory(_:)``. Throws the memory limit error (the
+  /// run is killed) when the cap is crossed; the bytes stay charged then.
+  public func chargeHostMemory(_ bytes: Int) throws {
+    guard bytes > 0 else { return }
+    if terun_host_charge(L, bytes) == 0 { throw memoryLimitExceeded() }
+  }
+
+  /// Gives back bytes charged with ``chargeHostMemory(_:)``.
+  public func releaseHostMemory(_ bytes: Int) {
+    guard bytes > 0 else { return }
+    _ = terun_host_charge(L, -bytes)
+  }
+
+  /// Kills the run for its memory cap and returns the error to throw.
+  public func memoryLimitExceeded() -> LuaError {
+    terun_kill(L, Int32(TERUN_KILL_MEMORY))
+    return LuaError(
+      kind: .memoryLimit, message: "memory limit exceeded (limit \(terun_memory_limit(L)) bytes)")
+  }
+
   /// Instructions counted so far (a multiple of the hook interval).
   public var instructionsUsed: Int64 { terun_instructions_used(L) }
   /// Number of slots in the registry's array part (where references live); flat when
@@ -66,16 +97,34 @@ public final class LuaState {
   public var killSwitch: LuaKillSwitch { LuaKillSwitch(handle: terun_kill_handle(L)!) }
 
   /// Starts a watchdog that stops the run after `seconds` of wall-clock time. The code then
-  /// fails with kind `.timeout`; `pcall` cannot catch it. Replaces an earlier watchdog.
+  /// fails with kind `.timeout`; `pcall` cannot catch it. Replaces an earlier watchdog (and
+  /// keeps its backstop).
   public func startWatchdog(seconds: Double) {
-    watchdog?.cancel()
-    watchdog = Watchdog(seconds: seconds, killSwitch: killSwitch)
+    watchdogDeadline = Date(timeIntervalSinceNow: seconds)
+    restartWatchdog()
   }
 
-  /// Stops the watchdog, if any.
+  /// Arms the backstop: once the run is stopped by any limit or sandbox rule, if it has not
+  /// ended `grace` seconds later (Lua code running with hooks off, a long C call: the host is
+  /// still inside its protected call), `handler`
+  /// is called on the watchdog's thread with the kind of the stop. The state is then stuck
+  /// for good: the handler should end the process. It does not depend on the count hook.
+  public func armBackstop(grace: Double, handler: @escaping @Sendable (LuaError.Kind) -> Void) {
+    backstop = Watchdog.Backstop(grace: grace, handler: handler)
+    restartWatchdog()
+  }
+
+  /// Stops the watchdog and its backstop, if any.
   public func stopWatchdog() {
     watchdog?.cancel()
     watchdog = nil
+    watchdogDeadline = nil
+    backstop = nil
+  }
+
+  private func restartWatchdog() {
+    watchdog?.cancel()
+    watchdog = Watchdog(deadline: watchdogDeadline, killSwitch: killSwitch, backstop: backstop)
   }
 
   /// Opens the standard libraries base, string, table, math, utf8 and coroutine, as Lua
@@ -227,7 +276,10 @@ public final class LuaState {
     defer { lua_settop(thread, base) }
     try checkKilled()
     if status != terun_ok() {
-      throw error(status: status, on: thread)
+      let failure = error(status: status, on: thread)
+      // Formatting the error runs the error object's __tostring, which a limit may stop.
+      try checkKilled()
+      throw failure
     }
     var results: [LuaValue] = []
     let top = lua_gettop(thread)
@@ -360,6 +412,20 @@ public struct LuaKillSwitch: @unchecked Sendable {
     case instructionLimit
     case memoryLimit
   }
+
+  /// Why the run was stopped, or nil while it runs (thread-safe).
+  public var reason: LuaError.Kind? {
+    switch Int(terun_kill_reason_with_handle(handle)) {
+    case Int(TERUN_KILL_NONE): return nil
+    case Int(TERUN_KILL_INSTRUCTIONS): return .instructionLimit
+    case Int(TERUN_KILL_TIMEOUT): return .timeout
+    case Int(TERUN_KILL_MEMORY): return .memoryLimit
+    default: return .sandboxViolation
+    }
+  }
+
+  /// Whether the host is running Lua on the state (inside a protected call) (thread-safe).
+  public var isRunning: Bool { terun_running_with_handle(handle) != 0 }
 
   /// Asks the running code to stop; it fails at its next hook tick or host-function return.
   public func kill(_ reason: Reason) {

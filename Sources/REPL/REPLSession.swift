@@ -68,6 +68,12 @@ public final class REPLSession {
     )
     .makeStateAndWriters()
     state.stopWatchdog()
+    // A kill (memory, sandbox) that the state cannot act on ends the session (see
+    // RunbookRunner.abandon); the statement's own limits have StatementGuard's backstop.
+    let limits = configuration.limits
+    state.armBackstop(grace: RunbookRunner.backstopGrace) { kind in
+      RunbookRunner.abandon(stoppedBy: kind, limits: limits, sink: sink)
+    }
     // Typed input and :load may use the `runbook { ... }` header form.
     _ = try state.run(source: acceptHeaderSource, chunkName: "=repl")
     return (state, try StatementGuard(state: state), fileWriters)
@@ -155,7 +161,7 @@ public final class REPLSession {
       report(error)
       return false
     }
-    let (status, stop) = statementGuard.run(limits) { () -> Int32 in
+    let (status, stop) = statementGuard.run(limits, flushing: sink) { () -> Int32 in
       terun_leave_host(L)
       let status = terun_pcall(L, Int32(arguments.count), LUA_MULTRET, base + 1)
       terun_enter_host(L)

@@ -1,6 +1,8 @@
 import CLuaBridge
 import CREPLSupport
+import Foundation
 import LuaHost
+import Runbook
 
 /// Why the guard stopped a statement.
 public enum StatementStop: Equatable, Sendable {
@@ -49,10 +51,29 @@ final class StatementGuard {
 
   /// Runs `body` with the guard armed for `limits`; returns its result and why the guard
   /// stopped it, if it did.
-  func run<T>(_ limits: StatementLimits, _ body: () -> T) -> (T, StatementStop?) {
+  ///
+  /// The timeout has a backstop that does not depend on the count hook: a statement still
+  /// running `RunbookRunner.backstopGrace` seconds after its timeout (code that runs with
+  /// hooks off, a long C call) cannot be stopped, so `sink` is flushed, the timeout's message
+  /// printed and the process ends with exit 3.
+  func run<T>(_ limits: StatementLimits, flushing sink: OutputSink? = nil, _ body: () -> T) -> (
+    T, StatementStop?
+  ) {
     let timeoutNanoseconds = limits.timeout.map { Int64(($0 * 1e9).rounded()) } ?? 0
     terun_repl_guard_begin(handle, limits.maxInstructions ?? 0, timeoutNanoseconds)
+    let statement = RunningStatement()
+    if let timeout = limits.timeout {
+      DispatchQueue.global().asyncAfter(deadline: .now() + timeout + RunbookRunner.backstopGrace) {
+        guard statement.abandonIfRunning() else { return }
+        sink?.flush()
+        let message =
+          StatementStop.timeout(timeout).message + "; it could not be stopped, so the session ends"
+        FileHandle.standardError.write(Data(("terun: " + message + "\n").utf8))
+        _exit(ExitStatus.limitOrSandbox.rawValue)
+      }
+    }
     let result = body()
+    statement.finish()
     let reason = terun_repl_guard_end(handle)
     switch Int(reason) {
     case Int(TERUN_REPL_STOP_INTERRUPT): return (result, .interrupted)
@@ -60,5 +81,24 @@ final class StatementGuard {
     case Int(TERUN_REPL_STOP_TIMEOUT): return (result, .timeout(limits.timeout ?? 0))
     default: return (result, nil)
     }
+  }
+}
+
+/// Whether a statement is still running, for the timeout's backstop (thread-safe).
+private final class RunningStatement: @unchecked Sendable {
+  private let lock = NSLock()
+  private var finished = false
+
+  func finish() {
+    lock.lock()
+    finished = true
+    lock.unlock()
+  }
+
+  /// True if the statement has not finished: the backstop ends the process.
+  func abandonIfRunning() -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return !finished
   }
 }

@@ -86,6 +86,19 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// The error with every occurrence of `values` in its texts replaced by `<redacted>`.
+  public func redacting(_ values: [String]) -> APIError {
+    func scrub(_ text: String?) -> String? { text.map { ThousandEyesClient.scrubbing(values, in: $0) } }
+    var copy = self
+    copy.title = scrub(title) ?? title
+    copy.detail = scrub(detail)
+    copy.type = scrub(type)
+    copy.errors = errors.map {
+      FieldError(code: scrub($0.code), field: scrub($0.field), message: scrub($0.message))
+    }
+    return copy
+  }
+
   /// Whether the error means the credentials are missing, wrong or lack permission.
   public var isAuthorizationFailure: Bool { status == 401 || status == 403 }
 

@@ -8,6 +8,9 @@ public struct APIRequest: Sendable, Equatable {
   public var query: [(name: String, value: String)]
   /// The JSON body, as bytes.
   public var body: [UInt8]?
+  /// The largest response body accepted for this request (and the next pages of a sequence),
+  /// below the configuration's: e.g. the memory a run has left. `nil`: the configuration's.
+  public var maxResponseBytes: Int?
 
   /// Creates a request; a `?query` in `path` is split off into `query`.
   public init(

@@ -23,6 +23,8 @@ public struct ClientConfiguration: Sendable {
   public var retry = RetryPolicy()
   /// The largest response body accepted, in bytes.
   public var maxResponseBytes = 512 * 1024 * 1024
+  /// The file the token was read from (`--token-file`), if any: runbooks may never read it.
+  public var tokenFile: String?
   /// When set, one JSON line per request attempt is appended to this file.
   public var auditFile: String?
   /// Progress on stderr: `nil` shows it only when stderr is a terminal.
@@ -62,13 +64,27 @@ public struct ClientConfiguration: Sendable {
       let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
       let trimmed = line.trimmingCharacters(in: .whitespaces)
       guard !trimmed.isEmpty else { throw ConfigurationError.emptyTokenFile(tokenFile) }
+      try validateToken(trimmed, source: "the token file \(tokenFile)")
       token = APIToken(trimmed)
     } else if let value = environment["TE_TOKEN"], !value.trimmingCharacters(in: .whitespaces).isEmpty {
-      token = APIToken(value.trimmingCharacters(in: .whitespacesAndNewlines))
+      let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+      try validateToken(trimmed, source: "TE_TOKEN")
+      token = APIToken(trimmed)
     }
     if requiresToken, token == nil { throw ConfigurationError.missingToken }
     let group = aid ?? environment["TE_AID"].flatMap { $0.isEmpty ? nil : $0 }
-    return ClientConfiguration(baseURL: url, token: token, aid: group)
+    var configuration = ClientConfiguration(baseURL: url, token: token, aid: group)
+    configuration.tokenFile = tokenFile
+    return configuration
+  }
+
+  /// Refuses a token that could not be sent as a header value: every byte must be a visible
+  /// ASCII character (no control character, space, DEL or non-ASCII). The message names the
+  /// offending position but never shows the token.
+  public static func validateToken(_ token: String, source: String) throws {
+    for (offset, byte) in token.utf8.enumerated() where byte < 0x21 || byte > 0x7E {
+      throw ConfigurationError.invalidToken(source: source, position: offset + 1)
+    }
   }
 
   /// Validates a base URL and strips a trailing `/v7` and slashes.
@@ -77,15 +93,34 @@ public struct ClientConfiguration: Sendable {
     while trimmed.hasSuffix("/") { trimmed.removeLast() }
     if trimmed.hasSuffix("/v7") { trimmed.removeLast(3) }
     while trimmed.hasSuffix("/") { trimmed.removeLast() }
+    if hasPassword(trimmed) { throw ConfigurationError.credentialsInBaseURL(redactingPassword(in: text)) }
     guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
       scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
     else {
       throw ConfigurationError.invalidBaseURL(text)
     }
     guard url.query == nil, url.fragment == nil, url.user == nil else {
-      throw ConfigurationError.invalidBaseURL(text)
+      throw ConfigurationError.invalidBaseURL(redactingPassword(in: text))
     }
     return url
+  }
+
+  /// The user-information part of a URL's authority (`user:pass` in `http://user:pass@host/`).
+  private static func userInfo(in text: String) -> Range<String.Index>? {
+    let start = text.range(of: "://")?.upperBound ?? text.startIndex
+    let authorityEnd = text[start...].firstIndex { "/?#".contains($0) } ?? text.endIndex
+    guard let at = text[start..<authorityEnd].lastIndex(of: "@") else { return nil }
+    return start..<at
+  }
+
+  private static func hasPassword(_ text: String) -> Bool {
+    userInfo(in: text).map { text[$0].contains(":") } ?? false
+  }
+
+  /// `text` with the password of its user information replaced by `***`.
+  public static func redactingPassword(in text: String) -> String {
+    guard let info = userInfo(in: text), let colon = text[info].firstIndex(of: ":") else { return text }
+    return text.replacingCharacters(in: text.index(after: colon)..<info.upperBound, with: "***")
   }
 }
 
@@ -117,11 +152,29 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
   case unreadableTokenFile(String)
   case emptyTokenFile(String)
   case invalidBaseURL(String)
+  /// The base URL holds a password (shown redacted).
+  case credentialsInBaseURL(String)
+  /// The token has a byte that cannot be sent (its 1-based position; the token is never shown).
+  case invalidToken(source: String, position: Int)
+
+  /// Whether this is a problem with the API token (exit 4), not with a usage (exit 2).
+  public var isTokenProblem: Bool {
+    switch self {
+    case .missingToken, .invalidToken, .emptyTokenFile: return true
+    case .unreadableTokenFile, .invalidBaseURL, .credentialsInBaseURL: return false
+    }
+  }
 
   public var description: String {
     switch self {
     case .missingToken:
-      return "no API token: set TE_TOKEN or pass --token-file FILE (or use --sim)"
+      return "no API token: set TE_TOKEN, pass --token-file FILE, or use --sim"
+    case .invalidToken(let source, let position):
+      return
+        "the API token in \(source) has a control, space or non-printable character (at position \(position)); it was not used"
+    case .credentialsInBaseURL(let redacted):
+      return
+        "invalid base URL '\(redacted)': credentials in the URL are not allowed; give the token with TE_TOKEN or --token-file"
     case .unreadableTokenFile(let path):
       return "cannot read the token file \(path)"
     case .emptyTokenFile(let path):

@@ -53,8 +53,10 @@ extension ThousandEyesClient {
     }
     if sameOrigin, let path = relativePath(components.percentEncodedPath) {
       let query = components.percentEncodedQuery.map(QueryString.parse) ?? []
-      next = APIRequest(
+      var request = APIRequest(
         current.method, QueryString.unescape(Substring(path)), query: query, body: current.body)
+      request.maxResponseBytes = current.maxResponseBytes
+      next = request
     } else if let cursor {
       next = first.settingQuery("cursor", to: cursor)
     } else if sameOrigin {

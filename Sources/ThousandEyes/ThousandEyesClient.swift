@@ -101,7 +101,7 @@ public final class ThousandEyesClient: Sendable {
       case 429:
         rateLimited += 1
         guard rateLimited <= policy.maxRateLimitRetries else {
-          throw APIError(method: request.method, path: request.path, response: response)
+          throw apiError(request, response)
         }
         let wait = rateLimitWait(response, instant: instant)
         if wait.seconds > policy.maxWait.seconds {
@@ -115,12 +115,12 @@ public final class ThousandEyesClient: Sendable {
       case 500..<600 where request.method.isIdempotent:
         failures += 1
         guard failures < policy.maxAttempts else {
-          throw APIError(method: request.method, path: request.path, response: response)
+          throw apiError(request, response)
         }
         try await sleeper(policy.backoff(afterAttempt: failures).seconds)
         continue
       default:
-        throw APIError(method: request.method, path: request.path, response: response)
+        throw apiError(request, response)
       }
     }
   }
@@ -211,7 +211,8 @@ public final class ThousandEyesClient: Sendable {
         url: url(for: request), method: HTTPMethod(rawValue: request.method.rawValue), headers: headers,
         body: request.body.map { .bytes($0) })
       let accumulator = ResponseAccumulator(
-        request: outgoing, maxBodySize: min(configuration.maxResponseBytes, Int(UInt32.max)))
+        request: outgoing,
+        maxBodySize: min(configuration.maxResponseBytes, request.maxResponseBytes ?? .max, Int(UInt32.max)))
       let task = http.execute(request: outgoing, delegate: accumulator)
       let response = try await withTaskCancellationHandler {
         try await task.futureResult.get()
@@ -229,7 +230,9 @@ public final class ThousandEyesClient: Sendable {
       if Task.isCancelled { throw CancellationError() }
       throw TransportError(
         kind: Self.classify(error), method: request.method, path: request.path,
-        reason: Self.describe(error), attempts: 1)
+        reason: Self.redacting(
+          headers.map(\.value) + [configuration.token?.secret].compactMap { $0 }, in: Self.describe(error)),
+        attempts: 1)
     }
   }
 
@@ -254,6 +257,34 @@ public final class ThousandEyesClient: Sendable {
       return .connectionLost
     }
     return .other
+  }
+
+  /// `text` without any of `values` (the request's header values and the token): an error of the HTTP
+  /// library may quote them (`invalidHeaderFieldValues(["Bearer …"])`), raw or escaped.
+  static func redacting(_ values: [String], in text: String) -> String {
+    if text.contains("invalidHeaderField") { return "invalid HTTP header field (its value is not shown)" }
+    return scrubbing(values, in: text)
+  }
+
+  /// `text` with every occurrence of `values`, raw or as Swift escapes them, replaced by
+  /// `<redacted>`.
+  static func scrubbing(_ values: [String], in text: String) -> String {
+    var result = text
+    for value in values where !value.isEmpty {
+      let escaped = String(String(reflecting: value).dropFirst().dropLast())
+      for form in [value, escaped] where !form.isEmpty {
+        result = result.replacingOccurrences(of: form, with: "<redacted>")
+      }
+    }
+    return result
+  }
+
+  /// The API error for a failed response. A server may quote the request back (its token
+  /// included) in its error body: the token never reaches the message.
+  private func apiError(_ request: APIRequest, _ response: APIResponse) -> APIError {
+    let error = APIError(method: request.method, path: request.path, response: response)
+    guard let secret = configuration.token?.secret else { return error }
+    return error.redacting(["Bearer " + secret, secret])
   }
 
   static func describe(_ error: Error) -> String {

@@ -281,4 +281,90 @@ final class FileSandboxTests: XCTestCase {
       XCTAssertTrue(message.contains("no built-in module 'nope'"), message)
     }
   }
+
+  // MARK: Issue 13
+
+  func testHiddenComponentsAreNeverWrittenAndLeaveNothing() throws {
+    let fs = try sandbox()
+    for (path, hidden) in [
+      (".bashrc", ".bashrc"), (".ssh/authorized_keys", ".ssh"), ("sub/.profile", ".profile"),
+      ("a/b/.git/hooks/pre-commit", ".git"), ("./.vimrc", ".vimrc"), ("x/...", "..."),
+    ] {
+      assertViolation(
+        { try fs.write(path, [1]) },
+        "te.fs.write: '\(path)' has a component starting with '.' ('\(hidden)'); hidden files and folders are never written"
+      )
+    }
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir), [])
+    // "." alone is the folder itself.
+    XCTAssertNoThrow(try fs.write("./plain.txt", [1]))
+  }
+
+  func testDeepOrLongWritePathsAreRefusedBeforeAnyFolderIsMade() throws {
+    let fs = try sandbox()
+    assertViolation(
+      { try fs.write(String(repeating: "d/", count: 65) + "x", [1]) },
+      "te.fs.write: '\(String(repeating: "d/", count: 60))...' has more than 64 components")
+    XCTAssertThrowsError(try fs.write(String(repeating: "a/", count: 1500) + "x", [1]))
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir), [])
+    XCTAssertNoThrow(try fs.write(String(repeating: "d/", count: 63) + "x", [1]))
+  }
+
+  func testAnExistingFileIsReplacedOnlyWhenAParameterNamedIt() throws {
+    try "old".write(toFile: outDir + "/given.csv", atomically: true, encoding: .utf8)
+    try "old".write(toFile: outDir + "/other.csv", atomically: true, encoding: .utf8)
+    let fs = try FileSandbox(readRoots: [runbookDir], replaceablePaths: ["given.csv"], outDir: outDir)
+    XCTAssertNoThrow(try fs.write("given.csv", Array("new".utf8)))
+    XCTAssertEqual(try String(contentsOfFile: outDir + "/given.csv", encoding: .utf8), "new")
+    assertViolation(
+      { try fs.write("other.csv", [1]) },
+      "te.fs.write: 'other.csv' already exists; a runbook may replace only a file named by a parameter")
+    XCTAssertThrowsError(try fs.open("other.csv"))
+    XCTAssertEqual(try String(contentsOfFile: outDir + "/other.csv", encoding: .utf8), "old")
+    // An absolute parameter value names the same file.
+    let absolute = try FileSandbox(
+      readRoots: [runbookDir], replaceablePaths: [outDir + "/other.csv"], outDir: outDir)
+    XCTAssertNoThrow(try absolute.write("other.csv", Array("new".utf8)))
+  }
+
+  func testProcSysDevAndTheTokenFileAreNeverRead() throws {
+    try "tok".write(toFile: runbookDir + "/token", atomically: true, encoding: .utf8)
+    try FileManager.default.linkItem(atPath: runbookDir + "/token", toPath: outside + "/hard")
+    let fs = try FileSandbox(
+      readRoots: [runbookDir], extraReadablePaths: ["/proc/self/environ", "/dev/null", outside + "/hard"],
+      deniedPaths: [runbookDir + "/token"], outDir: outDir)
+    assertViolation(
+      { _ = try fs.read("/proc/self/environ") },
+      "te.fs.read: '/proc/self/environ' is under /proc, which is never readable")
+    assertViolation(
+      { _ = try fs.read("/dev/null") }, "te.fs.read: '/dev/null' is under /dev, which is never readable")
+    assertViolation(
+      { _ = try fs.read("token") }, "te.fs.read: 'token' is the API token file, which is never readable")
+    assertViolation(
+      { _ = try fs.read(self.outside + "/hard") },
+      "te.fs.read: '\(outside)/hard' is the API token file, which is never readable")
+  }
+
+  func testADefaultIsReadableOnlyInsideTheRunbookOrOutputFolder() throws {
+    try "out".write(toFile: outDir + "/made.csv", atomically: true, encoding: .utf8)
+    let fs = try FileSandbox(
+      readRoots: [runbookDir],
+      defaultReadablePaths: [
+        outside + "/param.csv", outDir + "/made.csv", "data.csv", "../outside/param.csv",
+      ],
+      outDir: outDir)
+    XCTAssertEqual(try fs.read(outDir + "/made.csv"), Array("out".utf8))
+    XCTAssertEqual(try fs.read("data.csv"), Array("a,b\n".utf8))
+    assertViolation(
+      { _ = try fs.read(self.outside + "/param.csv") },
+      "te.fs.read: '\(outside)/param.csv' is outside the runbook's folder and not a path parameter")
+  }
+
+  func testAReadLargerThanAllowedIsNotRead() throws {
+    let fs = try sandbox()
+    XCTAssertThrowsError(try fs.read("data.csv", maxBytes: 2)) { error in
+      XCTAssertEqual((error as? FileSandbox.ReadLimitExceeded)?.size, 4)
+    }
+    XCTAssertEqual(try fs.read("data.csv", maxBytes: 4), Array("a,b\n".utf8))
+  }
 }

@@ -32,9 +32,11 @@ final class FileWriterRunTests: XCTestCase {
 
   private func configuration(_ source: String, name: String = "w.lua") throws -> RunConfiguration {
     let bytes = Array(source.utf8)
+    let header = try RunbookHeader.parse(source: bytes, file: name)
     return RunConfiguration(
       source: RunbookSource(displayName: name, bytes: bytes, folder: runbookDir),
-      header: try RunbookHeader.parse(source: bytes, file: name), parameters: [:], outputDirectory: outDir,
+      header: header, parameters: try ParameterBinder.bind([], to: header, relativeTo: runbookDir),
+      outputDirectory: outDir,
       limits: RunLimits(maxMemory: ByteSize(bytes: 256 << 20)))
   }
 
@@ -97,13 +99,14 @@ final class FileWriterRunTests: XCTestCase {
     try "old".write(toFile: outDir + "/keep.csv", atomically: true, encoding: .utf8)
     let outcome = try await run(
       """
+      runbook { name = "w", params = { out = { type = "string", default = "keep.csv" } } }
       local w = te.fs.open("new.csv")
-      local k = te.fs.open("keep.csv")
+      local k = te.fs.open(te.params.out) -- a file named by a parameter may be replaced
       for i = 1, 50000 do w:write("row ", i, "\\n"); k:write("x") end
       error("the API went away")
       """)
     XCTAssertEqual(outcome.failure?.exitStatus, .runbookError)
-    XCTAssertTrue(outcome.failure?.message.hasPrefix("w.lua:4: the API went away") ?? false, "\(outcome)")
+    XCTAssertTrue(outcome.failure?.message.hasPrefix("w.lua:5: the API went away") ?? false, "\(outcome)")
     XCTAssertFalse(outcome.stderr.contains("never closed"), "a failed run does not warn: \(outcome.stderr)")
     XCTAssertEqual(try outFiles(), ["keep.csv"])
     XCTAssertEqual(try String(contentsOfFile: outDir + "/keep.csv", encoding: .utf8), "old")

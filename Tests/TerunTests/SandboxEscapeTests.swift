@@ -79,6 +79,14 @@ struct SandboxEscapeTests {
     var stdout: [String] = []
     var notStdout: [String] = []
     var arguments: [String] = []
+    /// Seconds after which a run still going counts as a hang (`-- within: 10`).
+    var within: Double?
+    /// Files made before the run, relative to the scratch root (`-- file: work/out/a.txt=old`).
+    var files: [(path: String, contents: String)] = []
+    /// Files that must hold exactly this after the run (`-- expect-file: work/out/a.txt=new`).
+    var expectedFiles: [(path: String, contents: String)] = []
+    /// Paths that must not exist after the run (`-- expect-no-file: work/out/sub`).
+    var absentFiles: [String] = []
 
     init(_ source: String) {
       for line in source.split(separator: "\n") where line.hasPrefix("-- ") {
@@ -92,6 +100,12 @@ struct SandboxEscapeTests {
         case "expect-stdout": stdout.append(value)
         case "expect-not-stdout": notStdout.append(value)
         case "args": arguments += value.split(separator: " ").map(String.init)
+        case "within": within = Double(value)
+        case "file", "expect-file":
+          let parts = value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+          let entry = (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+          if key == "file" { files.append(entry) } else { expectedFiles.append(entry) }
+        case "expect-no-file": absentFiles.append(value)
         default: continue
         }
       }

@@ -7,6 +7,8 @@ struct TerunProcess {
     let status: Int32
     let stdout: String
     let stderr: String
+    /// The run was still going after the `deadline` given to `run` and was killed.
+    var timedOut = false
   }
 
   /// The package root, found from this file's path.
@@ -32,9 +34,11 @@ struct TerunProcess {
       ])
   }
 
-  /// Runs `terun arguments` in `directory` with `environment` added to the current one.
+  /// Runs `terun arguments` in `directory` with `environment` added to the current one. With a
+  /// `deadline` (seconds), a run still going then is killed and reported as `timedOut`.
   static func run(
-    _ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:]
+    _ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:],
+    deadline: Double? = nil
   ) throws -> Result {
     let process = Process()
     process.executableURL = try binary()
@@ -58,13 +62,22 @@ struct TerunProcess {
     process.standardError = stderrHandle
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    var timedOut = false
+    if let deadline {
+      let end = Date(timeIntervalSinceNow: deadline)
+      while process.isRunning && Date() < end { usleep(20_000) }
+      if process.isRunning {
+        timedOut = true
+        kill(process.processIdentifier, SIGKILL)
+      }
+    }
     process.waitUntilExit()
     try stdoutHandle.close()
     try stderrHandle.close()
     return Result(
       status: process.terminationStatus,
       stdout: String(decoding: try Data(contentsOf: stdoutFile), as: UTF8.self),
-      stderr: String(decoding: try Data(contentsOf: stderrFile), as: UTF8.self))
+      stderr: String(decoding: try Data(contentsOf: stderrFile), as: UTF8.self), timedOut: timedOut)
   }
 }
 

@@ -31,7 +31,7 @@ final class ConfigurationTests: XCTestCase {
 
   func testErrorsAreClear() {
     XCTAssertThrowsError(try ClientConfiguration.fromEnvironment([:])) { error in
-      XCTAssertEqual("\(error)", "no API token: set TE_TOKEN or pass --token-file FILE (or use --sim)")
+      XCTAssertEqual("\(error)", "no API token: set TE_TOKEN, pass --token-file FILE, or use --sim")
     }
     XCTAssertNoThrow(try ClientConfiguration.fromEnvironment([:], requiresToken: false))
     XCTAssertThrowsError(
@@ -66,5 +66,79 @@ final class ConfigurationTests: XCTestCase {
     XCTAssertEqual(policy.backoff(afterAttempt: 1, random: 1), .milliseconds(100))
     XCTAssertEqual(policy.backoff(afterAttempt: 3, random: 1), .milliseconds(400))
     XCTAssertEqual(policy.backoff(afterAttempt: 10, random: 1), .milliseconds(1000))
+  }
+
+  func testATokenThatCannotBeSentIsRefusedWithoutBeingShown() throws {
+    for token in ["zq\u{01}cd", "zq cd", "zq\tcd", "zq\u{7F}cd", "zqcé", "zq\ncd", "zq\u{1B}cd"] {
+      XCTAssertThrowsError(try ClientConfiguration.fromEnvironment(["TE_TOKEN": token]), token) { error in
+        let problem = error as? ConfigurationError
+        XCTAssertEqual(problem?.isTokenProblem, true)
+        XCTAssertTrue("\(error)".hasPrefix("the API token in TE_TOKEN has a control, space or non-printable"))
+        XCTAssertFalse("\(error)".contains("zq"), "\(error)")
+      }
+    }
+    let file = temporaryPath("bad-token")
+    try "tok\u{02}en\n".write(toFile: file, atomically: true, encoding: .utf8)
+    XCTAssertThrowsError(try ClientConfiguration.fromEnvironment([:], tokenFile: file)) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "the API token in the token file \(file) has a control, space or non-printable character (at position 4); it was not used"
+      )
+    }
+    XCTAssertEqual(
+      try ClientConfiguration.fromEnvironment(["TE_TOKEN": " ok-Token_1.2~+/= \n"]).token?.secret,
+      "ok-Token_1.2~+/=")
+  }
+
+  func testTheTokenFileIsRemembered() throws {
+    let file = temporaryPath("token-file")
+    try "abc\n".write(toFile: file, atomically: true, encoding: .utf8)
+    XCTAssertEqual(try ClientConfiguration.fromEnvironment([:], tokenFile: file).tokenFile, file)
+    XCTAssertNil(try ClientConfiguration.fromEnvironment(["TE_TOKEN": "x"]).tokenFile)
+  }
+
+  func testABaseURLWithAPasswordIsRefusedRedacted() {
+    let cases = [
+      ("http://user:hunter2@host", "http://user:***@host"),
+      ("https://u:p%40ss@api.example.com:8443/v7", "https://u:***@api.example.com:8443/v7"),
+      ("http://a:b@c@host/x?y", "http://a:***@host/x?y"),
+    ]
+    for (url, shown) in cases {
+      XCTAssertThrowsError(try ClientConfiguration.parseBaseURL(url)) { error in
+        XCTAssertEqual(
+          "\(error)",
+          "invalid base URL '\(shown)': credentials in the URL are not allowed; give the token with TE_TOKEN or --token-file"
+        )
+      }
+    }
+    // A user without a password is refused as before (nothing secret to hide).
+    XCTAssertThrowsError(try ClientConfiguration.parseBaseURL("http://user@host")) {
+      XCTAssertEqual("\($0)".hasPrefix("invalid base URL 'http://user@host'"), true)
+    }
+  }
+
+  func testErrorTextsNeverHoldARequestHeaderValue() {
+    let headers = ["Bearer s3cr\u{01}t", "terun/test", "s3cr\u{01}t"]
+    XCTAssertEqual(
+      ThousandEyesClient.redacting(headers, in: #"invalidHeaderFieldValues(["Bearer s3cr\u{01}t"])"#),
+      "invalid HTTP header field (its value is not shown)")
+    XCTAssertEqual(
+      ThousandEyesClient.redacting(headers, in: "refused: Bearer s3cr\u{01}t and s3cr\u{01}t"),
+      "refused: <redacted> and <redacted>")
+    XCTAssertEqual(
+      ThousandEyesClient.redacting(headers, in: #"got "Bearer s3cr\u{01}t""#),
+      #"got "<redacted>""#)
+  }
+
+  func testAnAPIErrorNeverQuotesTheToken() {
+    let body =
+      #"{"title":"Bad Bearer s3cret","detail":"you sent s3cret","errors":[{"field":"s3cret","message":"Bearer s3cret is invalid"}]}"#
+    let response = APIResponse(status: 400, headers: [], body: Array(body.utf8))
+    let error = APIError(method: .get, path: "/tests", response: response).redacting([
+      "Bearer s3cret", "s3cret",
+    ])
+    XCTAssertFalse(error.description.contains("s3cret"), error.description)
+    XCTAssertEqual(error.title, "Bad <redacted>")
+    XCTAssertEqual(error.detail, "you sent <redacted>")
   }
 }

@@ -11,8 +11,10 @@
 
 static inline void terun_pop(lua_State *L, int n) { lua_pop(L, n); }
 static inline void terun_newtable(lua_State *L) { lua_newtable(L); }
+/// lua_pcall, counted as "the host is running Lua" for the backstop (terun_running_with_handle).
+int terun_counted_pcall(lua_State *L, int nargs, int nresults, int msgh);
 static inline int terun_pcall(lua_State *L, int nargs, int nresults, int msgh) {
-  return lua_pcall(L, nargs, nresults, msgh);
+  return terun_counted_pcall(L, nargs, nresults, msgh);
 }
 static inline int terun_upvalueindex(int i) { return lua_upvalueindex(i); }
 static inline int terun_registryindex(void) { return LUA_REGISTRYINDEX; }
@@ -109,6 +111,24 @@ int terun_is_kill_sentinel(lua_State *L, int idx);
 /// Raises the kill sentinel if the run was killed; for C functions that run long.
 void terun_check_kill(lua_State *L);
 
+/// The kill reason seen through a kill handle (thread-safe; for the watchdog's backstop).
+int terun_kill_reason_with_handle(void *handle);
+/// Whether the host is inside terun_pcall on the state, running Lua (thread-safe). A killed
+/// state that is only kept alive, not running, needs no backstop.
+int terun_running_with_handle(void *handle);
+/// Charges `delta` bytes of host (Swift) memory to the state's cap (a negative delta gives
+/// them back). Returns 0, and kills the run with the memory reason, when the cap is crossed;
+/// 1 otherwise. No-op (returns 1) on a state made by someone else.
+int terun_host_charge(lua_State *L, ptrdiff_t delta);
+/// Whether `bytes` more fit under the cap; if not, kills the run with the memory reason and
+/// returns 0. Always 1 on a state made by someone else.
+int terun_host_fits(lua_State *L, size_t bytes);
+/// A Lua C function that raises the kill if the run was killed (no-op on other states).
+int terun_lua_check_kill(lua_State *L);
+/// True once the run is killed for any reason (cheap; host loops poll it). 0 on a state made
+/// by someone else.
+int terun_is_killed(lua_State *L);
+
 // MARK: - Errors
 
 /// A message handler for lua_pcall: keeps non-string error values (tables, the kill sentinel)
@@ -124,6 +144,18 @@ void terun_charge(lua_State *L, int64_t steps);
 /// Opens replacements of string.find, match, gmatch and gsub that check the kill switch and
 /// the instruction budget while matching. Pushes a table with the four functions.
 int terun_open_safe_patterns(lua_State *L);
+
+// MARK: - Guarded library functions
+
+/// Replaces the function at `idx` (a message handler) by a wrapper that returns the error
+/// unchanged, without calling it, once the run is stopped (Lua would run it with hooks off).
+void terun_wrap_message_handler(lua_State *L, int idx);
+/// Pushes a table of replacements that keep the limits where stock Lua cannot: `xpcall`
+/// (handler wrapped), `wrap` and `close` (coroutine; never close a stopped coroutine), `rep`
+/// and `move` (charged as they go), `check_stop` (raises if the run is stopped) and
+/// `make_setmetatable(violation)` (a setmetatable that refuses `__gc` by calling `violation`).
+/// Needs the global `coroutine` table.
+int terun_open_guarded_library(lua_State *L);
 
 // MARK: - CSV
 

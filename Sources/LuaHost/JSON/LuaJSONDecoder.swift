@@ -1,4 +1,5 @@
 import CLua
+import CLuaBridge
 
 extension LuaJSON {
   /// Parses the JSON text in `bytes` and pushes exactly one Lua value onto `L`'s stack.
@@ -129,6 +130,8 @@ struct JSONStackDecoder {
   mutating func releaseScratch() {
     scratch?.deallocate()
     scratch = nil
+    _ = terun_host_charge(L, -scratchCapacity)
+    scratchCapacity = 0
   }
 
   // MARK: Shape hints
@@ -235,7 +238,21 @@ struct JSONStackDecoder {
     throw failure("invalid literal, expected '\(literal)'", at: p)
   }
 
+  /// Stops before a big string that would cross the state's memory cap (which host code may
+  /// overshoot): the run is killed for its memory limit.
+  @inline(__always)
+  func checkRoom(_ length: Int, at position: UnsafePointer<UInt8>) throws(LuaJSONError) {
+    if length >= 4096, terun_host_fits(L, length) == 0 {
+      throw failure("stopped (memory limit reached)", at: position)
+    }
+  }
+
   mutating func enterContainer(depth: Int) throws(LuaJSONError) {
+    // The values pushed so far count against the state's memory cap: stop as soon as the run
+    // is over it (the run is killed; the kill, not this message, ends it).
+    if terun_is_killed(L) != 0 {
+      throw failure("stopped (memory limit or another limit reached)", at: p)
+    }
     if depth > maxDepth {
       throw failure("nesting deeper than \(maxDepth) levels", at: p)
     }
@@ -270,6 +287,9 @@ struct JSONStackDecoder {
       _ = try decodeValue(depth: depth, inObject: false)
       lua_rawseti(L, -2, index)
       index &+= 1
+      if index & 0x3FF == 0, terun_is_killed(L) != 0 {
+        throw failure("stopped (memory limit or another limit reached)", at: p)
+      }
       if try endOfMember(closing: closeBracket) { return }
     }
   }
@@ -289,6 +309,9 @@ struct JSONStackDecoder {
       if try decodeValue(depth: depth, inObject: true) {
         lua_rawset(L, -3)
         members &+= 1
+        if members & 0x3FF == 0, terun_is_killed(L) != 0 {
+          throw failure("stopped (memory limit or another limit reached)", at: p)
+        }
       } else {
         lua_settop(L, -2)  // drop the key of a null member
       }
@@ -354,6 +377,7 @@ struct JSONStackDecoder {
       guard q < end else { throw failure("unterminated string", at: open) }
       let c = q.pointee
       if c == quote {
+        try checkRoom(first.distance(to: q), at: open)
         lua_pushlstring(L, UnsafeRawPointer(first).assumingMemoryBound(to: CChar.self), first.distance(to: q))
         p = q + 1
         return
@@ -385,6 +409,9 @@ struct JSONStackDecoder {
       old.deallocate()
     }
     scratch = grown
+    // The scratch buffer counts against the memory cap while it lives (a crossing kills the
+    // run; the next container or element check stops the decoding).
+    _ = terun_host_charge(L, capacity - scratchCapacity)
     scratchCapacity = capacity
   }
 
@@ -403,6 +430,7 @@ struct JSONStackDecoder {
       guard q < end else { throw failure("unterminated string", at: open) }
       let c = q.pointee
       if c == quote {
+        try checkRoom(count, at: open)
         lua_pushlstring(L, UnsafeRawPointer(out).assumingMemoryBound(to: CChar.self), count)
         p = q + 1
         return

@@ -1,4 +1,5 @@
 import CLua
+import CLuaBridge
 
 extension LuaJSON {
   /// Encodes the Lua value at `index` as JSON text.
@@ -26,7 +27,10 @@ extension LuaJSON {
     pushObjectMetatable(L)
     var encoder = JSONStackEncoder(
       L: L, arrayMetatable: top + 1, objectMetatable: top + 2, options: options)
-    defer { lua_settop(L, top) }
+    defer {
+      lua_settop(L, top)
+      _ = terun_host_charge(L, -encoder.charged)
+    }
     do {
       try encoder.encodeValue(at: valueIndex, depth: 0)
     } catch {
@@ -51,6 +55,10 @@ private struct JSONStackEncoder {
   let sortsKeys: Bool
   let maxDepth: Int
   var output: [UInt8] = []
+  /// Bytes of `output`'s capacity charged to the state's memory cap.
+  var charged = 0
+  /// Values encoded so far.
+  var values = 0
   /// Tables on the path from the root to the current value, to find cycles.
   var openTables: [UnsafeRawPointer] = []
 
@@ -75,7 +83,22 @@ private struct JSONStackEncoder {
 
   // MARK: Values
 
+  /// Charges the output's growth to the state's memory cap; stops once the run is over it,
+  /// or (checked every 1024 values) once the run is killed for another limit.
+  mutating func chargeOutput() throws(EncodeFailure) {
+    values &+= 1
+    if values & 0x3FF == 0, terun_is_killed(L) != 0 {
+      throw EncodeFailure(reason: "a value: the run was stopped")
+    }
+    if output.capacity > charged {
+      let grown = output.capacity - charged
+      charged = output.capacity
+      if terun_host_charge(L, grown) == 0 { throw EncodeFailure(reason: "a value: memory limit reached") }
+    }
+  }
+
   mutating func encodeValue(at index: Int32, depth: Int) throws(EncodeFailure) {
+    try chargeOutput()
     switch lua_type(L, index) {
     case LUA_TNIL:
       append("null")

@@ -35,6 +35,7 @@ extension LuaJSON {
     lua_pushcclosure(L, { L in LuaJSON.asHost(L!, LuaJSON.luaDecode) }, 0)
     lua_pushcclosure(L, { L in LuaJSON.asHost(L!, LuaJSON.luaMarkArray) }, 0)
     lua_pushcclosure(L, { L in LuaJSON.asHost(L!, LuaJSON.luaMarkObject) }, 0)
+    lua_pushcclosure(L, terun_lua_check_kill, 0)
     lua_rawgeti(L, luaRegistryIndex, globalsRegistryIndex)
     lua_pushstring(L, "error")
     lua_rawget(L, -2)
@@ -43,7 +44,7 @@ extension LuaJSON {
     guard lua_type(L, -1) == LUA_TFUNCTION else {
       throw LuaJSONError(message: "te.json needs the base library's `error` function")
     }
-    guard lua_pcallk(L, 5, 1, 0, 0, nil) == LUA_OK else {
+    guard lua_pcallk(L, 6, 1, 0, 0, nil) == LUA_OK else {
       throw LuaJSONError(message: "te.json: the wrapper chunk failed")
     }
     // The chunk returned the json table without `null`.
@@ -77,6 +78,12 @@ extension LuaJSON {
     }
     do {
       let text = try encode(L, at: 1, options: options)
+      // The text counts against the memory cap while it is copied into a Lua string.
+      guard terun_host_charge(L, text.count) != 0 else {
+        _ = terun_host_charge(L, -text.count)
+        return failure(L, "json.encode: memory limit reached")
+      }
+      defer { _ = terun_host_charge(L, -text.count) }
       lua_pushboolean(L, 1)
       text.withUnsafeBytes { bytes in
         _ = lua_pushlstring(L, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
@@ -154,13 +161,17 @@ extension LuaJSON {
 
 /// Turns `false, message` from the Swift functions into a Lua error raised by Lua itself.
 private let wrapperChunk: StaticString = """
-  local raw_encode, raw_decode, raw_array, raw_object, error = ...
+  local raw_encode, raw_decode, raw_array, raw_object, check_kill, error = ...
 
-  -- The function that raises `raw`'s message at its caller's line.
+  -- The function that raises `raw`'s message at its caller's line; a failure because the run
+  -- was killed (the memory cap crossed while decoding) raises the kill instead.
   local function checked(raw)
     return function(...)
       local ok, result = raw(...)
-      if not ok then error(result, 2) end
+      if not ok then
+        check_kill()
+        error(result, 2)
+      end
       return result
     end
   end

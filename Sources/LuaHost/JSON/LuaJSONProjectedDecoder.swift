@@ -1,4 +1,5 @@
 import CLua
+import CLuaBridge
 
 /// Decoding with a ``JSONProjection``: the page object whole, its collection's items reduced to
 /// the projected members, everything else skipped without touching Lua.
@@ -108,6 +109,9 @@ extension JSONStackDecoder {
           try skipValue(depth: depth)
         }
         items += 1
+        if items & 0x3FF == 0, terun_is_killed(L) != 0 {
+          throw failure("stopped (memory limit or another limit reached)", at: p)
+        }
         if try endOfMember(closing: closeBracket) { break }
       }
     }

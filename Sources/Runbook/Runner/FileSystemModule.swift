@@ -12,12 +12,27 @@ extension RunbookRunner {
       files = try FileSandbox(
         readRoots: configuration.source.folder.map { [$0] } ?? [],
         extraReadablePaths: configuration.readablePathParameters,
+        defaultReadablePaths: configuration.defaultPathParameters,
+        deniedPaths: configuration.client?.tokenFile.map { [$0] } ?? [],
+        replaceablePaths: configuration.parameterPaths,
         outDir: configuration.outputDirectory)
     } catch {
       throw CommandFailure(.usage, "--out-dir \(configuration.outputDirectory): \(error)")
     }
+    let state = module.state
     module.setFunction("fs.read") { call in
-      try call.push(.string(try files.read(try call.string(1))))
+      // The bytes count against --max-memory twice while they are pushed: as the file read
+      // here (charged once read), then as the Lua string. A file that cannot fit twice in what
+      // is left is not read at all.
+      let bytes: [UInt8]
+      do {
+        bytes = try files.read(try call.string(1), maxBytes: state.memoryAvailable / 2)
+      } catch is FileSandbox.ReadLimitExceeded {
+        throw state.memoryLimitExceeded()
+      }
+      try state.chargeHostMemory(bytes.count)
+      defer { state.releaseHostMemory(bytes.count) }
+      try call.push(.string(bytes))
       return 1
     }
     module.setFunction("fs.write") { call in

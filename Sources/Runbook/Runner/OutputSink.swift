@@ -26,6 +26,21 @@ public final class OutputSink: @unchecked Sendable {
     if buffer.count >= flushThreshold { flushLocked() }
   }
 
+  /// Appends bytes to stdout without copying a large chunk: one of at least the buffer's
+  /// size is written straight through (after what is buffered), so printing a big string
+  /// costs no host memory beyond the Lua string itself.
+  public func writeOutput(_ bytes: UnsafeRawBufferPointer) {
+    lock.lock()
+    defer { lock.unlock() }
+    if bytes.count >= flushThreshold {
+      flushLocked()
+      writeAll(bytes, to: stdoutDescriptor)
+      return
+    }
+    buffer.append(contentsOf: bytes)
+    if buffer.count >= flushThreshold { flushLocked() }
+  }
+
   /// Writes a line to stderr, after flushing stdout.
   public func writeDiagnostic(_ line: String) {
     lock.lock()
@@ -50,16 +65,19 @@ public final class OutputSink: @unchecked Sendable {
   }
 
   private func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
-    bytes.withUnsafeBytes { raw in
-      var offset = 0
-      while offset < raw.count {
-        let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          return  // a closed pipe: nothing more can be said
-        }
-        offset += written
+    bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
+  }
+
+  private func writeAll(_ raw: UnsafeRawBufferPointer, to descriptor: Int32) {
+    guard let base = raw.baseAddress else { return }
+    var offset = 0
+    while offset < raw.count {
+      let written = write(descriptor, base + offset, raw.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        return  // a closed pipe: nothing more can be said
       }
+      offset += written
     }
   }
 }

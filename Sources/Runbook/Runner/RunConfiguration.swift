@@ -64,11 +64,36 @@ public struct RunConfiguration: Sendable {
     return appliesAfterConfirmation ? .confirm : .plan
   }
 
-  /// The files `te.fs.read` may read besides the runbook's folder: the `path` parameters.
+  /// The files `te.fs.read` may read besides the runbook's folder: the `path` parameters the
+  /// user gave (a value equal to the default counts as the default).
   public var readablePathParameters: [String] {
     header.parameters.compactMap { spec in
-      if case .path(let path)? = parameters[spec.name] { return path }
+      if case .path(let path)? = parameters[spec.name], parameters[spec.name] != spec.defaultValue {
+        return path
+      }
       return nil
+    }
+  }
+
+  /// The `path` parameters left at their default: readable only inside the runbook's folder
+  /// or the output folder (a default could otherwise name any file, `/proc/self/environ`).
+  public var defaultPathParameters: [String] {
+    header.parameters.compactMap { spec in
+      if case .path(let path)? = parameters[spec.name], parameters[spec.name] == spec.defaultValue {
+        return path
+      }
+      return nil
+    }
+  }
+
+  /// The string and path parameter values (given or default, as `--help` shows them): the
+  /// write paths whose existing file a run may replace.
+  public var parameterPaths: [String] {
+    header.parameters.compactMap { spec in
+      switch parameters[spec.name] {
+      case .string(let text)?, .path(let text)?: return text
+      default: return nil
+      }
     }
   }
 }

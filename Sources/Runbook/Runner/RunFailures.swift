@@ -16,6 +16,9 @@ extension CommandFailure {
   /// shows terun's own frames (the `te` library, the prelude, C functions).
   public init(_ error: LuaError, limits: RunLimits, verbose: Bool = false) {
     switch error.kind {
+    case .runtime where error.isTEMissingToken:
+      // No token: one sentence, never an internal frame.
+      self.init(.auth, error.message)
     case .runtime, .syntax:
       let report = RunbookErrorReport(error)
       var message = report.message

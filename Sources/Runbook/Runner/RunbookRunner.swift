@@ -1,4 +1,5 @@
 import CLuaBridge
+import Dispatch
 import Foundation
 import LuaHost
 
@@ -51,6 +52,9 @@ public final class RunbookRunner: @unchecked Sendable {
     do {
       let (state, context) = try makeRun()
       defer { state.stopWatchdog() }
+      state.armBackstop(grace: Self.backstopGrace) { [sink] kind in
+        Self.abandon(stoppedBy: kind, limits: limits, sink: sink)
+      }
       do {
         let chunk = try state.load(
           source: configuration.source.bytes, chunkName: configuration.source.displayName)
@@ -68,6 +72,25 @@ public final class RunbookRunner: @unchecked Sendable {
     } catch let error as LuaError {
       throw CommandFailure(error, limits: limits, verbose: configuration.logThreshold == .debug)
     }
+  }
+
+  /// Seconds a run stopped by a limit may take to end before the backstop ends the process.
+  public static let backstopGrace = 1.5
+
+  /// The backstop's end of a run that a limit stopped but that did not end (Lua running with
+  /// hooks off, a long C call): its thread cannot be stopped or reused, so the output written
+  /// so far is flushed, the limit's message printed, and the process ends with exit 3.
+  public static func abandon(stoppedBy kind: LuaError.Kind, limits: RunLimits, sink: OutputSink) -> Never {
+    // Flush on the side: a stdout nobody reads must not keep the process alive.
+    let flushed = DispatchSemaphore(value: 0)
+    Thread {
+      sink.flush()
+      flushed.signal()
+    }.start()
+    _ = flushed.wait(timeout: .now() + 0.3)
+    let failure = CommandFailure(LuaError(kind: kind, message: "sandbox violation"), limits: limits)
+    FileHandle.standardError.write(Data("terun: \(failure.message)\n".utf8))
+    _exit(failure.exitStatus.rawValue)
   }
 
   /// Makes the run's sandboxed state with the global `te` installed (core fields, then the
@@ -103,11 +126,13 @@ public final class RunbookRunner: @unchecked Sendable {
   /// `TERUN_PATH`, then the built-in stdlib.
   var sandboxOptions: LuaSandboxOptions {
     let limits = configuration.limits
-    return LuaSandboxOptions(
+    var options = LuaSandboxOptions(
       limits: LuaLimits(maxMemory: limits.maxMemory.bytes, maxInstructions: limits.maxInstructions ?? 0),
       timeout: limits.timeout?.seconds,
       requirePaths: (configuration.source.folder.map { [$0] } ?? []) + configuration.searchPath,
       builtinModules: BuiltinLibrary.modules)
+    options.deniedFiles = configuration.client?.tokenFile.map { [$0] } ?? []
+    return options
   }
 
   /// Installs `te.params`, `te.dry_run`, `te.mode`, `te.json`, `te.fs`, `te.csv`, `te.log`,
@@ -133,7 +158,7 @@ public final class RunbookRunner: @unchecked Sendable {
     let sink = self.sink
     let logger = context.logger
     let write = state.function("print") { call in
-      sink.writeOutput(try call.bytes(1))
+      try call.withBytes(1) { sink.writeOutput($0) }
       return 0
     }
     let emit = state.function("te.log") { call in

@@ -64,7 +64,8 @@ final class TEBridge {
     let path = try Self.path(call, function: function)
     let query = try TEQuery.items(try call.argument(3), function: function)
     let body = try Self.body(call, index: 4, function: function)
-    let request = APIRequest(method, path, query: query, body: Self.arraysForEmptyTables(body, method, path))
+    var request = APIRequest(method, path, query: query, body: Self.arraysForEmptyTables(body, method, path))
+    request.maxResponseBytes = Self.responseAllowance(call.state)
     try requireToken()
     do {
       try Self.validate(request, function: function, L: call.L)
@@ -80,10 +81,11 @@ final class TEBridge {
     } else {
       let client = self.client
       do {
-        let received = try block(call.L) { try await client.send(request).body }
+        let sent = request
+        let received = try block(call.L) { try await client.send(sent).body }
         bytes = context.isDryRun ? planner.amend(received, of: request, collectionKey: nil) : received
       } catch {
-        throw TEErrors.luaError(error)
+        throw failure(error, request: request, state: call.state)
       }
     }
     return try Self.pushDecoded(bytes, call: call, method: method, path: path)
@@ -163,9 +165,13 @@ final class TEBridge {
     return nil
   }
 
+  /// A request without a token fails with one sentence (an uncaught one ends the run with
+  /// exit 4, without location or traceback): `{kind = "auth", reason = "no token", message}`.
   private func requireToken() throws {
     if client.configuration.token == nil {
-      throw LuaScriptError(ConfigurationError.missingToken.description)
+      throw LuaErrorValue(
+        message: ConfigurationError.missingToken.description,
+        fields: ["kind": .text("auth"), "reason": .text("no token")])
     }
   }
 
@@ -204,7 +210,8 @@ final class TEBridge {
         throw LuaScriptError("\(function): \(error.message)")
       }
     }
-    let request = APIRequest(method, path, query: query, body: body)
+    var request = APIRequest(method, path, query: query, body: body)
+    request.maxResponseBytes = Self.responseAllowance(call.state)
     try requireToken()
     if context.isDryRun {
       guard let operation = Catalog.match(method: method, path: request.path) else {
@@ -222,7 +229,7 @@ final class TEBridge {
       do {
         page = try block(inner.L) { try await cursor.next() }
       } catch {
-        throw TEErrors.luaError(error)
+        throw failure(error, request: request, state: inner.state)
       }
       guard let page else {
         lua_pushnil(inner.L)
@@ -325,6 +332,25 @@ final class TEBridge {
     }
   }
 
+  /// The largest response body a request of this run may receive (nil without a cap): half
+  /// the memory it has left, since the client holds the body twice for a moment (its buffer,
+  /// then the bytes handed over). A larger one is refused while it arrives.
+  private static func responseAllowance(_ state: LuaState) -> Int? {
+    let available = state.memoryAvailable
+    return available == Int.max ? nil : available / 2
+  }
+
+  /// The Lua error for a failed request; a body refused because it would not fit in the
+  /// memory the run has left stops the run at its memory limit.
+  private func failure(_ error: Error, request: APIRequest, state: LuaState) -> Error {
+    if let transport = error as? TransportError, transport.kind == .responseTooLarge,
+      let allowance = request.maxResponseBytes, allowance < client.configuration.maxResponseBytes
+    {
+      return state.memoryLimitExceeded()
+    }
+    return TEErrors.luaError(error)
+  }
+
   private static func pushDecoded(
     _ bytes: [UInt8]?, call: LuaCallContext, method: HTTPMethodName, path: String,
     options: LuaJSON.DecodeOptions = LuaJSON.DecodeOptions()
@@ -333,6 +359,9 @@ final class TEBridge {
       lua_pushnil(call.L)
       return 1
     }
+    // The body counts against --max-memory while it is decoded into Lua values.
+    try call.state.chargeHostMemory(bytes.count)
+    defer { call.state.releaseHostMemory(bytes.count) }
     do {
       try LuaJSON.decode(bytes, into: call.L, options: options)
     } catch {

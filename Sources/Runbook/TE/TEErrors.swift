@@ -70,4 +70,11 @@ extension LuaError {
   public var isTEAuthorizationFailure: Bool {
     teAPIStatus == 401 || teAPIStatus == 403
   }
+
+  /// Whether the run ended with an uncaught "no API token" error of `te` (exit status 4, one
+  /// sentence without location or traceback).
+  public var isTEMissingToken: Bool {
+    guard let value else { return false }
+    return value["kind"].stringValue == "auth" && value["reason"].stringValue == "no token"
+  }
 }

@@ -93,6 +93,7 @@ struct NestedRun {
         name, searchPath: [folder] + parent.searchPath, currentDirectory: folder)
       let header = try RunbookHeader.parse(source: source.bytes, file: source.displayName)
       let values = try ParameterBinder.bind(arguments, to: header, relativeTo: parent.outputDirectory)
+      try Self.checkPathArguments(values, of: header, parent: parent)
       let run = RunConfiguration(
         source: source, header: header, parameters: values, outputDirectory: outputDirectory,
         limits: parent.limits, logThreshold: .info, searchPath: parent.searchPath, dryRun: dryRun,
@@ -104,6 +105,8 @@ struct NestedRun {
       try RunbookRunner(configuration: run, sink: sink, installers: installers).runOnCurrentThread().check()
       fields["ok"] = .boolean(true)
       fields["status"] = .integer(0)
+    } catch let violation as LuaSandboxViolation {
+      throw violation  // the calling runbook's own: it stops
     } catch {
       let message = (error as? any TerunFailure)?.message ?? String(describing: error)
       fields["ok"] = .boolean(false)
@@ -118,6 +121,30 @@ struct NestedRun {
         planner.makePlan(source: configuration.source, parameters: configuration.parameters))
     }
     return .table(LuaTable(fields: fields))
+  }
+
+  /// A file the nested run may read because the calling runbook named it must be one the
+  /// calling runbook may read itself (its folder, its output folder, the paths it was given):
+  /// otherwise a runbook could read any file through a nested run's path parameter.
+  static func checkPathArguments(
+    _ values: [String: ParameterValue], of header: RunbookHeader, parent: RunConfiguration
+  ) throws {
+    let grants = try FileSandbox(
+      readRoots: (parent.source.folder.map { [$0] } ?? []) + [parent.outputDirectory],
+      extraReadablePaths: parent.readablePathParameters, defaultReadablePaths: parent.defaultPathParameters,
+      deniedPaths: parent.client?.tokenFile.map { [$0] } ?? [], outDir: parent.outputDirectory)
+    for spec in header.parameters {
+      guard case .path(let path)? = values[spec.name], values[spec.name] != spec.defaultValue else {
+        continue
+      }
+      do {
+        _ = try grants.resolveReadPath(path)
+      } catch let refusal as LuaSandboxViolation {
+        throw LuaSandboxViolation(
+          "te.run_runbook: parameter \(spec.name) names '\(path)', which this runbook may not read ("
+            + refusal.message + ")")
+      }
+    }
   }
 
   static func planValue(_ plan: Plan) -> LuaValue {

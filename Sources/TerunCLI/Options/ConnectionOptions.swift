@@ -94,6 +94,9 @@ struct ConnectionOptions: ParsableArguments {
       configuration = try ClientConfiguration.fromEnvironment(
         environment, baseURL: baseURL ?? profile?.baseURL, tokenFile: tokenFile ?? profile?.tokenFile,
         aid: aid ?? profile?.aid, requiresToken: false)
+    } catch let error as ConfigurationError where error.isTokenProblem {
+      // A token that cannot be used is an authentication failure (exit 4); never shown.
+      throw CommandFailure(.auth, "\(error)")
     } catch {
       throw CommandFailure(.usage, "\(error)")
     }

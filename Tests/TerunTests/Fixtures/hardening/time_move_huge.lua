@@ -1,0 +1,7 @@
+-- expect-exit: 3
+-- expect-stderr: timeout after 1s (--timeout)
+-- expect-not-stdout: survived
+-- within: 10
+-- args: --timeout 1s
+table.move({}, 1, 2^40, 2)
+print("survived")

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+/// Issue 13 "Reads", "Writes" and "Memory" cases that need links or big files, end to end: the
+/// token file is never readable whatever name reaches it (symlink, hard link, path parameter);
+/// a symlink cannot lead a write to a hidden name; a file read counts against --max-memory.
+@Suite("Sandbox files with links and big files, end to end", .serialized)
+struct SandboxFileLinkTests {
+  static let secret = "tok-linked-secret-value"
+
+  /// Runs `source` as rb/case.lua in a scratch root whose work/rb holds token.txt (the token
+  /// file, given with --token-file) after `prepare` ran.
+  private func run(
+    _ source: String, arguments: [String] = [], prepare: (ScratchFolder) throws -> Void = { _ in }
+  ) throws -> (TerunProcess.Result, ScratchFolder) {
+    let root = try ScratchFolder()
+    try root.write("work/rb/case.lua", source)
+    try root.write("work/rb/token.txt", Self.secret + "\n")
+    try FileManager.default.createDirectory(
+      at: root.url.appendingPathComponent("work/out"), withIntermediateDirectories: true)
+    try prepare(root)
+    let result = try TerunProcess.run(
+      ["run", "rb/case.lua", "--out-dir", "out", "--token-file", "rb/token.txt"] + arguments,
+      in: root.url.appendingPathComponent("work"), environment: ["TE_TOKEN": ""], deadline: 60)
+    #expect(!result.timedOut)
+    #expect(!(result.stdout + result.stderr).contains(Self.secret), "the token leaked: \(result)")
+    return (result, root)
+  }
+
+  private func path(_ root: ScratchFolder, _ relative: String) -> String {
+    root.url.appendingPathComponent(relative).path
+  }
+
+  @Test(arguments: ["symlink", "hardlink", "relative-symlink", "parameter-hardlink"])
+  func theTokenFileIsNeverReadable(variant: String) throws {
+    let source = """
+      runbook { name = "case", params = { file = { type = "path", help = "input" } } }
+      print(te.fs.read(te.params.file or "alias.txt"))
+      """
+    let (result, _) = try run(
+      variant == "parameter-hardlink" ? source : "print(te.fs.read('alias.txt'))",
+      arguments: variant == "parameter-hardlink" ? ["file=elsewhere/copy.txt"] : []
+    ) { root in
+      let token = path(root, "work/rb/token.txt")
+      switch variant {
+      case "symlink":
+        try FileManager.default.createSymbolicLink(
+          atPath: path(root, "work/rb/alias.txt"), withDestinationPath: token)
+      case "relative-symlink":
+        try FileManager.default.createSymbolicLink(
+          atPath: path(root, "work/rb/alias.txt"), withDestinationPath: "./token.txt")
+      case "hardlink":
+        try FileManager.default.linkItem(atPath: token, toPath: path(root, "work/rb/alias.txt"))
+      default:
+        try FileManager.default.createDirectory(
+          atPath: path(root, "work/elsewhere"), withIntermediateDirectories: true)
+        try FileManager.default.linkItem(atPath: token, toPath: path(root, "work/elsewhere/copy.txt"))
+      }
+    }
+    #expect(result.status == 3, "\(variant): \(result.stderr)")
+    #expect(
+      result.stderr.contains("is the API token file, which is never readable"), "\(variant): \(result.stderr)"
+    )
+  }
+
+  @Test func aSymlinkCannotLeadAWriteToAHiddenName() throws {
+    let (result, root) = try run("te.fs.write('keys/authorized_keys', 'attacker')") { root in
+      try FileManager.default.createDirectory(
+        atPath: path(root, "work/out/.ssh"), withIntermediateDirectories: true)
+      try FileManager.default.createSymbolicLink(
+        atPath: path(root, "work/out/keys"), withDestinationPath: ".ssh")
+    }
+    #expect(result.status == 3, "\(result.stderr)")
+    #expect(result.stderr.contains("leads to a hidden name ('.ssh') through a symlink"), "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: path(root, "work/out/.ssh/authorized_keys")))
+  }
+
+  @Test func aRefusedWriteCreatesNoFolder() throws {
+    // The folders exist only up to "a"; "a/b/c" would be created, but the target is refused.
+    let (result, root) = try run("te.fs.write('a/b/c/.profile', 'x')") { root in
+      try FileManager.default.createDirectory(
+        atPath: path(root, "work/out/a"), withIntermediateDirectories: true)
+    }
+    #expect(result.status == 3, "\(result.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: path(root, "work/out/a")) == [])
+  }
+
+  @Test(arguments: [40_000_000, 20_000_000])
+  func aFileReadCountsAgainstTheMemoryCap(size: Int) throws {
+    let (result, _) = try run(
+      "local s = te.fs.read('big.bin') print('survived', #s)", arguments: ["--max-memory", "32MB"]
+    ) { root in
+      let data = Data(repeating: 0x78, count: size)
+      try data.write(to: root.url.appendingPathComponent("work/rb/big.bin"))
+    }
+    #expect(result.status == 3, "\(result.stderr)")
+    #expect(result.stderr.contains("memory limit exceeded (--max-memory 32MB)"), "\(result.stderr)")
+    #expect(!result.stdout.contains("survived"))
+  }
+
+  @Test func aSmallFileReadFitsTheCap() throws {
+    let (result, _) = try run(
+      "local s = te.fs.read('small.bin') print('read', #s)", arguments: ["--max-memory", "32MB"]
+    ) { root in
+      try Data(repeating: 0x78, count: 4_000_000).write(
+        to: root.url.appendingPathComponent("work/rb/small.bin"))
+    }
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout == "read\t4000000\n")
+  }
+
+  @Test func aFIFOIsNotReadAndDoesNotBlock() throws {
+    let (result, _) = try run("print(te.fs.read('pipe'))", arguments: ["--timeout", "5s"]) { root in
+      #expect(mkfifo(path(root, "work/rb/pipe"), 0o600) == 0)
+    }
+    #expect(result.status == 1, "\(result.stderr)")
+    #expect(result.stderr.contains("te.fs.read: cannot read 'pipe': not a regular file"), "\(result.stderr)")
+  }
+
+  @Test(arguments: ["/etc/passwd", "OUTSIDE/secret.txt", "/proc/self/environ"])
+  func aTestCannotReadThroughANestedRunsPathParameter(argument: String) throws {
+    let root = try ScratchFolder()
+    try root.write("outside/secret.txt", "top secret")
+    let path = argument.replacingOccurrences(
+      of: "OUTSIDE", with: root.url.appendingPathComponent("outside").path)
+    try root.write(
+      "work/t/steal_test.lua",
+      """
+      local t = require("testing")
+      t.describe("steal", function()
+        t.it("reads through a nested run", function()
+          local run = te.run_runbook("bulk_create_users", { csv = "\(path)" }, { dry_run = true })
+          print(run.stdout, run.error)
+        end)
+      end)
+      """)
+    let result = try TerunProcess.run(
+      ["test", "t/steal_test.lua"], in: root.url.appendingPathComponent("work"), deadline: 120)
+    #expect(result.status == 1, "\(result.stderr)")
+    #expect(
+      (result.stdout + result.stderr).contains(
+        "sandbox: te.run_runbook: parameter csv names '\(path)', which this runbook may not read"),
+      "\(result.stdout)\(result.stderr)")
+    #expect(!(result.stdout + result.stderr).contains("root:"))
+    #expect(!(result.stdout + result.stderr).contains("top secret"))
+  }
+}
