@@ -81,7 +81,7 @@ struct ApplyCommand: AsyncParsableCommand {
     let connection = try await self.connection.open()
     do {
       guard var client = connection.client, client.token != nil else {
-        throw CommandFailure(.usage, "terun apply needs TE_TOKEN (or --sim)")
+        throw CommandFailure(.auth, "\(ConfigurationError.missingToken)")
       }
       let base = client.baseURL.absoluteString
       if base != plan.baseUrl && !force {

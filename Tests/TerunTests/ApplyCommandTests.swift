@@ -16,6 +16,19 @@ struct ApplyCommandTests {
     return folder.url.appendingPathComponent("plan.json")
   }
 
+  @Test func applyWithoutATokenSaysHowToGiveOneAndExits4() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let planFile = try await plan("onboard.lua", sim: sim, folder: folder)
+    var environment = sim.environment
+    environment["TE_TOKEN"] = ""
+    let result = try await runTerun(["apply", planFile.path], in: folder.url, environment: environment)
+    #expect(result.status == 4, "\(result.stderr)")
+    #expect(result.stderr == "terun: no API token: set TE_TOKEN, pass --token-file FILE, or use --sim\n")
+    #expect(result.stdout.isEmpty, "\(result.stdout)")
+  }
+
   @Test func applyingTheSavedPlanMakesExactlyThoseChanges() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }
