@@ -39,7 +39,7 @@ let allowedOSFunctions = ["time", "date", "clock", "difftime"]
 let standardModules = ["string", "table", "math", "utf8", "coroutine", "os"]
 
 extension LuaState {
-  /// Makes a fresh sandboxed state (see DESIGN.md "The sandbox"): the global table holds only
+  /// Makes a fresh sandboxed state (see docs/architecture.md, "The sandbox"): the global table holds only
   /// base (with `load` forced to text chunks, no `dofile`/`loadfile`, `collectgarbage` limited
   /// to "count"), `string` (no `dump`; pattern functions that obey the limits), `table`,
   /// `math`, `utf8`, `coroutine`, `os.time/date/clock/difftime`, and a `require` that loads

@@ -1,6 +1,6 @@
 /// A response of the API: status, headers and the raw body bytes, undecoded.
 ///
-/// The `te` module decodes `body` straight into Lua values (DESIGN.md rule 3); the client
+/// The `te` module decodes `body` straight into Lua values (docs/architecture.md, rule 3); the client
 /// never builds an object graph of a body on the hot path.
 public struct APIResponse: Sendable {
   /// The HTTP status code.

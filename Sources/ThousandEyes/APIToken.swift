@@ -2,7 +2,7 @@
 ///
 /// The value cannot be read outside this module, and every textual form of the token is
 /// redacted, so it cannot leak into output, logs, audit files or errors by accident
-/// (DESIGN.md rule 4).
+/// (docs/architecture.md, rule 4).
 public struct APIToken: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
   let secret: String
 

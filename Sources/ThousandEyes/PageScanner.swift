@@ -2,7 +2,7 @@
 ///
 /// It finds `_links.next.href` and counts the items of the collection array without building
 /// any value: other values are skipped byte by byte. The `te` module decodes the page itself,
-/// once, straight into Lua (DESIGN.md rule 3).
+/// once, straight into Lua (docs/architecture.md, rule 3).
 public struct PageScanner {
   /// What the scan found.
   public struct Result: Equatable, Sendable {

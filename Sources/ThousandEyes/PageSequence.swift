@@ -16,7 +16,7 @@ public struct Page: Sendable {
 extension ThousandEyesClient {
   /// The pages of a paginated collection, fetched one ahead of the consumer.
   ///
-  /// Next links are followed as follows (DESIGN.md rule 4):
+  /// Next links are followed as follows (docs/architecture.md, rule 4):
   /// - a `_links.next.href` on the configured origin (scheme, host and port) is followed
   ///   whole (its path under `/v7` and its query);
   /// - on any other origin, only its `cursor` query value is taken and applied to the original

@@ -9,7 +9,7 @@ the project builds without ../shared.
 Usage (from the repository root):
     python3 scripts/catalog/generate.py [--spec DIR] [--out FILE]
 
-Read/write classification (dry-run depends on it, see DESIGN.md):
+Read/write classification (dry-run depends on it, see docs/architecture.md, "Dry run and apply"):
   * GET is a read.
   * POST is a read when its last path segment is one of READ_ONLY_POST_SEGMENTS
     (`filter`, `search`, `query`): these endpoints take a filter body and return

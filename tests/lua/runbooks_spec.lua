@@ -170,7 +170,7 @@ describe("headers", function()
     end
   end)
 
-  it("keeps DESIGN.md's parameter contract", function()
+  it("keeps the shipped runbooks' parameter contract (docs/architecture.md)", function()
     local function param(runbook, name)
       local spec = header_of(runbook).params[name]
       assert.not_nil(spec, runbook .. " has parameter " .. name)

@@ -2,7 +2,7 @@ import CLua
 
 /// JSON <-> Lua values, straight between bytes and the Lua stack.
 ///
-/// Rules (DESIGN.md rules 2 and 3):
+/// Rules (docs/architecture.md, rules 2 and 3):
 /// - A JSON number without fraction or exponent that fits Int64 becomes a Lua integer; every other
 ///   number becomes a float. `-0` becomes the float `-0.0` (a Lua integer has no negative zero).
 /// - Decoded arrays and objects carry one of two shared metatables (see ``arrayMetatableName`` and

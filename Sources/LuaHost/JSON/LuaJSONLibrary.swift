@@ -8,7 +8,7 @@ extension LuaJSON {
   /// Creates the `json` table (`encode`, `decode`, `null`, `array`, `object`) and stores it as
   /// field `json` of the table at `tableIndex` (for example the `te` module table).
   ///
-  /// Swift never raises a Lua error (DESIGN.md rule 1): the Swift functions below return
+  /// Swift never raises a Lua error (docs/architecture.md, rule 1): the Swift functions below return
   /// `true, results...` or `false, message`, and a small Lua wrapper, loaded here as a text chunk,
   /// calls `error(message, 2)` so that the message carries the runbook's file:line. The wrapper
   /// captures the base library's `error` from the globals table, so the base library must be open.
@@ -30,7 +30,7 @@ extension LuaJSON {
     guard status == LUA_OK else { throw LuaJSONError(message: "te.json: cannot load the wrapper chunk") }
     // Each function runs bracketed as host code, so that the capped allocator never fails
     // (and longjmps over these Swift frames) while it runs; an overshoot is raised by the
-    // count hook right after it returns (DESIGN.md rule 1).
+    // count hook right after it returns (docs/architecture.md, rule 1).
     lua_pushcclosure(L, { L in LuaJSON.asHost(L!, LuaJSON.luaEncode) }, 0)
     lua_pushcclosure(L, { L in LuaJSON.asHost(L!, LuaJSON.luaDecode) }, 0)
     lua_pushcclosure(L, { L in LuaJSON.asHost(L!, LuaJSON.luaMarkArray) }, 0)

@@ -3,7 +3,7 @@ import Foundation
 import LuaHost
 import ThousandEyes
 
-/// The dry-run planner (DESIGN.md, "Dry-run"): records every write the `te` module hands it,
+/// The dry-run planner (docs/architecture.md, "Dry run and apply"): records every write the `te` module hands it,
 /// reads the object an update or delete touches (live, for the diff and for drift detection at
 /// apply), and answers the runbook with a plausible result so that it runs to the end.
 ///

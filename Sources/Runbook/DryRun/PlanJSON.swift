@@ -1,6 +1,6 @@
 import Foundation
 
-/// A JSON value as the plan keeps it: integers stay integers (DESIGN.md rule 2), objects keep
+/// A JSON value as the plan keeps it: integers stay integers (docs/architecture.md, rule 2), objects keep
 /// their keys (written sorted), empty arrays and objects keep their kind.
 ///
 /// The planner is not on the hot path; it decodes a request or response body once per write.

@@ -1,4 +1,4 @@
-/// A byte count written the way DESIGN.md's CLI conventions allow: `64MB`, `1GiB`, `67108864`.
+/// A byte count written the way the CLI conventions allow (docs/architecture.md, "Conventions"): `64MB`, `1GiB`, `67108864`.
 ///
 /// Decimal units (`kB`/`KB`, `MB`, `GB`, `TB`) are powers of 1000; binary units (`KiB`, `MiB`,
 /// `GiB`, `TiB`) are powers of 1024; a bare number or a `B` suffix is bytes. Units are
@@ -45,7 +45,7 @@ public struct ByteSize: Sendable, Equatable, CustomStringConvertible {
   public var description: String { spelling }
 }
 
-/// A wall-clock duration written as DESIGN.md allows: `500ms`, `2s`, `10m`, `1h`, or seconds (`30`).
+/// A wall-clock duration written as the CLI conventions allow (docs/architecture.md, "Conventions"): `500ms`, `2s`, `10m`, `1h`, or seconds (`30`).
 ///
 /// Parts may be combined (`1h30m`); a fractional count is allowed (`0.5s`, `1.5`).
 public struct DurationSpec: Sendable, Equatable, CustomStringConvertible {

@@ -1,6 +1,6 @@
 import ThousandEyes
 
-/// Decides what happens to a write request during a dry run (DESIGN.md, "Dry-run").
+/// Decides what happens to a write request during a dry run (docs/architecture.md, "Dry run and apply").
 ///
 /// The `te` module sends reads and hands every write to the planner instead of the API.
 /// The planner records it and returns the JSON body the runbook should see as the result

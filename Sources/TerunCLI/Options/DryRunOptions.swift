@@ -5,7 +5,7 @@ import Scheduler
 import ThousandEyes
 
 /// `terun run` options for planning: `--dry-run`, `--plan-out`, `--confirm`,
-/// `--detailed-exitcode` (docs/plan-format.md, DESIGN.md "Dry-run").
+/// `--detailed-exitcode` (docs/plan-format.md, docs/architecture.md "Dry run and apply").
 struct DryRunOptions: ParsableArguments {
   @Flag(help: "Plan only: reads run live; writes are recorded, shown as a plan, and not sent.")
   var dryRun = false

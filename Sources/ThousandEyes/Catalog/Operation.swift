@@ -25,7 +25,7 @@ public enum HTTPMethodName: String, Sendable, Hashable, CaseIterable {
 
 /// Whether an operation only reads, or changes something on the server.
 ///
-/// A dry-run sends reads and records writes (see DESIGN.md, "Dry-run").
+/// A dry-run sends reads and records writes (see docs/architecture.md, "Dry run and apply").
 public enum OperationAccess: String, Sendable, Hashable {
   case read
   case write
