@@ -209,7 +209,8 @@ enum RequestValidator {
       ("array", .array), ("object", .object):
       return true
     case ("integer", .double(let d)):
-      return d == d.rounded() && abs(d) < 9e15
+      // Below 1e15, where JSONWriter writes an integral double back as an integer.
+      return d == d.rounded() && abs(d) < 1e15
     default:
       return false
     }
