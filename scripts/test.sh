@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds terun, runs the Swift test suites
-# (unit and end-to-end against the simulator over real HTTP), then the Python conformance
-# harness that validates the simulator's responses against the official OpenAPI spec.
+# (unit and end-to-end against the simulator over real HTTP), then the Python harnesses: the
+# conformance suite that validates the simulator's responses against the official OpenAPI
+# spec, and a two-minute schemathesis fuzz run of the simulator (tests/conformance).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh

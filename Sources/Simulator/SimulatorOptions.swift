@@ -43,6 +43,11 @@ public struct SimulatorOptions: Sendable {
   public var host: String = "127.0.0.1"
   /// Port to listen on; 0 picks a free ephemeral port.
   public var port: Int = 0
+  /// The largest request body accepted, in bytes; a larger one gets a 413 problem.
+  public var maxBodySize: Int = 4 * 1024 * 1024
+  /// Seconds a connection may go without sending a complete request head (one that never
+  /// finishes its headers, or sits idle between requests) before it is closed.
+  public var headerTimeout: Double = 30
 
   /// Creates the default options (an ephemeral port on loopback).
   public init() {}

@@ -50,8 +50,12 @@ public final class SimulatorServer: @unchecked Sendable {
       world: world, options: options, fallbackOrigin: "http://\(hostForURL):\(options.port)")
     var logger = Logger(label: "terun.simulator", factory: { _ in SwiftLogNoOpLogHandler() })
     logger.logLevel = .critical
+    // Hummingbird's idle timer restarts only when a request part has been decoded, so a
+    // connection that never completes its headers is closed after `headerTimeout`.
+    let headerTimeout = TimeAmount.nanoseconds(Int64(options.headerTimeout * 1_000_000_000))
     let app = Application(
       responder: responder,
+      server: .http1(configuration: .init(idleTimeout: headerTimeout)),
       configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
       onServerRunning: { channel in
         continuation.yield(.success(channel.localAddress?.port ?? options.port))

@@ -55,6 +55,16 @@ public struct SimCommand: AsyncParsableCommand {
     help: "Probability (0-1) of acting, then closing the connection unanswered.")
   var dropRate = 0.0
 
+  @Option(
+    name: .customLong("max-body-size"),
+    help: "Largest request body accepted, in bytes; a larger one gets a 413 problem.")
+  var maxBodySize = 4 * 1024 * 1024
+
+  @Option(
+    name: .customLong("header-timeout"),
+    help: "Close a connection that sends no complete request head for this long (e.g. 30s, 500ms).")
+  var headerTimeout = "30s"
+
   @Flag(name: .customLong("list-routes"), help: .hidden)
   var listRoutes = false
 
@@ -103,6 +113,15 @@ public struct SimCommand: AsyncParsableCommand {
     }
     options.errorRate = errorRate
     options.dropRate = dropRate
+    guard maxBodySize > 0 else {
+      throw ValidationError("--max-body-size must be a positive number of bytes.")
+    }
+    options.maxBodySize = maxBodySize
+    guard let timeout = SimulatorOptions.parseDuration(headerTimeout), timeout > 0 else {
+      throw ValidationError(
+        "--header-timeout must be a positive duration (for example 30s or 500ms), not \(headerTimeout).")
+    }
+    options.headerTimeout = timeout
     return options
   }
 

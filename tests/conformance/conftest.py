@@ -45,6 +45,7 @@ class Sim:
 
     def __init__(self, *args):
         self.port = free_port()
+        self.token = TOKEN
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [terun_bin(), "sim", "--port", str(self.port), "--token", TOKEN, *args],
@@ -84,6 +85,20 @@ def sim():
     server = Sim("--rate-limit", "off", "--page-size", "50")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def start_sim():
+    """Starts a `terun sim` with the given arguments; all are stopped at the end of the session."""
+    started = []
+
+    def start(*args):
+        started.append(Sim(*args))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

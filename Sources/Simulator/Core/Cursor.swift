@@ -75,7 +75,9 @@ struct Page {
 
   init(offset: Int, size: Int, total: Int) {
     start = min(max(0, offset), total)
-    end = min(total, start + max(1, size))
+    // `max=` comes from the query: a huge page size must not overflow.
+    let (sum, overflow) = start.addingReportingOverflow(max(1, size))
+    end = overflow ? total : min(total, sum)
     next = end < total ? end : nil
   }
 }

@@ -12,6 +12,9 @@ struct SimRequest {
   var query: [String: [String]] = [:]
   /// The parsed JSON body, if any.
   var body: JSONValue?
+  /// The body without the members its schema marks write-only (passwords, tokens, and ids the
+  /// response shows expanded): what a handler may store and echo back.
+  var storableBody: JSONValue?
   /// The account group the request acts in.
   var aid: String = ""
   /// The server's own origin (`http://host:port`), for absolute links.

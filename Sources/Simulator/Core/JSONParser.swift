@@ -1,4 +1,8 @@
 /// A small strict JSON parser (RFC 8259) producing ``JSONValue``.
+///
+/// The simulator's own: it shares no code with the client (`Sources/ThousandEyes`) or the
+/// Lua host's JSON, so that the simulator stays an independent oracle built from the spec. A
+/// bug in the client's JSON handling cannot hide itself by being repeated here.
 struct JSONParser {
   /// Why a document could not be parsed.
   struct Failure: Error, CustomStringConvertible {

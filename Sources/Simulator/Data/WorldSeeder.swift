@@ -324,7 +324,7 @@ struct WorldSeeder {
       weekly["name"] = "Weekly maintenance"
       weekly["isEnabled"] = true
       weekly["startDate"] = .string(ISODate.format(state.epoch - 3 * 86400))
-      weekly["duration"] = 120
+      weekly["duration"] = 7200  // seconds
       weekly["repeat"] = .object([
         ("type", "week"), ("intervalType", "week"), ("intervalLength", 1), ("daysOfWeek", .array(["sun"])),
       ])
@@ -337,7 +337,7 @@ struct WorldSeeder {
       once["name"] = "Data centre migration"
       once["isEnabled"] = false
       once["startDate"] = .string(ISODate.format(state.epoch + 5 * 86400))
-      once["duration"] = 480
+      once["duration"] = 28800
       state.suppressionWindows.append(
         SuppressionWindowRecord(windowId: String(id), aid: aid, fields: once, testIds: []))
       id += 1

@@ -27,6 +27,11 @@ enum Render {
     return JSONObject(members)
   }
 
+  /// The storable body (without write-only members) as an object; call after ``bodyObject(_:)``.
+  static func storableObject(_ request: SimRequest) -> JSONObject {
+    JSONObject(request.storableBody?.objectMembers ?? [])
+  }
+
   /// The string array in `field`, if present.
   static func stringArray(_ object: JSONObject, _ field: String) -> [String]? {
     object[field]?.arrayValue?.compactMap(\.stringValue)

@@ -15,9 +15,10 @@ enum SuppressionWindowHandlers {
     guard window.fields["isEnabled"] != .bool(false),
       let start = window.fields["startDate"]?.stringValue.flatMap(ISODate.parse)
     else { return "inactive" }
-    let duration = (window.fields["duration"]?.intValue ?? 0) * 60
+    let duration = window.fields["duration"]?.intValue ?? 0  // seconds, as the spec says
     if window.fields["repeat"] == nil {
-      if now >= start + duration { return "ended" }
+      let (end, overflow) = start.addingReportingOverflow(duration)
+      if !overflow && now >= end { return "ended" }
       return now >= start ? "active" : "inactive"
     }
     return now >= start && (now - start) % 86400 < duration ? "active" : "inactive"
@@ -75,15 +76,10 @@ enum SuppressionWindowHandlers {
       }
       window.testIds = ids
     }
-    if let duration = body["duration"]?.intValue, duration <= 0 {
+    // The spec's own example is 0; only a negative duration means nothing.
+    if let duration = body["duration"]?.intValue, duration < 0 {
       errors.append(
-        .init(
-          code: "INVALID_VALUE", field: "duration", message: "duration must be a positive number of minutes.")
-      )
-    }
-    if let start = body["startDate"]?.stringValue, ISODate.parse(start) == nil {
-      errors.append(
-        .init(code: "INVALID_VALUE", field: "startDate", message: "startDate must be an ISO 8601 date-time."))
+        .init(code: "INVALID_VALUE", field: "duration", message: "duration must not be negative."))
     }
     if !errors.isEmpty {
       throw APIError.badRequest("Your request object contains invalid fields.", errors: errors)
@@ -94,7 +90,9 @@ enum SuppressionWindowHandlers {
   static func create(_ request: SimRequest, _ world: World) throws -> SimResponse {
     let body = try Render.bodyObject(request)
     var missing: [APIError.FieldError] = []
-    for field in ["name", "startDate", "duration"] where body[field] == nil {
+    // The request schema is shared with updates and so requires nothing; a new window needs
+    // a name and a start, as the API does. duration defaults to 0 (the spec's example).
+    for field in ["name", "startDate"] where body[field] == nil {
       missing.append(.init(code: "REQUIRED", field: field, message: "\(field) is required."))
     }
     if !missing.isEmpty {
@@ -105,6 +103,7 @@ enum SuppressionWindowHandlers {
         windowId: state.newId("window", start: 7100), aid: request.aid, fields: JSONObject(), testIds: [])
       try apply(body, to: &window, state)
       if window.fields["isEnabled"] == nil { window.fields["isEnabled"] = true }
+      if window.fields["duration"] == nil { window.fields["duration"] = 0 }
       state.suppressionWindows.append(window)
       return .created(
         render(window, state, request, detail: true),

@@ -77,8 +77,6 @@ enum TestHandlers {
   static let expandedFields: Set<String> = [
     "agents", "alertRules", "labels", "tags", "sharedWithAccounts", "monitors",
   ]
-  /// Fields never echoed back.
-  static let secretFields: Set<String> = ["password", "credentials", "targetSipCredentials.password"]
 
   /// The results resources each test type offers (for `_links.testResults`).
   static func resultKinds(_ type: String) -> [String] {
@@ -142,7 +140,7 @@ enum TestHandlers {
   static func full(_ test: TestRecord, _ state: World.State, _ request: SimRequest) -> JSONValue {
     var o = JSONObject()
     common(test, &o)
-    for (name, value) in test.fields.members where o[name] == nil && !secretFields.contains(name) {
+    for (name, value) in test.fields.members where o[name] == nil {
       o[name] = name == "dnsServers" ? dnsServers(value) : value
     }
     if test.type != "bgp" {
@@ -214,8 +212,11 @@ enum TestHandlers {
     }
   }
 
-  /// Applies a create or update body to a test, checking the ids it refers to.
-  static func apply(_ body: JSONObject, to test: inout TestRecord, _ state: World.State, aid: String) throws {
+  /// Applies a create or update body to a test, checking the ids it refers to. `stored` is
+  /// the body without its write-only members: only those fields are kept and echoed.
+  static func apply(
+    _ body: JSONObject, stored: JSONObject, to test: inout TestRecord, _ state: World.State, aid: String
+  ) throws {
     var errors: [APIError.FieldError] = []
     if let agents = body["agents"]?.arrayValue {
       var ids: [String] = []
@@ -255,9 +256,11 @@ enum TestHandlers {
     if !errors.isEmpty {
       throw APIError.badRequest("Your request object contains invalid fields.", errors: errors)
     }
-    for (name, value) in body.members where !expandedFields.contains(name) {
+    for (name, value) in stored.members where !expandedFields.contains(name) {
       test.fields[name] = value
     }
+    // Write-only in requests, but shown back as {serverId, serverName} (see dnsServers(_:)).
+    if let servers = body["dnsServers"] { test.fields["dnsServers"] = servers }
   }
 
   static func create(_ type: String) -> Handler {
@@ -274,7 +277,7 @@ enum TestHandlers {
         if test.fields["testName"] == nil, body["testName"] == nil {
           test.fields["testName"] = .string("\(type) test \(test.testId)")
         }
-        try apply(body, to: &test, state, aid: request.aid)
+        try apply(body, stored: Render.storableObject(request), to: &test, state, aid: request.aid)
         if test.fields["enabled"] == nil { test.fields["enabled"] = true }
         if test.fields["alertsEnabled"] == nil { test.fields["alertsEnabled"] = false }
         state.tests.append(test)
@@ -294,7 +297,7 @@ enum TestHandlers {
       return try world.write { state in
         let index = try find(state, request, type: type)
         var test = state.tests[index]
-        try apply(body, to: &test, state, aid: request.aid)
+        try apply(body, stored: Render.storableObject(request), to: &test, state, aid: request.aid)
         let now = ISODate.format(Int(Date.nowEpoch))
         let by = state.currentUser.map { "\($0.name) (\($0.email))" } ?? "Simulator User"
         test.modifiedBy = by

@@ -86,7 +86,8 @@ enum ResultHandlers {
       }
     }
     let agents = snapshot.agents
-    let total = window.roundCount * agents.count
+    let (product, overflow) = window.roundCount.multipliedReportingOverflow(by: agents.count)
+    let total = overflow ? Int.max : product
     let page = Page(offset: offset, size: world.options.pageSize, total: total)
     let synth = ResultSynthesizer(seed: world.options.seed, testId: test.testId, target: target(test))
     let bases = agents.map { synth.baseLatency($0) }

@@ -14,6 +14,7 @@ struct SimResponder: HTTPResponder {
   let instantLimiter: RateLimiter?
   let faults: FaultInjector
   let fallbackOrigin: String
+  let maxBodySize: Int
 
   init(world: World, options: SimulatorOptions, fallbackOrigin: String) {
     self.world = world
@@ -24,6 +25,7 @@ struct SimResponder: HTTPResponder {
     self.faults = FaultInjector(
       seed: options.seed, errorRate: options.errorRate, dropRate: options.dropRate, latency: options.latency)
     self.fallbackOrigin = fallbackOrigin
+    self.maxBodySize = options.maxBodySize
   }
 
   func respond(to request: Request, context: SimContext) async throws -> Response {
@@ -51,8 +53,10 @@ struct SimResponder: HTTPResponder {
     }
     let bodyBytes: [UInt8]
     if request.method == .post || request.method == .put || request.method == .patch {
-      let buffer = try await request.body.collect(upTo: 4 * 1024 * 1024)
-      bodyBytes = Array(buffer.readableBytesView)
+      guard let bytes = try await collectBody(request) else {
+        return finish(tooLarge().response(instance: uri), rate: rate, close: true)
+      }
+      bodyBytes = bytes
     } else {
       bodyBytes = []
     }
@@ -62,6 +66,24 @@ struct SimResponder: HTTPResponder {
       context.channel.close(promise: nil)
     }
     return finish(response, rate: rate)
+  }
+
+  /// The request body, or nil when it is larger than `maxBodySize` (announced or sent).
+  private func collectBody(_ request: Request) async throws -> [UInt8]? {
+    if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodySize {
+      return nil
+    }
+    do {
+      return Array(try await request.body.collect(upTo: maxBodySize).readableBytesView)
+    } catch is NIOTooManyBytesError {
+      return nil
+    }
+  }
+
+  private func tooLarge() -> APIError {
+    APIError(
+      status: 413, title: "Content Too Large",
+      detail: "The request body is larger than the limit of \(maxBodySize) bytes.")
   }
 
   private func authorized(_ request: Request) -> Bool {
@@ -108,8 +130,12 @@ struct SimResponder: HTTPResponder {
             throw APIError.badRequest("The request body is not valid JSON: \(error).")
           }
         }
+        sim.storableBody = sim.body
         if let schema = RequestSchemas.shared.schema(method: method, template: route.template) {
           try RequestValidator.validate(sim.body, against: schema)
+          sim.storableBody = sim.body.map {
+            RequestValidator.withoutWriteOnly($0, schema.schema, RequestSchemas.shared)
+          }
         }
         if InstantTestHandlers.operationIds.contains(route.operationId), let instantLimiter {
           let status = instantLimiter.acquire()
@@ -172,8 +198,11 @@ struct SimResponder: HTTPResponder {
     return result
   }
 
-  private func finish(_ response: SimResponse, rate: RateLimiter.Status?) -> Response {
+  /// The HTTP response for `response`; `close` asks the client to close the connection
+  /// (after a body too large to read, whose rest is not worth receiving).
+  private func finish(_ response: SimResponse, rate: RateLimiter.Status?, close: Bool = false) -> Response {
     var headers = HTTPFields()
+    if close { headers[.connection] = "close" }
     if !response.contentType.isEmpty {
       headers[.contentType] = response.contentType
     }

@@ -1,8 +1,9 @@
 /// Checks a request body against its operation's schema from the generated table.
 ///
 /// Reported problems: missing required fields, wrong types, values outside an enum or a
-/// numeric range, unknown fields (objects that do not declare `additionalProperties`), and
-/// read-only fields sent back.
+/// numeric range, strings that break a length, pattern or format (date-time, date, email,
+/// ipv4, ipv6, uuid, uri, hostname), arrays that break a length or uniqueness, unknown
+/// fields (objects that do not declare `additionalProperties`), and read-only fields sent back.
 enum RequestValidator {
   /// Validates `body`; throws a 400 ``APIError`` listing every problem found.
   static func validate(_ body: JSONValue?, against entry: RequestSchemas.Entry) throws {
@@ -64,19 +65,23 @@ enum RequestValidator {
       return
     }
     if let number = numeric(value) {
-      if let min = node["min"].flatMap(numeric), number < min {
-        errors.append(
-          .init(
-            code: "OUT_OF_RANGE", field: field, message: "\(label(field)) must be at least \(format(min))."))
-      }
-      if let max = node["max"].flatMap(numeric), number > max {
-        errors.append(
-          .init(
-            code: "OUT_OF_RANGE", field: field, message: "\(label(field)) must be at most \(format(max))."))
-      }
+      checkRange(number, node, field, &errors)
     }
     switch value {
+    case .string(let text):
+      checkString(text, node, field, &errors)
     case .array(let elements):
+      checkCount(elements.count, node, field, noun: "item", &errors)
+      if node["u"] == .int(1),
+        let duplicate = elements.indices.first(where: { i in
+          elements[..<i].contains(elements[i])
+        })
+      {
+        errors.append(
+          .init(
+            code: "INVALID_VALUE", field: "\(field)[\(duplicate)]",
+            message: "\(label(field)) must not repeat an item."))
+      }
       if let items = node["i"] {
         for (index, element) in elements.enumerated() {
           check(element, items, "\(field)[\(index)]", &errors, schemas)
@@ -113,13 +118,99 @@ enum RequestValidator {
     }
   }
 
+  /// `value` without the members its schema marks write-only: secrets (passwords, tokens)
+  /// and ids a response shows in another form. What is left may be stored and echoed.
+  static func withoutWriteOnly(_ value: JSONValue, _ node: JSONValue, _ schemas: RequestSchemas) -> JSONValue
+  {
+    let node = schemas.resolve(node)
+    if let alternatives = node["any"]?.arrayValue, !alternatives.isEmpty {
+      let fitting = alternatives.first { alternative in
+        var errors: [APIError.FieldError] = []
+        check(value, alternative, "", &errors, schemas)
+        return errors.isEmpty
+      }
+      return fitting.map { withoutWriteOnly(value, $0, schemas) } ?? value
+    }
+    switch value {
+    case .array(let elements):
+      guard let items = node["i"] else { return value }
+      return .array(elements.map { withoutWriteOnly($0, items, schemas) })
+    case .object(let members):
+      let properties = node["p"]?.objectMembers ?? []
+      return .object(
+        members.compactMap { name, member in
+          guard let property = properties.first(where: { $0.0 == name })?.1 else {
+            if let additional = node["ap"], additional != .bool(true), additional != .bool(false) {
+              return (name, withoutWriteOnly(member, additional, schemas))
+            }
+            return (name, member)
+          }
+          if property["wo"] == .int(1) || schemas.resolve(property)["wo"] == .int(1) { return nil }
+          return (name, withoutWriteOnly(member, property, schemas))
+        })
+    default:
+      return value
+    }
+  }
+
+  private static func checkRange(
+    _ number: Double, _ node: JSONValue, _ field: String, _ errors: inout [APIError.FieldError]
+  ) {
+    let bounds: [(key: String, fails: (Double) -> Bool, words: String)] = [
+      ("min", { number < $0 }, "at least"), ("max", { number > $0 }, "at most"),
+      ("xmin", { number <= $0 }, "more than"), ("xmax", { number >= $0 }, "less than"),
+    ]
+    for bound in bounds {
+      if let limit = node[bound.key].flatMap(numeric), bound.fails(limit) {
+        errors.append(
+          .init(
+            code: "OUT_OF_RANGE", field: field,
+            message: "\(label(field)) must be \(bound.words) \(format(limit))."))
+      }
+    }
+  }
+
+  /// Checks a length against `minL`/`maxL` (strings) or `minI`/`maxI` (arrays).
+  private static func checkCount(
+    _ count: Int, _ node: JSONValue, _ field: String, noun: String, _ errors: inout [APIError.FieldError]
+  ) {
+    let prefix = noun == "item" ? "I" : "L"
+    if let min = node["min" + prefix]?.intValue, count < min {
+      errors.append(
+        .init(
+          code: "OUT_OF_RANGE", field: field,
+          message: "\(label(field)) must have at least \(min) \(noun)\(min == 1 ? "" : "s")."))
+    }
+    if let max = node["max" + prefix]?.intValue, count > max {
+      errors.append(
+        .init(
+          code: "OUT_OF_RANGE", field: field,
+          message: "\(label(field)) must have at most \(max) \(noun)\(max == 1 ? "" : "s")."))
+    }
+  }
+
+  private static func checkString(
+    _ text: String, _ node: JSONValue, _ field: String, _ errors: inout [APIError.FieldError]
+  ) {
+    checkCount(text.unicodeScalars.count, node, field, noun: "character", &errors)
+    if let pattern = node["pat"]?.stringValue, !StringFormats.matches(text, pattern: pattern) {
+      errors.append(
+        .init(code: "INVALID_VALUE", field: field, message: "\(label(field)) must match \(pattern)."))
+    }
+    if let name = node["f"]?.stringValue, let valid = StringFormats.check(name), !valid(text) {
+      errors.append(
+        .init(code: "INVALID_FORMAT", field: field, message: "\(label(field)) must be a valid \(name)."))
+    }
+  }
+
   private static func matches(_ value: JSONValue, _ type: String) -> Bool {
     switch (type, value) {
     case ("string", .string), ("boolean", .bool), ("integer", .int), ("number", .int), ("number", .double),
       ("array", .array), ("object", .object):
       return true
     case ("integer", .double(let d)):
-      return d == d.rounded() && abs(d) < 9e15
+      // Below 1e15, where JSONWriter writes an integral double back as an integer.
+      return d == d.rounded() && abs(d) < 1e15
     default:
       return false
     }
