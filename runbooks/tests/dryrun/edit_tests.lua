@@ -5,6 +5,7 @@ runbook {
   description = "Random valid edits to tests of every type.",
   params = {
     seed = { type = "integer", required = true, help = "random seed" },
+    out = { type = "string", default = "expected.json", help = "where the edits go (replaced each round)" },
   },
 }
 
@@ -46,5 +47,5 @@ for test in te.tests.each() do
     count = count + 1
   end
 end
-te.fs.write("expected.json", te.json.encode(expected))
+te.fs.write(te.params.out, te.json.encode(expected))
 print(string.format("edited %d tests", count))
