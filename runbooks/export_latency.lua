@@ -32,16 +32,7 @@ local test_id = tostring(params.test_id)
 local metric = params.metric or "avgLatency"
 local out = params.out or "test_data.csv"
 local now = time.to_epoch(te.now and te.now()) or time.now()
-if params["end"] and not params.start then
-  te.usage_error("end", "needs start=... as well (or use window=)")
-end
-if params.start and not params["end"] and time.parse_iso(params.start) >= now then
-  te.usage_error("start", string.format("%s is not in the past; give end=... as well", params.start))
-end
-if params.start and params["end"] and time.parse_iso(params["end"]) <= time.parse_iso(params.start) then
-  te.usage_error("end", string.format("must be after start (%s)", params.start))
-end
-local range = time.range({ window = params.window, start = params.start, ["end"] = params["end"] }, now)
+local range = time.range(params, now)
 
 local query = range.query
 if params.direction then

@@ -282,10 +282,22 @@ end
 ---@field query table  API query parameters: `{ window = "1h" }` or `{ startDate = ..., endDate = ... }`
 ---@field label string  human description ("last 1h", "2026-11-27T00:00:00Z .. 2026-11-27T06:00:00Z")
 
+--- Stops with a usage error naming `param`: through `te.usage_error` in a run (exit 2), as a
+--- plain error elsewhere.
+local function refuse(param, message)
+  local te = rawget(_G, "te")
+  if type(te) == "table" and type(te.usage_error) == "function" then
+    te.usage_error(param, message)
+  end
+  error(string.format("time: %s: %s", param, message), 3)
+end
+
 --- Resolves runbook parameters `window` or `start`/`end` (ISO 8601) into a time range and the
---- API query that asks for it. `start` without `end` runs to `now`; `end` without `start` is
---- an error; a window is used when no `start` is given.
----@param params {window?: string, start?: string, ["end"]?: string}
+--- API query that asks for it, so that a runbook can pass `te.params` as it is. `start`
+--- without `end` runs to `now` and must be in the past; `end` without `start`, and an `end`
+--- not after `start`, are usage errors naming the parameter; a window is used when no
+--- `start` is given.
+---@param params {window?: string|integer, start?: string, ["end"]?: string}
 ---@param now? integer  current epoch (default `time.now()`)
 ---@param default_window? string  when params has no window (default "1h")
 ---@return time.Range
@@ -299,14 +311,16 @@ function time.range(params, now, default_window)
     end_text = nil
   end
   if end_text and not start_text then
-    error("time: 'end' needs 'start' as well", 2)
+    refuse("end", "needs start as well (or use window)")
   end
   if start_text then
-    local start = math.floor(time.parse_iso(start_text))
-    local finish = end_text and math.floor(time.parse_iso(end_text)) or now
-    start, finish = math.tointeger(start), math.tointeger(finish)
+    local start = math.tointeger(math.floor(time.parse_iso(start_text)))
+    local finish = end_text and math.tointeger(math.floor(time.parse_iso(end_text))) or now
+    if not end_text and start >= now then
+      refuse("start", string.format("%s is not in the past; give end as well", start_text))
+    end
     if finish <= start then
-      error(string.format("time: end (%s) must be after start (%s)", time.format_iso(finish), time.format_iso(start)), 2)
+      refuse("end", string.format("%s must be after start (%s)", time.format_iso(finish), time.format_iso(start)))
     end
     local start_iso, end_iso = time.format_iso(start), time.format_iso(finish)
     return {

@@ -112,6 +112,7 @@ function fake_te.new(state, opts)
   local te = {
     params = copy(opts.params or {}),
     dry_run = opts.dry_run == true,
+    mode = opts.dry_run and "plan" or "live",
     requests = {}, -- every call: { method, path, body, query }
     writes = {}, -- write requests only
     logs = {},
@@ -179,7 +180,7 @@ function fake_te.new(state, opts)
     return opts.now or 1795748400
   end
   te.config = function()
-    return { base_url = "https://api.example", aid = opts.aid, dry_run = te.dry_run, user_agent = "terun/test" }
+    return { base_url = "https://api.example", aid = opts.aid, dry_run = te.dry_run, mode = te.mode, user_agent = "terun/test" }
   end
 
   local function list_of(key, collection)

@@ -353,8 +353,9 @@ describe("toggle_interval", function()
 
   it("sets one interval, does nothing when it is already set, and plans in a dry run", function()
     local te = must_run("toggle_interval", { test_id = 300, interval = 900 })
-    -- An http-server PUT is a full test: url and agents go back unchanged.
-    assert.same({ interval = 900, url = "https://shop.example.com", agents = { { agentId = "10", agentName = "Tokyo" } } }, te.writes[1].body)
+    -- The runbook passes only the change; te.tests.update merges it into the full test (that
+    -- merge is checked end to end against the simulator in Tests/TerunTests/PlanTrustTests).
+    assert.same({ interval = 900 }, te.writes[1].body)
     local same, printed = must_run("toggle_interval", { test_id = 200, interval = 300 })
     assert.equals(0, #same.writes)
     assert.matches("already 300 s", printed[1])
