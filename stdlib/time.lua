@@ -311,16 +311,16 @@ function time.range(params, now, default_window)
     end_text = nil
   end
   if end_text and not start_text then
-    refuse("end", "needs start as well (or use window)")
+    refuse("end", "needs start=... as well (or use window=)")
   end
   if start_text then
     local start = math.tointeger(math.floor(time.parse_iso(start_text)))
     local finish = end_text and math.tointeger(math.floor(time.parse_iso(end_text))) or now
     if not end_text and start >= now then
-      refuse("start", string.format("%s is not in the past; give end as well", start_text))
+      refuse("start", string.format("%s is not in the past; give end=... as well", start_text))
     end
     if finish <= start then
-      refuse("end", string.format("%s must be after start (%s)", time.format_iso(finish), time.format_iso(start)))
+      refuse("end", string.format("must be after start (%s)", time.format_iso(start)))
     end
     local start_iso, end_iso = time.format_iso(start), time.format_iso(finish)
     return {
