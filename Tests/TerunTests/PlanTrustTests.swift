@@ -285,6 +285,95 @@ struct PlanTrustTests {
     #expect(try await sim.usersByEmail().count == (try await sim.usersByEmail()).count)
   }
 
+  @Test func aPathOrQueryThatSmugglesSomethingIsRefusedEvenWithForce() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let before = try await sim.object("/tests/agent-to-server/123456")
+    let target = (before["interval"] as? Int) == 300 ? 900 : 300
+    let planFile = try await plan(["toggle_interval", "test_id=123456", "interval=\(target)"], sim, folder)
+    let original = try Data(contentsOf: planFile)
+    let cases: [(String, (inout [String: Any]) -> Void, String)] = [
+      (
+        "query in the path", { $0["path"] = "/tests/agent-to-server/123456?aid=1234" },
+        "its path /tests/agent-to-server/123456?aid=1234 has '123456?aid=1234' for {testId}, which is not a plain identifier"
+      ),
+      (
+        "dot segments", { $0["path"] = "/tests/agent-to-server/.." },
+        "has '..' for {testId}, which is not a plain identifier"
+      ),
+      (
+        "escaped dots", { $0["path"] = "/tests/agent-to-server/%2e%2e" },
+        "has '%2e%2e' for {testId}, which is not a plain identifier"
+      ),
+      (
+        "a /v7 prefix", { $0["path"] = "/v7/tests/agent-to-server/123456" },
+        "does not have the segments of updateAgentToServerTest's template /tests/agent-to-server/{testId}"
+      ),
+      (
+        "an empty segment", { $0["path"] = "/tests//agent-to-server/123456" },
+        "does not have the segments of updateAgentToServerTest's template"
+      ),
+      (
+        "an unknown query parameter", { $0["query"] = [["name": "foo", "value": "x"]] },
+        "its query parameter 'foo' is not one updateAgentToServerTest takes (it takes: aid, expand)"
+      ),
+      (
+        "a repeated query parameter",
+        { $0["query"] = [["name": "aid", "value": "1234"], ["name": "aid", "value": "5678"]] },
+        "its query parameter 'aid' is given twice"
+      ),
+      (
+        "another test's path", { $0["path"] = "/tests/agent-to-server/200001" },
+        "its objectId is '123456', but its path names '200001'"
+      ),
+      (
+        "another test's path and objectId",
+        {
+          $0["path"] = "/tests/agent-to-server/200001"
+          $0["objectId"] = "200001"
+        },
+        "its snapshot is of testId \"123456\", but its path names '200001'"
+      ),
+    ]
+    for (name, change, message) in cases {
+      try original.write(to: planFile)
+      try editWrite(planFile, 0, change)
+      let result = try await terun(["apply", planFile.path, "--force"], sim, folder)
+      #expect(result.status == 2, "\(name): \(result.stderr)")
+      #expect(
+        result.stderr.contains("inconsistent plan: write 1: ") && result.stderr.contains(message)
+          && result.stderr.contains("Nothing was sent; make a new plan."), "\(name): \(result.stderr)")
+    }
+    let after = try await sim.object("/tests/agent-to-server/123456")
+    #expect(after["interval"] as? Int == before["interval"] as? Int, "nothing was sent")
+  }
+
+  @Test func aPlanFromTheFutureIsRefusedUnlessForced() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let planFile = try await plan(
+      [dryRunFixture("create_users.lua"), "emails=future@example.com"], sim, folder)
+    try edit(planFile) { $0["createdAt"] = "2099-01-01T00:00:00Z" }
+    let result = try await terun(["apply", planFile.path], sim, folder)
+    #expect(result.status == 5)
+    #expect(
+      result.stderr.contains("the plan says it was made at 2099-01-01T00:00:00Z, ")
+        && result.stderr.contains(
+          " in the future; its age cannot be known (a clock is wrong, or the plan was edited)")
+        && result.stderr.contains("Nothing was sent."), "\(result.stderr)")
+    #expect(try await sim.usersByEmail()["future@example.com"] == nil)
+    // A few seconds ahead is clock skew between machines, not a refusal.
+    let skewed = try await plan(
+      [dryRunFixture("create_users.lua"), "emails=skew@example.com"], sim, folder)
+    let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(60))
+    try edit(skewed) { $0["createdAt"] = soon }
+    let forced = try await terun(["apply", skewed.path, "--force"], sim, folder)
+    #expect(forced.status == 0, "\(forced.stderr)")
+    #expect(!forced.stderr.contains("in the future"), "\(forced.stderr)")
+  }
+
   @Test func anEditedPlanOrAChangedRunbookIsRefusedUnlessForced() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }

@@ -63,7 +63,7 @@ public final class DryRunPlanner: TEWritePlanner {
       for record in created.produces where Self.isIdentifier(record.field) {
         plannedObjects[record.token] = created.object
       }
-      if var key = NaturalKey.of(operation, path: request.path, body: body), write.consumes.isEmpty {
+      if var key = NaturalKey.of(operation, path: request.path, body: body), key.isCheckable {
         key.existing = try existingMatches(key, aid: request.queryValue("aid"), write: write)
         write.naturalKey = key
       }

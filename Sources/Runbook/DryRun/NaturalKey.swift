@@ -46,6 +46,21 @@ public struct NaturalKey: Codable, Equatable, Sendable {
       collectionPath: path, collectionKey: known.key, idField: known.id, fields: key, existing: [])
   }
 
+  /// Whether apply can check the key before the write: neither the key's values nor its
+  /// collection depend on a value known only after apply.
+  var isCheckable: Bool {
+    Placeholders.tokens(in: collectionPath).isEmpty
+      && fields.values.allSatisfy { Placeholders.tokens(in: $0.stringValue ?? "").isEmpty }
+  }
+
+  /// Whether `other` is this key (the same collection, id member and values), whatever ids
+  /// it lists as existing.
+  func sameKey(as other: NaturalKey?) -> Bool {
+    guard let other else { return false }
+    return collectionPath == other.collectionPath && collectionKey == other.collectionKey
+      && idField == other.idField && fields == other.fields
+  }
+
   /// The ids of the objects of a collection response that have the key.
   func matches(in collection: PlanJSON?) -> [String] {
     guard case .array(let items)? = collection?[collectionKey] else { return [] }

@@ -76,7 +76,10 @@ public struct PlanApplier {
     }
     // Before anything is sent: every object and collection the pending writes rely on.
     for write in pending {
-      guard let resolved = try? Self.resolve(write, values) else { continue }
+      guard let resolved = try? Self.resolve(write, values),
+        let operation = Catalog.operation(id: write.operationId),
+        PlanConsistency.pathProblem(resolved.path, for: operation) == nil
+      else { continue }  // checked again, and refused, at its turn
       if write.snapshot != nil { try await checkDrift(write, resolved: resolved, plan: plan) }
       if write.naturalKey != nil { try await checkNaturalKey(write, resolved: resolved, created: values) }
     }
@@ -93,6 +96,14 @@ public struct PlanApplier {
           resolved = try Self.resolve(write, values)
         } catch {
           throw ApplyError(write: write, done: steps.count, total: plan.writes.count, underlying: error)
+        }
+        // A value an earlier response gave goes into the path only as a plain identifier.
+        if let operation = Catalog.operation(id: write.operationId),
+          let problem = PlanConsistency.pathProblem(resolved.path, for: operation)
+        {
+          throw ApplyError(
+            write: write, done: steps.count, total: plan.writes.count,
+            underlying: PlanInconsistencyError(write: write.index, reason: "its resolved path \(problem)"))
         }
         if write.snapshot != nil {
           try await checkDrift(write, resolved: resolved, plan: plan)
@@ -177,7 +188,11 @@ public struct PlanApplier {
         throw PlanFileError.malformed("'createdAt' is not an ISO 8601 time: \(plan.createdAt)")
       }
       let age = options.now.timeIntervalSince(created)
-      if age > maxAge {
+      if age < -Self.clockSkew {
+        reasons.append(
+          "the plan says it was made at \(plan.createdAt), \(Self.duration(-age)) in the future; "
+            + "its age cannot be known (a clock is wrong, or the plan was edited)")
+      } else if age > maxAge {
         reasons.append(
           "the plan was made \(Self.duration(age)) ago (\(plan.createdAt)), more than --max-plan-age "
             + "\(Self.duration(maxAge)); objects may have changed since")
@@ -241,6 +256,9 @@ public struct PlanApplier {
     }
     throw CommandFailure(.planDrift, "\(reason). Nothing was sent. Make a new plan, or apply with --force.")
   }
+
+  /// How far in the future a plan's `createdAt` may be (clocks of two machines differ a little).
+  static let clockSkew: TimeInterval = 300
 
   static func duration(_ seconds: TimeInterval) -> String {
     let total = Int(seconds.rounded())
