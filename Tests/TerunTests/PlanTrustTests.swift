@@ -454,6 +454,64 @@ struct PlanTrustTests {
     #expect(users.filter { ($0["email"] as? String) == "race@example.com" }.count == 1)
   }
 
+  @Test func twoResumesOfOnePlanAtOnceSendEachWriteOnce() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let planFile = try await plan(
+      [dryRunFixture("rename_new_user.lua"), "email=both.a@example.com", "new_email=both.b@example.com"],
+      sim, folder)
+    let taken = try await sim.send(
+      "POST", "/users",
+      body: [
+        "name": "Taken", "email": "both.b@example.com",
+        "accountGroupRoles": [["accountGroupId": "1234", "roleIds": ["3"]]],
+      ])
+    let takenUid = try #require((taken.body as? [String: Any])?["uid"] as? String)
+    let failed = try await terun(["apply", planFile.path], sim, folder)
+    #expect(failed.status == 1, "\(failed.stderr)")
+    #expect(try await sim.send("DELETE", "/users/\(takenUid)").status == 204)
+    let directory = folder.url
+    let environment = sim.environment
+    async let first = runTerun(["apply", planFile.path, "--resume"], in: directory, environment: environment)
+    async let second = runTerun(
+      ["apply", planFile.path, "--resume"], in: directory, environment: environment)
+    let results = try await [first, second]
+    #expect(results.map(\.status).sorted() == [0, 5], "\(results.map(\.stderr))")
+    let loser: String = results.first(where: { $0.status == 5 }).map { $0.stderr } ?? ""
+    #expect(
+      loser.contains("the plan is being applied by another terun right now")
+        || loser.contains("--resume: the plan was already applied completely"), "\(loser)")
+    #expect(results.filter { $0.stdout.contains("Apply complete: 0 created, 1 updated") }.count == 1)
+  }
+
+  @Test func aPlanRefusedBeforeAnythingIsSentIsNotRecordedAsApplied() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let planFile = try await plan(
+      [dryRunFixture("create_users.lua"), "emails=kept.a@example.com,kept.b@example.com"], sim, folder)
+    let made = try await sim.send(
+      "POST", "/users",
+      body: [
+        "name": "Kept", "email": "Kept.B@example.com",
+        "accountGroupRoles": [["accountGroupId": "1234", "roleIds": ["3"]]],
+      ])
+    let uid = try #require((made.body as? [String: Any])?["uid"] as? String)
+    let refused = try await terun(["apply", planFile.path], sim, folder)
+    #expect(refused.status == 5)
+    #expect(
+      refused.stderr.contains("a user with email \"kept.b@example.com\" (id \(uid)) appeared"),
+      "\(refused.stderr)")
+    #expect(try await sim.send("DELETE", "/users/\(uid)").status == 204)
+    let resumed = try await terun(["apply", planFile.path, "--resume"], sim, folder)
+    #expect(resumed.status == 2)
+    #expect(resumed.stderr.contains("--resume: this plan was never applied"), "\(resumed.stderr)")
+    let applied = try await terun(["apply", planFile.path], sim, folder)
+    #expect(applied.status == 0, "nothing was sent, so the plan is not spent: \(applied.stderr)")
+    #expect(applied.stdout.contains("Apply complete: 2 created, 0 updated, 0 deleted."), "\(applied.stdout)")
+  }
+
   @Test func aCreateWhoseNaturalKeyAppearedSincePlanningIsRefused() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }

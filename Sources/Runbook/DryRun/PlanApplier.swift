@@ -67,7 +67,10 @@ public struct PlanApplier {
   public func apply(_ plan: Plan) async throws -> [Step] {
     try PlanConsistency.check(plan)
     let digest = try checkProvenance(plan)
-    var record = try startRecord(plan, digest: digest)
+    let lock = try options.state?.lock(digest)
+    defer { lock?.release() }
+    let (started, isNew) = try startRecord(plan, digest: digest)
+    var record = started
     let done = Set(record?.applied ?? [])
     var values = record?.values ?? [:]
     let pending = plan.writes.filter { !done.contains($0.index) }
@@ -75,13 +78,19 @@ public struct PlanApplier {
       report("= write \(write.index) of \(plan.writes.count) was applied earlier; not sent again")
     }
     // Before anything is sent: every object and collection the pending writes rely on.
-    for write in pending {
-      guard let resolved = try? Self.resolve(write, values),
-        let operation = Catalog.operation(id: write.operationId),
-        PlanConsistency.pathProblem(resolved.path, for: operation) == nil
-      else { continue }  // checked again, and refused, at its turn
-      if write.snapshot != nil { try await checkDrift(write, resolved: resolved, plan: plan) }
-      if write.naturalKey != nil { try await checkNaturalKey(write, resolved: resolved, created: values) }
+    do {
+      for write in pending {
+        guard let resolved = try? Self.resolve(write, values),
+          let operation = Catalog.operation(id: write.operationId),
+          PlanConsistency.pathProblem(resolved.path, for: operation) == nil
+        else { continue }  // checked again, and refused, at its turn
+        if write.snapshot != nil { try await checkDrift(write, resolved: resolved, plan: plan) }
+        if write.naturalKey != nil { try await checkNaturalKey(write, resolved: resolved, created: values) }
+      }
+    } catch {
+      // Nothing was sent: a plan refused here was not applied, not even partly.
+      if isNew, let state = options.state { try? state.remove(digest) }
+      throw error
     }
     if let state = options.state, var current = record {
       current.status = .applying
@@ -205,10 +214,11 @@ public struct PlanApplier {
 
   /// The apply record to continue (`resume`), a fresh one, or `nil` without a state store.
   /// Refuses a plan applied before (exit 5) unless `force`.
-  private func startRecord(_ plan: Plan, digest: String) throws -> PlanRecord? {
+  /// `isNew`: the record was made by this apply (nothing of the plan was applied before).
+  private func startRecord(_ plan: Plan, digest: String) throws -> (record: PlanRecord?, isNew: Bool) {
     guard let state = options.state else {
       if options.resume { throw CommandFailure(.usage, "--resume needs the apply state (TERUN_STATE_DIR)") }
-      return nil
+      return (nil, false)
     }
     let fresh = PlanRecord(plan: digest, runbook: plan.runbook.name, now: options.now)
     var existing = try state.record(for: digest)
@@ -218,10 +228,10 @@ public struct PlanApplier {
           .usage,
           "--resume: this plan was never applied (no record in \(state.folder)); apply it without --resume")
       }
-      if try state.claim(fresh) { return fresh }
+      if try state.claim(fresh) { return (fresh, true) }
       existing = try state.record(for: digest)  // another apply claimed it just now
     }
-    guard let previous = existing else { return fresh }
+    guard let previous = existing else { return (fresh, true) }
     let total = plan.writes.count
     if options.resume {
       if previous.status == .applied {
@@ -230,7 +240,7 @@ public struct PlanApplier {
           "--resume: the plan was already applied completely (\(previous.appliedText(of: total))) on "
             + "\(previous.updatedAt); nothing to resume")
       }
-      return previous
+      return (previous, false)
     }
     let how =
       previous.status == .applied
@@ -245,7 +255,7 @@ public struct PlanApplier {
     }
     report("warning: the plan was already \(how); applying it again (--force)")
     try state.save(fresh)
-    return fresh
+    return (fresh, false)
   }
 
   /// Throws a refusal (exit 5), or with `force` reports it as a warning.
