@@ -349,6 +349,36 @@ struct PlanTrustTests {
     #expect(after["interval"] as? Int == before["interval"] as? Int, "nothing was sent")
   }
 
+  @Test func aBodyEditedBehindTheShownChangesIsRefusedAndShowWarns() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let before = try await sim.object("/tests/agent-to-server/123456")
+    let current = before["interval"] as? Int ?? 0
+    let target = current == 300 ? 900 : 300
+    let planFile = try await plan(["toggle_interval", "test_id=123456", "interval=\(target)"], sim, folder)
+    // The review shows `interval: current → target`; the body now says 60.
+    try editWrite(planFile, 0) { write in
+      var body = write["body"] as! [String: Any]
+      body["interval"] = 60
+      write["body"] = body
+    }
+    let shown = try await terun(["show", planFile.path], sim, folder)
+    #expect(shown.status == 0)
+    #expect(shown.stdout.contains("interval: \(current) → \(target)"), "\(shown.stdout)")
+    #expect(
+      shown.stderr.contains(
+        "warning: terun apply refuses this plan: inconsistent plan: write 1: the changes it shows are not what its body does to the object (the body makes: interval: \(current) → 60)"
+      ) && shown.stderr.contains("warning: the plan file was edited after it was made"), "\(shown.stderr)")
+    let applied = try await terun(["apply", planFile.path, "--force"], sim, folder)
+    #expect(applied.status == 2)
+    #expect(
+      applied.stderr.contains(
+        "inconsistent plan: write 1: the changes it shows are not what its body does to the object (the body makes: interval: \(current) → 60). Nothing was sent"
+      ), "\(applied.stderr)")
+    #expect((try await sim.object("/tests/agent-to-server/123456"))["interval"] as? Int == current)
+  }
+
   @Test func aPlanFromTheFutureIsRefusedUnlessForced() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }

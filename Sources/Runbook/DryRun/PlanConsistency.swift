@@ -92,6 +92,11 @@ public enum PlanConsistency {
           "it creates a \(key.describe(kind: operation.objectKind)) but does not carry that natural key, "
             + "so apply could not check that no such object appeared since the plan")
       }
+      if let shown = write.changes, let snapshot = write.snapshot,
+        let differing = changesProblem(shown, snapshot: snapshot, body: write.body, operation: operation)
+      {
+        throw fail(differing)
+      }
       let problems = BodyValidator.problems(write.body, for: operation)
       if !problems.isEmpty {
         throw fail(
@@ -130,6 +135,27 @@ extension PlanConsistency {
       }
     }
     return nil
+  }
+
+  /// Why the changes a write shows (what `terun show` and the review saw) are not what its
+  /// body does to its snapshot, or `nil` when they are. Items added to or removed from a list
+  /// are compared by number, as the plan may show them by a name the snapshot does not hold.
+  static func changesProblem(
+    _ shown: [FieldChange], snapshot: PlanJSON, body: PlanJSON?, operation: ThousandEyes.Operation
+  ) -> String? {
+    let actual = PlanDiff.changes(from: snapshot, to: body, operation: operation)
+    let key = { (change: FieldChange) in
+      [
+        change.field, change.before?.jsonText ?? "-", change.after?.jsonText ?? "-",
+        "\(change.hidden ?? false)", "\(change.added?.count ?? 0)", "\(change.removed?.count ?? 0)",
+      ]
+    }
+    let expected = actual.map(key).sorted { $0.lexicographicallyPrecedes($1) }
+    let recorded = shown.map(key).sorted { $0.lexicographicallyPrecedes($1) }
+    guard expected != recorded else { return nil }
+    let sends = actual.flatMap(\.lines).joined(separator: "; ")
+    return "the changes it shows are not what its body does to the object "
+      + "(the body \(sends.isEmpty ? "changes nothing" : "makes: " + sends))"
   }
 
   /// Why `query` is not one `operation` takes (an unknown or repeated name), or `nil`.
