@@ -645,6 +645,43 @@ struct PlanTrustTests {
     }
   }
 
+  @Test func everyWayOfCallingRejectsAnUnknownQueryParameterAndSuggestsTheName() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let accepted = "(accepted: aid, expand, agentTypes, labels, tagKeys)"
+    let cases: [(String, String)] = [
+      (
+        "list",
+        "te.agents.list: unknown query parameter 'agentType' for GET /agents; did you mean 'agentTypes'? \(accepted)"
+      ),
+      ("get", "te.get: unknown query parameter 'countryId' for GET /agents \(accepted)"),
+      ("path", "te.get: unknown query parameter 'countryId' for GET /agents \(accepted)"),
+      (
+        "pages",
+        "te.pages: unknown query parameter 'agentType' for GET /agents; did you mean 'agentTypes'? \(accepted)"
+      ),
+      (
+        "delete",
+        "te.delete: unknown query parameter 'force' for DELETE /alerts/rules/{ruleId} (accepted: aid)"
+      ),
+      ("call", "te.call(getAgents): unknown parameter 'agentType'; did you mean 'agentTypes'? \(accepted)"),
+    ]
+    for (how, message) in cases {
+      for mode in [["--dry-run"], []] {
+        let result = try await terun(
+          ["run", dryRunFixture("query_typos.lua"), "how=\(how)"] + mode, sim, folder)
+        #expect(result.status == 1, "\(how) \(mode): \(result.stderr)")
+        #expect(result.stderr.contains("query_typos.lua:"), "\(how): the runbook's line: \(result.stderr)")
+        #expect(result.stderr.contains(message), "\(how) \(mode): \(result.stderr)")
+        #expect(result.stdout.isEmpty, "\(how): nothing listed: \(result.stdout)")
+      }
+    }
+    #expect(try await sim.send("GET", "/alerts/rules/9004").status == 200, "nothing was deleted")
+    let good = try await terun(["run", dryRunFixture("query_typos.lua"), "how=good"], sim, folder)
+    #expect(good.status == 0, "\(good.stderr)")
+  }
+
   @Test func afterConfirmAppliesNoMessageSaysNothingWasSent() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }

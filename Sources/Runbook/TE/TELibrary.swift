@@ -12,10 +12,17 @@ enum TELibrary {
     local request, open_pages, operation, match, raise = prim.request, prim.pages, prim.operation, prim.match, prim.raise
     local settings = prim.settings
     local update_body = prim.update_body
+    local suggest = prim.suggest
     local json = te.json
     local type, pairs, ipairs, tostring, error, pcall, select = type, pairs, ipairs, tostring, error, pcall, select
     local format, concat, pack, unpack = string.format, table.concat, table.pack, table.unpack
     local math_type = math.type
+
+    -- "; did you mean 'agentTypes'?" when `name` looks like a typo of one of `names`, else "".
+    local function did_you_mean(name, names)
+      local best = suggest(tostring(name), concat(names, ","))
+      return best and format("; did you mean '%s'?", best) or ""
+    end
 
     -- The account group of `te.with_aid`, if any.
     local current_aid = nil
@@ -140,6 +147,47 @@ enum TELibrary {
       return request(method, path, context_query(query), body)
     end
 
+    -- Refuses a query parameter the operation of `method path` does not take, as te.call
+    -- does: a filter the API would silently drop must not widen a bulk change.
+    local function check_params(fname, method, path, query, level)
+      -- A query written into the path (`/agents?countryId=SG`) is checked as well.
+      local in_path = path:match("%?(.*)$")
+      if in_path ~= nil then
+        local merged = {}
+        for k, v in pairs(query or {}) do
+          merged[k] = v
+        end
+        for name in in_path:gmatch("([^&=]+)=?[^&]*") do
+          merged[name] = merged[name] or true
+        end
+        query = merged
+      end
+      if query == nil then
+        return
+      end
+      local op = match(method, path)
+      if op == nil then
+        return
+      end
+      local accepted = { aid = true, cursor = op.paginated or nil }
+      local names = {}
+      for _, name in ipairs(op.query_params) do
+        if name ~= "cursor" then
+          accepted[name] = true
+          names[#names + 1] = name
+        end
+      end
+      if #names == 0 then
+        names[1] = "aid"
+      end
+      for name in pairs(query) do
+        if not accepted[name] then
+          error(format("%s: unknown query parameter '%s' for %s %s%s (accepted: %s)", fname, tostring(name),
+            method, op.path, did_you_mean(name, names), concat(names, ", ")), (level or 2) + 1)
+        end
+      end
+    end
+
     -- Generic calls --------------------------------------------------------------------------
 
     -- te.get(path [, query]) and te.delete(path [, query]).
@@ -147,6 +195,7 @@ enum TELibrary {
       return function(path, query)
         check_path(fname, path)
         check_query(fname, 2, query)
+        check_params(fname, method, path, query)
         return send(method, path, nil, query)
       end
     end
@@ -156,6 +205,7 @@ enum TELibrary {
       return function(path, body, query)
         check_path(fname, path)
         check_query(fname, 3, query)
+        check_params(fname, method, path, query)
         return send(method, path, body, query)
       end
     end
@@ -173,6 +223,7 @@ enum TELibrary {
     function te.pages(path, query)
       check_path("te.pages", path)
       check_query("te.pages", 2, query)
+      check_params("te.pages", "GET", path, query)
       return page_iterator("GET", path, query, nil, nil)
     end
 
@@ -287,8 +338,15 @@ enum TELibrary {
         if not is_path[name] then
           if not is_query[name] then
             local accepted = concat(op.query_params, ", ")
-            error(format("te.call(%s): unknown parameter '%s' (accepted: %s%s)", operation_id, tostring(name),
-              concat(op.path_params, ", ") .. (#op.path_params > 0 and ", " or ""), accepted ~= "" and accepted or "aid"), 2)
+            local known = {}
+            for _, list in ipairs({ op.path_params, op.query_params, { "aid" } }) do
+              for _, known_name in ipairs(list) do
+                known[#known + 1] = known_name
+              end
+            end
+            error(format("te.call(%s): unknown parameter '%s'%s (accepted: %s%s)", operation_id, tostring(name),
+              did_you_mean(name, known), concat(op.path_params, ", ") .. (#op.path_params > 0 and ", " or ""),
+              accepted ~= "" and accepted or "aid"), 2)
           end
           query[name] = value
         end
@@ -328,35 +386,6 @@ enum TELibrary {
     local function check_opts(fname, n, opts)
       if opts ~= nil and type(opts) ~= "table" then
         arg_error(fname, n, "table", opts, 3)
-      end
-    end
-
-    -- Refuses a query parameter the operation of `method path` does not take, as te.call
-    -- does: a filter the API would silently drop must not widen a bulk change.
-    local function check_params(fname, method, path, query, level)
-      if query == nil then
-        return
-      end
-      local op = match(method, path)
-      if op == nil then
-        return
-      end
-      local accepted = { aid = true }
-      local names = {}
-      for _, name in ipairs(op.query_params) do
-        if name ~= "cursor" then
-          accepted[name] = true
-          names[#names + 1] = name
-        end
-      end
-      if #names == 0 then
-        names[1] = "aid"
-      end
-      for name in pairs(query) do
-        if not accepted[name] then
-          error(format("%s: unknown query parameter '%s' for %s %s (accepted: %s)", fname, tostring(name), method,
-            op.path, concat(names, ", ")), (level or 2) + 1)
-        end
       end
     end
 
