@@ -682,6 +682,36 @@ struct PlanTrustTests {
     #expect(good.status == 0, "\(good.stderr)")
   }
 
+  @Test func aPathWithADotSegmentIsRefusedBeforeItIsPlannedOrSent() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let users = try await sim.usersByEmail().count
+    let cases = [
+      (
+        "put", 12,
+        "te.put: the path /tests/agent-to-server/123456/../../../users has a '..' segment; name each object by its id"
+      ),
+      ("update", 14, "bad argument #1 to 'te.users.update' (id expected, got '..')"),
+      (
+        "escaped", 16,
+        "te.delete: the path /alerts/rules/%2E%2e has a '%2E%2e' segment; name each object by its id"
+      ),
+    ]
+    for (how, line, message) in cases {
+      for mode in [["--dry-run"], []] {
+        let result = try await terun(
+          ["run", dryRunFixture("dot_segments.lua"), "how=\(how)"] + mode, sim, folder)
+        #expect(result.status == 1, "\(how) \(mode): \(result.stderr)")
+        #expect(
+          result.stderr.contains("dot_segments.lua:\(line): \(message)"), "\(how) \(mode): \(result.stderr)")
+        #expect(!result.stdout.contains("Plan:"), "\(how): no plan: \(result.stdout)")
+      }
+    }
+    #expect(try await sim.usersByEmail().count == users)
+    #expect(try await sim.send("GET", "/alerts/rules/9004").status == 200)
+  }
+
   @Test func afterConfirmAppliesNoMessageSaysNothingWasSent() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }

@@ -320,6 +320,16 @@ final class TEBridge {
     var path = String(decoding: bytes, as: UTF8.self)
     if !path.hasPrefix("/") { path = "/" + path }
     if path.hasPrefix("/v7/") { path.removeFirst(3) }
+    // A dot segment would name another resource once a server or proxy normalises the path
+    // (`/users/1/../../tests`): the request would not be the one checked, planned and shown.
+    let route = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+    for segment in route.split(separator: "/") {
+      let plain = segment.replacingOccurrences(of: "%2e", with: ".", options: .caseInsensitive)
+      if plain == "." || plain == ".." {
+        throw LuaScriptError(
+          "\(function): the path \(route) has a '\(segment)' segment; name each object by its id")
+      }
+    }
     return path
   }
 

@@ -32,9 +32,24 @@ enum TELibrary {
       error(format("bad argument #%d to '%s' (%s expected, got %s)", n, fname, expected, type(value)), (level or 2) + 1)
     end
 
+    -- A dot segment (`..`, `%2e%2e`) would name another resource once the path is normalised.
+    local function dot_segment(path)
+      for segment in (path:match("^[^?]*")):gmatch("[^/]+") do
+        local plain = segment:gsub("%%2[eE]", ".")
+        if plain == "." or plain == ".." then
+          return segment
+        end
+      end
+    end
+
     local function check_path(fname, path)
       if type(path) ~= "string" then
         arg_error(fname, 1, "string", path, 3)
+      end
+      local dots = dot_segment(path)
+      if dots then
+        error(format("%s: the path %s has a '%s' segment; name each object by its id", fname,
+          path:match("^[^?]*"), dots), 3)
       end
       return path
     end
@@ -114,7 +129,9 @@ enum TELibrary {
     -- An id given as a string or a number (integers only), as a path segment.
     local function id_text(fname, n, id, level)
       local kind = type(id)
-      if kind == "string" and id ~= "" then
+      if kind == "string" and (id == "." or id == "..") then
+        error(format("bad argument #%d to '%s' (id expected, got '%s')", n, fname, id), (level or 2) + 1)
+      elseif kind == "string" and id ~= "" then
         return (id:gsub("[^%w%-%._~]", function(c)
           return format("%%%02X", c:byte())
         end))
