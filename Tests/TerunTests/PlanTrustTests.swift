@@ -542,6 +542,39 @@ struct PlanTrustTests {
     #expect(applied.stdout.contains("Apply complete: 2 created, 0 updated, 0 deleted."), "\(applied.stdout)")
   }
 
+  @Test func aCreateTheAPIWouldRefuseAsADuplicateFailsThePlan() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let made = try await sim.send(
+      "POST", "/users",
+      body: [
+        "name": "Taken", "email": "taken@example.com",
+        "accountGroupRoles": [["accountGroupId": "1234", "roleIds": ["3"]]],
+      ])
+    let uid = try #require((made.body as? [String: Any])?["uid"] as? String)
+    let runbook = dryRunFixture("create_users.lua")
+    let taken = try await terun(
+      ["run", runbook, "emails=TAKEN@example.com", "--plan-out", "plan.json"], sim, folder)
+    #expect(taken.status == 1)
+    #expect(
+      taken.stderr.contains(
+        "create_users.lua:12: te.post: POST /v7/users (createUser) would be refused by the API (400 Bad Request): "
+          + "email DUPLICATE: a user with email \"TAKEN@example.com\" already exists (id \(uid))"),
+      "\(taken.stderr)")
+    #expect(folder.listing().isEmpty, "no plan is saved")
+    let twice = try await terun(
+      ["run", runbook, "emails=twice@example.com,Twice@example.com", "--plan-out", "plan.json"], sim, folder)
+    #expect(twice.status == 1)
+    #expect(
+      twice.stderr.contains(
+        "email DUPLICATE: a user with email \"Twice@example.com\" already exists (write 1 of this plan creates it)"
+      ),
+      "\(twice.stderr)")
+    #expect(folder.listing().isEmpty, "no plan is saved")
+    #expect(try await sim.usersByEmail()["twice@example.com"] == nil)
+  }
+
   @Test func aCreateWhoseNaturalKeyAppearedSincePlanningIsRefused() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }

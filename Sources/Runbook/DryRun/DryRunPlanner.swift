@@ -65,6 +65,20 @@ public final class DryRunPlanner: TEWritePlanner {
       }
       if var key = NaturalKey.of(operation, path: request.path, body: body), key.isCheckable {
         key.existing = try existingMatches(key, aid: request.queryValue("aid"), write: write)
+        if key.isUniqueInAPI {
+          let deleted = Set(writes.filter { $0.action == .delete }.compactMap(\.objectId))
+          let taken = key.existing.filter { !deleted.contains($0) }
+          if !taken.isEmpty {
+            throw key.duplicate(kind: operation.objectKind, ids: taken)
+          }
+          let aid = request.queryValue("aid")
+          if let earlier = writes.first(where: {
+            $0.naturalKey.map(key.collides) == true
+              && $0.query.first(where: { $0.name == "aid" })?.value == aid
+          }) {
+            throw key.duplicate(kind: operation.objectKind, ids: [], write: earlier.index)
+          }
+        }
         write.naturalKey = key
       }
     case .update, .delete:

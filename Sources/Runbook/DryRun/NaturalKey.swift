@@ -46,6 +46,19 @@ public struct NaturalKey: Codable, Equatable, Sendable {
       collectionPath: path, collectionKey: known.key, idField: known.id, fields: key, existing: [])
   }
 
+  /// Whether the API refuses a second object with the key (a user's email, a role's name, a
+  /// test's name), so that a create whose key is taken would fail at apply.
+  var isUniqueInAPI: Bool { ["users", "roles", "tests"].contains(collectionKey) }
+
+  /// The API's 400 for a create whose key is taken by `ids` (or by write `write` of the plan).
+  func duplicate(kind: String, ids: [String], write: Int? = nil) -> DuplicateKeyError {
+    let field = fields.keys.sorted().first ?? ""
+    let by = write.map { "write \($0) of this plan creates it" } ?? "id \(ids.joined(separator: ", "))"
+    return DuplicateKeyError(
+      problem: BodyValidator.Problem(
+        field: field, code: "DUPLICATE", message: "a \(describe(kind: kind)) already exists (\(by))"))
+  }
+
   /// Whether apply can check the key before the write: neither the key's values nor its
   /// collection depend on a value known only after apply.
   var isCheckable: Bool {
@@ -59,6 +72,16 @@ public struct NaturalKey: Codable, Equatable, Sendable {
     guard let other else { return false }
     return collectionPath == other.collectionPath && collectionKey == other.collectionKey
       && idField == other.idField && fields == other.fields
+  }
+
+  /// Whether `other` names the same object as this key would (the same collection, and each
+  /// value equal ignoring case, as ``matches(in:)`` compares).
+  func collides(with other: NaturalKey) -> Bool {
+    collectionPath == other.collectionPath && fields.keys == other.fields.keys
+      && fields.allSatisfy { name, value in
+        guard let mine = value.stringValue, let theirs = other.fields[name]?.stringValue else { return false }
+        return mine.caseInsensitiveCompare(theirs) == .orderedSame
+      }
   }
 
   /// The ids of the objects of a collection response that have the key.
@@ -92,4 +115,11 @@ extension NaturalKey {
     }
     return ids
   }
+}
+
+/// A create whose natural key is taken where the API refuses duplicates (see
+/// ``NaturalKey/isUniqueInAPI``): refused at plan time as the API would refuse it.
+public struct DuplicateKeyError: Error {
+  /// The problem, as the API reports it (`email DUPLICATE: ...`).
+  public let problem: BodyValidator.Problem
 }

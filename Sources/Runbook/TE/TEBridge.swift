@@ -74,7 +74,7 @@ final class TEBridge {
       throw refusal.error
     }
     let bytes: [UInt8]?
-    if context.isDryRun, let planned = try plan(request, function: function) {
+    if context.isDryRun, let planned = try plan(request, function: function, L: call.L) {
       bytes = planned.body
     } else if context.isDryRun, let answer = try planner.answer(request) {
       bytes = answer
@@ -107,12 +107,21 @@ final class TEBridge {
     }
     let problems = BodyValidator.problems(body, for: operation)
     guard !problems.isEmpty else { return }
+    throw refusal(request, operation: operation, problems: problems, function: function, L: L)
+  }
+
+  /// The refusal of a write the API would answer with 400 `problems`: the failure, and a Lua
+  /// error shaped like the API's 400 that names the runbook's line.
+  static func refusal(
+    _ request: APIRequest, operation: ThousandEyes.Operation, problems: [BodyValidator.Problem],
+    function: String, L: OpaquePointer
+  ) -> Refusal {
     var failure = BodyValidationError(
       method: request.method.rawValue, path: request.path, operationId: operation.id, problems: problems)
     let location = runbookLocation(L)
     let message = (location.map { $0 + ": " } ?? "") + function + ": " + failure.message
     failure.location = location
-    throw Refusal(
+    return Refusal(
       failure: failure,
       error: LuaErrorValue(
         message: message,
@@ -176,14 +185,24 @@ final class TEBridge {
   }
 
   /// In a dry run: `nil` for a read (send it), or the planner's answer for a write.
-  private func plan(_ request: APIRequest, function: String) throws -> (body: [UInt8]?, Void)? {
+  private func plan(_ request: APIRequest, function: String, L: OpaquePointer) throws -> (
+    body: [UInt8]?, Void
+  )? {
     guard let operation = Catalog.match(method: request.method, path: request.path) else {
       throw LuaScriptError(
         "\(function): dry-run cannot classify \(request.method.rawValue) \(request.path): "
           + "no API operation matches it, so the run stops rather than guess")
     }
     guard operation.access == .write else { return nil }
-    return (try planner.plan(request, operation: operation), ())
+    do {
+      return (try planner.plan(request, operation: operation), ())
+    } catch let duplicate as DuplicateKeyError {
+      // The API refuses a second object with this key: a plan with it would fail at apply.
+      let refusal = Self.refusal(
+        request, operation: operation, problems: [duplicate.problem], function: function, L: L)
+      planner.refused(refusal.failure)
+      throw refusal.error
+    }
   }
 
   /// `pages(method, path, query, body, key, fields, values)`: a function returning the next
