@@ -573,6 +573,28 @@ struct PlanTrustTests {
       "\(twice.stderr)")
     #expect(folder.listing().isEmpty, "no plan is saved")
     #expect(try await sim.usersByEmail()["twice@example.com"] == nil)
+
+    // An update to an email another user has.
+    let rename = try folder.write(
+      "rename.lua",
+      """
+      runbook { name = "rename", params = { uid = { type = "string", required = true, help = "u" } } }
+      te.users.update(te.params.uid, { email = "Taken@Example.com" })
+      """)
+    let other = try #require(try await sim.usersByEmail().values.first { ($0["uid"] as? String) != uid })
+    let renamed = try await terun(
+      ["run", rename.path, "uid=\(other["uid"] as! String)", "--plan-out", "plan.json"], sim, folder)
+    #expect(renamed.status == 1)
+    #expect(
+      renamed.stderr.contains(
+        "rename.lua:2: te.put: PUT /v7/users/\(other["uid"] as! String) (updateUser) would be refused by the API "
+          + "(400 Bad Request): email DUPLICATE: a user with email \"Taken@Example.com\" already exists (id \(uid))"
+      ),
+      "\(renamed.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("plan.json").path))
+    // Its own email in another case is no duplicate.
+    let same = try await terun(["run", rename.path, "uid=\(uid)", "--dry-run"], sim, folder)
+    #expect(same.status == 0, "\(same.stderr)")
   }
 
   @Test func aCreateWhoseNaturalKeyAppearedSincePlanningIsRefused() async throws {

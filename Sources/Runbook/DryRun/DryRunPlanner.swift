@@ -95,6 +95,18 @@ public final class DryRunPlanner: TEWritePlanner {
         write.objectName = Self.name(of: body)
       }
       if action == .update {
+        // A new email or name that another object has: the API would refuse it.
+        if var key = NaturalKey.ofUpdate(operation, path: request.path, body: body), key.isCheckable,
+          let field = key.fields.keys.first,
+          current?.value[field].flatMap(\.stringValue)?.caseInsensitiveCompare(
+            key.fields[field]?.stringValue ?? "")
+            != .orderedSame
+        {
+          key.existing = try existingMatches(key, aid: request.queryValue("aid"), write: write)
+          let deleted = Set(writes.filter { $0.action == .delete }.compactMap(\.objectId))
+          let taken = key.existing.filter { $0 != write.objectId && !deleted.contains($0) }
+          if !taken.isEmpty { throw key.duplicate(kind: operation.objectKind, ids: taken) }
+        }
         write.changes = PlanDiff.changes(
           from: current?.value, to: body, operation: operation, names: seenNames)
         result = Self.merged(current?.value, body)

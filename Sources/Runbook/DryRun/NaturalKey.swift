@@ -46,6 +46,29 @@ public struct NaturalKey: Codable, Equatable, Sendable {
       collectionPath: path, collectionKey: known.key, idField: known.id, fields: key, existing: [])
   }
 
+  /// The key an update of `operation` gives its object, where the API refuses duplicates and
+  /// `body` sets it (`PUT /users/{id}` with an `email`), read from the object's collection
+  /// (the path without its id); `nil` otherwise.
+  static func ofUpdate(_ operation: ThousandEyes.Operation, path: String, body: PlanJSON?) -> NaturalKey? {
+    guard operation.method == .put, operation.pathParameters.count == 1, let fields = body?.objectValue,
+      let slash = path.lastIndex(of: "/")
+    else { return nil }
+    let known: (name: String, id: String, key: String)?
+    switch operation.id {
+    case "updateUser": known = ("email", "uid", "users")
+    case "updateRole": known = ("name", "roleId", "roles")
+    default:
+      let isTestUpdate =
+        operation.path.hasPrefix("/tests/") && operation.pathParameters == ["testId"]
+        && operation.path.split(separator: "/").count == 3
+      known = isTestUpdate ? ("testName", "testId", "tests") : nil
+    }
+    guard let known, let value = fields[known.name], value.stringValue != nil else { return nil }
+    return NaturalKey(
+      collectionPath: String(path[..<slash]), collectionKey: known.key, idField: known.id,
+      fields: [known.name: value], existing: [])
+  }
+
   /// Whether the API refuses a second object with the key (a user's email, a role's name, a
   /// test's name), so that a create whose key is taken would fail at apply.
   var isUniqueInAPI: Bool { ["users", "roles", "tests"].contains(collectionKey) }
@@ -56,7 +79,9 @@ public struct NaturalKey: Codable, Equatable, Sendable {
     let by = write.map { "write \($0) of this plan creates it" } ?? "id \(ids.joined(separator: ", "))"
     return DuplicateKeyError(
       problem: BodyValidator.Problem(
-        field: field, code: "DUPLICATE", message: "a \(describe(kind: kind)) already exists (\(by))"))
+        field: field, code: "DUPLICATE",
+        message:
+          "\("aeio".contains(kind.prefix(1)) ? "an" : "a") \(describe(kind: kind)) already exists (\(by))"))
   }
 
   /// Whether apply can check the key before the write: neither the key's values nor its
