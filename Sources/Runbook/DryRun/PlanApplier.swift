@@ -160,10 +160,15 @@ public struct PlanApplier {
         current.status = .partial
         current.failedWrite = write.index
         current.failure = (error as? any TerunFailure)?.message ?? String(describing: error)
-        try? state.save(current)
-        throw ApplyStopped(
+        var stopped = ApplyStopped(
           underlying: error, applied: current.applied, total: plan.writes.count, failedWrite: write.index,
           statePath: state.path(for: current.plan))
+        do {
+          try state.save(current)
+        } catch let failure {
+          stopped.unrecorded = (failure as? any TerunFailure)?.message ?? String(describing: failure)
+        }
+        throw stopped
       }
     }
     if let state = options.state, var current = record {
@@ -455,6 +460,9 @@ public struct ApplyStopped: TerunFailure, CustomStringConvertible {
   public let failedWrite: Int
   /// The state record.
   public let statePath: String
+  /// Why the progress could not be recorded, when it could not: `--resume` would not know
+  /// which writes were applied.
+  public var unrecorded: String?
 
   public var exitStatus: ExitStatus {
     (underlying as? any TerunFailure)?.exitStatus ?? ExitStatus.of(underlying)
@@ -462,10 +470,17 @@ public struct ApplyStopped: TerunFailure, CustomStringConvertible {
 
   public var message: String {
     let cause = (underlying as? any TerunFailure)?.message ?? String(describing: underlying)
-    let notApplied = (1...max(total, 1)).filter { !applied.contains($0) }.map(String.init)
+    let done = Set(applied)
+    let notApplied = (1...max(total, 1)).filter { !done.contains($0) }.map(String.init)
       .joined(separator: ", ")
-    return cause
-      + "\nApplied: \(PlanRecord.list(applied, total: total)); not applied: write(s) \(notApplied). "
+    let summary =
+      cause + "\nApplied: \(PlanRecord.list(applied, total: total)); not applied: write(s) \(notApplied). "
+    if let unrecorded {
+      return summary
+        + "The progress could not be recorded (\(unrecorded)): do not use --resume, which would send "
+        + "the applied writes again; make a new plan instead."
+    }
+    return summary
       + "The progress is recorded in \(statePath); continue with terun apply PLAN --resume "
       + "(it never sends an applied write again)."
   }
