@@ -620,6 +620,40 @@ struct PlanTrustTests {
     #expect(try await sim.usersByEmail()["nk.first@example.com"] == nil, "checked before anything was sent")
   }
 
+  @Test func aCreateWithoutItsNaturalKeyIsRefusedAndAnAlertRuleNameIsAKey() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let planFile = try await plan(
+      [dryRunFixture("create_users.lua"), "emails=unkeyed@example.com"], sim, folder)
+    try editWrite(planFile, 0) { $0["naturalKey"] = nil }
+    let unkeyed = try await terun(["apply", planFile.path, "--force"], sim, folder)
+    #expect(unkeyed.status == 2)
+    #expect(
+      unkeyed.stderr.contains(
+        "inconsistent plan: write 1: it creates a user with email \"unkeyed@example.com\" but does not carry that natural key"
+      ), "\(unkeyed.stderr)")
+    #expect(try await sim.usersByEmail()["unkeyed@example.com"] == nil)
+
+    let runbook = try folder.write(
+      "rule.lua",
+      """
+      runbook { name = "rule", params = { name = { type = "string", required = true, help = "n" } } }
+      local r = te.alerts.rules.get("9001")
+      te.alerts.rules.create({ ruleName = te.params.name, alertType = r.alertType, expression = r.expression,
+        roundsViolatingOutOf = 1, roundsViolatingRequired = 1, minimumSources = 1 })
+      """)
+    let rulePlan = try await plan([runbook.path, "name=Latency NK"], sim, folder)
+    let live = try await terun(["run", runbook.path, "name=latency nk"], sim, folder)
+    #expect(live.status == 0, "\(live.stderr)")
+    let refused = try await terun(["apply", rulePlan.path], sim, folder)
+    #expect(refused.status == 5)
+    #expect(
+      refused.stderr.contains("plan drift: an alert rule with ruleName \"Latency NK\" (id ")
+        && refused.stderr.contains("appeared since the plan was made; creating alert rule \"Latency NK\""),
+      "\(refused.stderr)")
+  }
+
   @Test func resumeContinuesAfterAFailedWriteAndNeverRepeatsACreate() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }

@@ -81,7 +81,7 @@ public struct NaturalKey: Codable, Equatable, Sendable {
       problem: BodyValidator.Problem(
         field: field, code: "DUPLICATE",
         message:
-          "\("aeio".contains(kind.prefix(1)) ? "an" : "a") \(describe(kind: kind)) already exists (\(by))"))
+          "\(describe(kind: kind, article: true)) already exists (\(by))"))
   }
 
   /// Whether apply can check the key before the write: neither the key's values nor its
@@ -123,9 +123,11 @@ public struct NaturalKey: Codable, Equatable, Sendable {
   }
 
   /// `user with email "ana@example.com"`.
-  func describe(kind: String) -> String {
+  /// With `article`: `a user with ...`, `an alert rule with ...`.
+  func describe(kind: String, article: Bool = false) -> String {
     let text = fields.keys.sorted().map { "\($0) \(fields[$0]!.jsonText)" }.joined(separator: " and ")
-    return "\(kind) with \(text)"
+    let prefix = article ? ("aeio".contains(kind.prefix(1)) ? "an " : "a ") : ""
+    return "\(prefix)\(kind) with \(text)"
   }
 }
 

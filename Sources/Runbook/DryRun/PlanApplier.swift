@@ -294,8 +294,8 @@ public struct PlanApplier {
     let ours = Set(created.values.compactMap(\.identifierText))
     let appeared = now.filter { !key.existing.contains($0) && !ours.contains($0) }
     guard !appeared.isEmpty else { return }
-    let what = key.describe(kind: write.objectKind)
-    let change = "a \(what) (id \(appeared.joined(separator: ", "))) appeared"
+    let what = key.describe(kind: write.objectKind, article: true)
+    let change = "\(what) (id \(appeared.joined(separator: ", "))) appeared"
     if force {
       report("warning: \(change) since the plan was made; creating it anyway (--force)")
       return

@@ -89,7 +89,7 @@ public enum PlanConsistency {
         key.isCheckable, !key.sameKey(as: write.naturalKey)
       {
         throw fail(
-          "it creates a \(key.describe(kind: operation.objectKind)) but does not carry that natural key, "
+          "it creates \(key.describe(kind: operation.objectKind, article: true)) but does not carry that natural key, "
             + "so apply could not check that no such object appeared since the plan")
       }
       if let shown = write.changes, let snapshot = write.snapshot,
