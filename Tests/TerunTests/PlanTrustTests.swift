@@ -105,6 +105,41 @@ struct PlanTrustTests {
     #expect(try canonical(try await sim.object("/alerts/rules/9001")) == canonical(before))
   }
 
+  @Test func aWriteNamingAnObjectThatDoesNotExistFailsThePlan() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let runbook = dryRunFixture("missing_refs.lua")
+    let refused = "would be refused by the API (400 Bad Request): "
+    let cases = [
+      (
+        "agent",
+        "missing_refs.lua:13: te.put: PUT /v7/tests/agent-to-server/123456 (updateAgentToServerTest) \(refused)"
+          + "agents[0].agentId INVALID_VALUE: Agent 999999 does not exist."
+      ),
+      (
+        "rule",
+        "missing_refs.lua:15: te.put: PUT /v7/tests/agent-to-server/123456 (updateAgentToServerTest) \(refused)alertRules[0] INVALID_VALUE: Alert rule 424242 does not exist."
+      ),
+      (
+        "user",
+        "missing_refs.lua:17: te.post: POST /v7/users (createUser) \(refused)"
+          + "accountGroupRoles[0].accountGroupId INVALID_VALUE: Account group 9999 does not exist.; "
+          + "accountGroupRoles[0].roleIds[0] INVALID_VALUE: Role 77 does not exist."
+      ),
+    ]
+    for (what, message) in cases {
+      let result = try await terun(["run", runbook, "what=\(what)", "--plan-out", "plan.json"], sim, folder)
+      #expect(result.status == 1, "\(what): \(result.stderr)")
+      #expect(result.stderr.contains(message), "\(what): \(result.stderr)")
+      #expect(folder.listing().isEmpty, "\(what): no plan is saved")
+    }
+    let good = try await terun(["run", runbook, "what=good", "--plan-out", "plan.json"], sim, folder)
+    #expect(good.status == 0, "\(good.stderr)")
+    let applied = try await terun(["apply", "plan.json"], sim, folder)
+    #expect(applied.status == 0, "what plans cleanly applies cleanly: \(applied.stderr)")
+  }
+
   @Test func aPartialUpdateOfAFullPutTestPlansOnlyTheChangeAndApplies() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }

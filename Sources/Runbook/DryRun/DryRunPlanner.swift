@@ -23,6 +23,9 @@ public final class DryRunPlanner: TEWritePlanner {
   private var results: [Int: PlanJSON] = [:]
   /// The names of objects the run read, for showing ids in diffs (see ``PlanDiff/collectNames``).
   private var seenNames: [String: String] = [:]
+  /// The ids of each collection writes refer to, by collection and account group (see
+  /// ``References``), read once per run.
+  private var knownIds: [String: Set<String>] = [:]
   /// Writes the API would refuse, in order: a plan with any is not saved.
   public private(set) var refusals: [BodyValidationError] = []
 
@@ -53,6 +56,7 @@ public final class DryRunPlanner: TEWritePlanner {
       produces: [], consumes: Placeholders.consumed(path: request.path, query: query, body: body),
       naturalKey: nil)
 
+    try checkReferences(operation, body: body, aid: request.queryValue("aid"), write: write)
     var result: PlanJSON?
     switch action {
     case .create:
@@ -261,6 +265,41 @@ public final class DryRunPlanner: TEWritePlanner {
   }
 
   /// The ids of the objects that have `key` now (live).
+  /// Throws ``PlanTimeRefusal`` when the body names an agent, alert rule, role or account
+  /// group that does not exist (the API's `INVALID_VALUE`), as apply would meet it.
+  private func checkReferences(
+    _ operation: ThousandEyes.Operation, body: PlanJSON?, aid: String?, write: PlannedWrite
+  ) throws {
+    let references = References.of(operation, body: body)
+    guard !references.isEmpty else { return }
+    var problems: [BodyValidator.Problem] = []
+    for reference in references {
+      let collection = reference.collection
+      let cacheKey = collection.path + "|" + (collection.scoped ? aid ?? "" : "")
+      if knownIds[cacheKey] == nil {
+        let client = self.client
+        do {
+          knownIds[cacheKey] = try Blocking.wait {
+            try await References.ids(of: collection, aid: aid, client: client)
+          }
+        } catch {
+          throw LuaScriptError(
+            "dry-run: cannot read \(collection.path) to check \(reference.field) \(reference.id): \(error)")
+        }
+      }
+      let deletedEarlier = writes.contains {
+        $0.action == .delete && $0.objectId == reference.id && $0.path.hasPrefix(collection.path + "/")
+      }
+      if knownIds[cacheKey]?.contains(reference.id) != true || deletedEarlier {
+        problems.append(
+          BodyValidator.Problem(
+            field: reference.field, code: "INVALID_VALUE",
+            message: "\(collection.noun) \(reference.id) does not exist."))
+      }
+    }
+    if !problems.isEmpty { throw PlanTimeRefusal(problems: problems) }
+  }
+
   private func existingMatches(_ key: NaturalKey, aid: String?, write: PlannedWrite) throws -> [String] {
     let client = self.client
     do {

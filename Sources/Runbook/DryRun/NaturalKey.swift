@@ -74,14 +74,15 @@ public struct NaturalKey: Codable, Equatable, Sendable {
   var isUniqueInAPI: Bool { ["users", "roles", "tests"].contains(collectionKey) }
 
   /// The API's 400 for a create whose key is taken by `ids` (or by write `write` of the plan).
-  func duplicate(kind: String, ids: [String], write: Int? = nil) -> DuplicateKeyError {
+  func duplicate(kind: String, ids: [String], write: Int? = nil) -> PlanTimeRefusal {
     let field = fields.keys.sorted().first ?? ""
     let by = write.map { "write \($0) of this plan creates it" } ?? "id \(ids.joined(separator: ", "))"
-    return DuplicateKeyError(
-      problem: BodyValidator.Problem(
+    return PlanTimeRefusal(problems: [
+      BodyValidator.Problem(
         field: field, code: "DUPLICATE",
         message:
-          "\(describe(kind: kind, article: true)) already exists (\(by))"))
+          "\(describe(kind: kind, article: true)) already exists (\(by))")
+    ])
   }
 
   /// Whether apply can check the key before the write: neither the key's values nor its
@@ -142,11 +143,4 @@ extension NaturalKey {
     }
     return ids
   }
-}
-
-/// A create whose natural key is taken where the API refuses duplicates (see
-/// ``NaturalKey/isUniqueInAPI``): refused at plan time as the API would refuse it.
-public struct DuplicateKeyError: Error {
-  /// The problem, as the API reports it (`email DUPLICATE: ...`).
-  public let problem: BodyValidator.Problem
 }

@@ -196,10 +196,11 @@ final class TEBridge {
     guard operation.access == .write else { return nil }
     do {
       return (try planner.plan(request, operation: operation), ())
-    } catch let duplicate as DuplicateKeyError {
-      // The API refuses a second object with this key: a plan with it would fail at apply.
+    } catch let refused as PlanTimeRefusal {
+      // What the API checks beyond the body's shape (a taken name, an id that does not exist):
+      // a plan with it would fail at apply.
       let refusal = Self.refusal(
-        request, operation: operation, problems: [duplicate.problem], function: function, L: L)
+        request, operation: operation, problems: refused.problems, function: function, L: L)
       planner.refused(refusal.failure)
       throw refusal.error
     }
