@@ -414,6 +414,31 @@ struct PlanTrustTests {
     #expect((try await sim.object("/tests/agent-to-server/123456"))["interval"] as? Int == current)
   }
 
+  @Test func aPlanIsAppliedInTheAccountGroupItWasMadeFor() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let planFile = try await plan(
+      [dryRunFixture("create_users.lua"), "emails=group@example.com"], sim, folder)
+    for arguments in [["--aid", "5678"], ["--aid", "1234"]] {
+      let other = try await terun(["apply", planFile.path] + arguments, sim, folder)
+      #expect(other.status == 2, "\(arguments): \(other.stderr)")
+      #expect(
+        other.stderr.contains(
+          "the plan was made for the token's default account group, not account group \(arguments[1]) "
+            + "(--aid, TE_AID or the profile); apply it without another account group, or use --force"),
+        "\(other.stderr)")
+    }
+    var environment = sim.environment
+    environment["TE_AID"] = "5678"
+    let fromEnvironment = try await runTerun(
+      ["apply", planFile.path], in: folder.url, environment: environment)
+    #expect(fromEnvironment.status == 2, "\(fromEnvironment.stderr)")
+    #expect(try await sim.usersByEmail()["group@example.com"] == nil)
+    let applied = try await terun(["apply", planFile.path], sim, folder)
+    #expect(applied.status == 0, "\(applied.stderr)")
+  }
+
   @Test func aPlanFromTheFutureIsRefusedUnlessForced() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }
