@@ -114,18 +114,33 @@ struct PlanTrustTests {
     let cases = [
       (
         "agent",
-        "missing_refs.lua:13: te.put: PUT /v7/tests/agent-to-server/123456 (updateAgentToServerTest) \(refused)"
+        "missing_refs.lua:14: te.put: PUT /v7/tests/agent-to-server/123456 (updateAgentToServerTest) \(refused)"
           + "agents[0].agentId INVALID_VALUE: Agent 999999 does not exist."
       ),
       (
         "rule",
-        "missing_refs.lua:15: te.put: PUT /v7/tests/agent-to-server/123456 (updateAgentToServerTest) \(refused)alertRules[0] INVALID_VALUE: Alert rule 424242 does not exist."
+        "missing_refs.lua:16: te.put: PUT /v7/tests/agent-to-server/123456 (updateAgentToServerTest) \(refused)alertRules[0] INVALID_VALUE: Alert rule 424242 does not exist."
       ),
       (
         "user",
-        "missing_refs.lua:17: te.post: POST /v7/users (createUser) \(refused)"
+        "missing_refs.lua:18: te.post: POST /v7/users (createUser) \(refused)"
           + "accountGroupRoles[0].accountGroupId INVALID_VALUE: Account group 9999 does not exist.; "
           + "accountGroupRoles[0].roleIds[0] INVALID_VALUE: Role 77 does not exist."
+      ),
+      (
+        "permission",
+        "missing_refs.lua:24: te.post: POST /v7/roles (createRole) \(refused)"
+          + "permissions[0] INVALID_VALUE: Permission 999999 does not exist."
+      ),
+      (
+        "bare_user",
+        "missing_refs.lua:26: te.post: POST /v7/users (createUser) \(refused)"
+          + "accountGroupRoles REQUIRED: accountGroupRoles or allAccountGroupRoleIds is required."
+      ),
+      (
+        "bare_window",
+        "missing_refs.lua:28: te.post: POST /v7/alert-suppression-windows (createAlertSuppressionWindow) \(refused)"
+          + "startDate REQUIRED: startDate is required.; duration REQUIRED: duration is required."
       ),
     ]
     for (what, message) in cases {

@@ -9,7 +9,7 @@ public struct PlanTimeRefusal: Error {
 }
 
 /// The ids a write refers to that the API checks exist: a test's agents, target agent and
-/// alert rules; a user's roles and account groups.
+/// alert rules; a user's roles and account groups; a role's permissions.
 ///
 /// The planner reads each collection once per account group and run, and refuses a write that
 /// names an id it does not hold (an id planned in the run, a placeholder, is not checked).
@@ -32,6 +32,8 @@ struct References {
     static let alertRules = Collection(
       path: "/alerts/rules", key: "alertRules", idField: "ruleId", noun: "Alert rule", scoped: true)
     static let roles = Collection(path: "/roles", key: "roles", idField: "roleId", noun: "Role", scoped: true)
+    static let permissions = Collection(
+      path: "/permissions", key: "permissions", idField: "permissionId", noun: "Permission", scoped: true)
     static let accountGroups = Collection(
       path: "/account-groups", key: "accountGroups", idField: "aid", noun: "Account group", scoped: false)
   }
@@ -63,6 +65,11 @@ struct References {
       if case .array(let rules)? = fields["alertRules"] {
         for (n, rule) in rules.enumerated() { add("alertRules[\(n)]", rule["ruleId"] ?? rule, .alertRules) }
       }
+    }
+    if operation.id == "createRole" || operation.id == "updateRole",
+      case .array(let ids)? = fields["permissions"]
+    {
+      for (k, id) in ids.enumerated() { add("permissions[\(k)]", id, .permissions) }
     }
     if operation.id == "createUser" || operation.id == "updateUser" {
       if case .array(let entries)? = fields["accountGroupRoles"] {

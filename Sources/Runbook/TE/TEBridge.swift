@@ -127,6 +127,9 @@ final class TEBridge {
         message: message,
         fields: [
           "kind": .text("validation"), "status": .integer(400), "title": .text("Bad Request"),
+          "detail": .text(
+            problems.contains { $0.code == "REQUIRED" || $0.code == "MISSING_BODY" }
+              ? "Your request object is missing fields." : "Your request object contains invalid fields."),
           "method": .text(request.method.rawValue), "path": .text(request.path),
           "operation": .text(operation.id),
           "errors": .table(
