@@ -670,6 +670,27 @@ struct PlanTrustTests {
     // Its own email in another case is no duplicate.
     let same = try await terun(["run", rename.path, "uid=\(uid)", "--dry-run"], sim, folder)
     #expect(same.status == 0, "\(same.stderr)")
+
+    // Test names are compared exactly, as the API does.
+    let existing = try #require(try await sim.object("/tests/agent-to-server/123456")["testName"] as? String)
+    let create = try folder.write(
+      "create_test.lua",
+      """
+      runbook { name = "create-test", params = { name = { type = "string", required = true, help = "n" } } }
+      local a = te.agents.list()[1]
+      te.tests.create("agent-to-server", { testName = te.params.name, interval = 300, server = "example.com",
+        agents = { { agentId = a.agentId } } })
+      """)
+    let clash = try await terun(["run", create.path, "name=\(existing)", "--dry-run"], sim, folder)
+    #expect(clash.status == 1)
+    #expect(
+      clash.stderr.contains(
+        "testName DUPLICATE: an agent-to-server test with testName \"\(existing)\" already exists (id 123456)"
+      ),
+      "\(clash.stderr)")
+    let otherCase = try await terun(
+      ["run", create.path, "name=\(existing.uppercased())", "--dry-run"], sim, folder)
+    #expect(otherCase.status == 0, "\(otherCase.stderr)")
   }
 
   @Test func aCreateWhoseNaturalKeyAppearedSincePlanningIsRefused() async throws {

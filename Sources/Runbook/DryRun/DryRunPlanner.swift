@@ -71,7 +71,11 @@ public final class DryRunPlanner: TEWritePlanner {
         key.existing = try existingMatches(key, aid: request.queryValue("aid"), write: write)
         if key.isUniqueInAPI {
           let deleted = Set(writes.filter { $0.action == .delete }.compactMap(\.objectId))
-          let taken = key.existing.filter { !deleted.contains($0) }
+          let clashing =
+            key.isCaseSensitiveInAPI
+            ? try existingMatches(key, aid: request.queryValue("aid"), write: write, exact: true)
+            : key.existing
+          let taken = clashing.filter { !deleted.contains($0) }
           if !taken.isEmpty {
             throw key.duplicate(kind: operation.objectKind, ids: taken)
           }
@@ -106,7 +110,7 @@ public final class DryRunPlanner: TEWritePlanner {
             key.fields[field]?.stringValue ?? "")
             != .orderedSame
         {
-          key.existing = try existingMatches(key, aid: request.queryValue("aid"), write: write)
+          key.existing = try existingMatches(key, aid: request.queryValue("aid"), write: write, exact: true)
           let deleted = Set(writes.filter { $0.action == .delete }.compactMap(\.objectId))
           let taken = key.existing.filter { $0 != write.objectId && !deleted.contains($0) }
           if !taken.isEmpty { throw key.duplicate(kind: operation.objectKind, ids: taken) }
@@ -300,10 +304,13 @@ public final class DryRunPlanner: TEWritePlanner {
     if !problems.isEmpty { throw PlanTimeRefusal(problems: problems) }
   }
 
-  private func existingMatches(_ key: NaturalKey, aid: String?, write: PlannedWrite) throws -> [String] {
+  private func existingMatches(_ key: NaturalKey, aid: String?, write: PlannedWrite, exact: Bool = false)
+    throws
+    -> [String]
+  {
     let client = self.client
     do {
-      return try Blocking.wait { try await key.currentMatches(client: client, aid: aid) }
+      return try Blocking.wait { try await key.currentMatches(client: client, aid: aid, exact: exact) }
     } catch {
       throw LuaScriptError(
         "dry-run: cannot read \(key.collectionPath) to check for an existing "

@@ -100,23 +100,33 @@ public struct NaturalKey: Codable, Equatable, Sendable {
       && idField == other.idField && fields == other.fields
   }
 
-  /// Whether `other` names the same object as this key would (the same collection, and each
-  /// value equal ignoring case, as ``matches(in:)`` compares).
+  /// Whether the API tells keys apart by case when it refuses duplicates: test names are
+  /// compared exactly, emails and role names ignoring case.
+  var isCaseSensitiveInAPI: Bool { collectionKey == "tests" }
+
+  /// Whether two key values are the same: ignoring case, or exactly with `exact`.
+  private static func same(_ mine: String, _ theirs: String, exact: Bool) -> Bool {
+    exact ? mine == theirs : mine.caseInsensitiveCompare(theirs) == .orderedSame
+  }
+
+  /// Whether `other` names the same object as this key would to the API (the same collection,
+  /// and each value equal as ``isCaseSensitiveInAPI`` says).
   func collides(with other: NaturalKey) -> Bool {
     collectionPath == other.collectionPath && fields.keys == other.fields.keys
       && fields.allSatisfy { name, value in
         guard let mine = value.stringValue, let theirs = other.fields[name]?.stringValue else { return false }
-        return mine.caseInsensitiveCompare(theirs) == .orderedSame
+        return Self.same(mine, theirs, exact: isCaseSensitiveInAPI)
       }
   }
 
-  /// The ids of the objects of a collection response that have the key.
-  func matches(in collection: PlanJSON?) -> [String] {
+  /// The ids of the objects of a collection response that have the key, ignoring case (apply's
+  /// drift check errs on the side of stopping), or exactly with `exact`.
+  func matches(in collection: PlanJSON?, exact: Bool = false) -> [String] {
     guard case .array(let items)? = collection?[collectionKey] else { return [] }
     return items.compactMap { item -> String? in
       for (name, value) in fields {
         guard let mine = value.stringValue, let theirs = item[name]?.stringValue,
-          mine.caseInsensitiveCompare(theirs) == .orderedSame
+          Self.same(mine, theirs, exact: exact)
         else { return nil }
       }
       return item[idField]?.identifierText
@@ -134,12 +144,14 @@ public struct NaturalKey: Codable, Equatable, Sendable {
 
 extension NaturalKey {
   /// The ids of the objects that have the key now, read through `client` (every page).
-  func currentMatches(client: ThousandEyesClient, aid: String?) async throws -> [String] {
+  /// With `exact`, as the API compares when it refuses duplicates (``isCaseSensitiveInAPI``).
+  func currentMatches(client: ThousandEyesClient, aid: String?, exact: Bool = false) async throws -> [String]
+  {
     var request = APIRequest(.get, collectionPath)
     if let aid { request = request.settingQuery("aid", to: aid) }
     var ids: [String] = []
     for try await page in client.pages(request, collectionKey: collectionKey) {
-      ids += matches(in: try? PlanJSON.decode(page.body))
+      ids += matches(in: try? PlanJSON.decode(page.body), exact: exact && isCaseSensitiveInAPI)
     }
     return ids
   }
