@@ -56,14 +56,18 @@ public enum PlanConsistency {
       if let problem = queryProblem(write.query, for: operation) {
         throw fail(problem)
       }
-      let lastParameter = operation.pathParameters.isEmpty ? nil : write.path.split(separator: "/").last
+      // The planner names the object of an update or delete by its path's last segment.
+      let lastParameter =
+        operation.pathParameters.isEmpty || DryRunPlanner.action(of: operation) == .create
+        ? nil : write.path.split(separator: "/").last
       if write.objectId != lastParameter.map(String.init) {
         throw fail(
           "its objectId is \(write.objectId.map { "'\($0)'" } ?? "absent"), but its path names "
             + (lastParameter.map { "'\($0)'" } ?? "no object"))
       }
       if let id = write.objectId, let parameter = operation.pathParameters.last,
-        let recorded = write.snapshot?[parameter], recorded.identifierText != id
+        operation.path.hasSuffix("{\(parameter)}"), let recorded = write.snapshot?[parameter],
+        recorded.identifierText != id
       {
         throw fail("its snapshot is of \(parameter) \(recorded.jsonText), but its path names '\(id)'")
       }
