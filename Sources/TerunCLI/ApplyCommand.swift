@@ -89,6 +89,15 @@ struct ApplyCommand: AsyncParsableCommand {
           .usage,
           "the plan was made against \(plan.baseUrl), not \(base); apply it there, or use --force")
       }
+      // The plan's writes and snapshots are of its account group: another one (--aid, TE_AID,
+      // a profile) would send its creates there.
+      if let given = client.aid, given != plan.aid, !force {
+        let planned = plan.aid.map { "account group \($0)" } ?? "the token's default account group"
+        throw CommandFailure(
+          .usage,
+          "the plan was made for \(planned), not account group \(given) (--aid, TE_AID or the profile); "
+            + "apply it without another account group, or use --force")
+      }
       if client.aid == nil { client.aid = plan.aid }
       let apiClient = try ThousandEyesClient(configuration: client)
       defer { summary.add(apiClient.statistics.snapshot) }

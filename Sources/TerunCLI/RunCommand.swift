@@ -117,7 +117,9 @@ struct RunCommand: AsyncParsableCommand {
       summary.filesWritten = outcome.filesWritten
       summary.failedItems = outcome.failedItems
       do {
-        try await plan.finish(planner: planner, session: session, configuration: configuration, sink: sink)
+        try await plan.finish(planner: planner, session: session, configuration: configuration, sink: sink) {
+          summary.filesWritten.append($0)
+        }
       } catch let exit as ExitCode where outcome.failure != nil && exit.rawValue == 2 {
         // Failed items win over "changes planned" (--detailed-exitcode).
       }

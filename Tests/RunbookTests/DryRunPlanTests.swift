@@ -190,6 +190,25 @@ final class DryRunPlanTests: XCTestCase {
     )
   }
 
+  func testAStoppedApplyWhoseProgressWasNotRecordedSaysNotToResume() {
+    var stopped = ApplyStopped(
+      underlying: CommandFailure(.runbookError, "POST /users: 500"), applied: [1, 2], total: 3,
+      failedWrite: 3,
+      statePath: "/state/plans/x.json")
+    XCTAssertTrue(
+      stopped.message.hasSuffix(
+        "Applied: writes 1 and 2 of 3; not applied: write(s) 3. The progress is recorded in /state/plans/x.json; "
+          + "continue with terun apply PLAN --resume (it never sends an applied write again)."),
+      stopped.message)
+    stopped.unrecorded = "disk full"
+    XCTAssertTrue(
+      stopped.message.hasSuffix(
+        "Applied: writes 1 and 2 of 3; not applied: write(s) 3. The progress could not be recorded (disk full): "
+          + "do not use --resume, which would send the applied writes again; make a new plan instead."),
+      stopped.message)
+    XCTAssertEqual(stopped.exitStatus, .runbookError)
+  }
+
   private func write(
     _ index: Int, _ action: WriteAction, _ operationId: String, _ kind: String, _ method: String,
     _ path: String,

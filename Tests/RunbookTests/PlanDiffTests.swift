@@ -27,12 +27,21 @@ final class PlanDiffTests: XCTestCase {
       missing.contains(
         BodyValidator.Problem(field: "agents", code: "REQUIRED", message: "agents is required.")))
     XCTAssertTrue(missing.contains { $0.field == "interval" && $0.code == "INVALID_VALUE" })
-    let window = try json(#"{"name": "w", "startDate": "tomorrow", "testIds": ["1"]}"#)
+    let window = try json(#"{"name": "w", "startDate": "tomorrow", "duration": 60, "testIds": ["1"]}"#)
     XCTAssertEqual(
       BodyValidator.problems(window, for: try operation("createAlertSuppressionWindow")).map(\.description),
       ["startDate INVALID_FORMAT: startDate must be a date-time such as 2026-12-01T10:00:00Z."])
-    let good = try json(#"{"name": "w", "startDate": "2026-12-02T01:00:00Z", "testIds": ["1"]}"#)
+    let good = try json(
+      #"{"name": "w", "startDate": "2026-12-02T01:00:00Z", "duration": 60, "testIds": ["1"]}"#)
     XCTAssertEqual(BodyValidator.problems(good, for: try operation("createAlertSuppressionWindow")), [])
+    // A create needs what the API needs, though the spec's shared create/update schema does not say.
+    XCTAssertEqual(
+      BodyValidator.problems(try json(#"{"name": "w"}"#), for: try operation("createAlertSuppressionWindow"))
+        .map(\.description),
+      ["startDate REQUIRED: startDate is required.", "duration REQUIRED: duration is required."])
+    XCTAssertEqual(
+      BodyValidator.problems(try json(#"{"name": "w"}"#), for: try operation("updateAlertSuppressionWindow")),
+      [])
     let readOnly = BodyValidator.problems(
       try json(#"{"testId": "1", "interval": 300}"#), for: try operation("updateAgentToServerTest"))
     XCTAssertEqual(

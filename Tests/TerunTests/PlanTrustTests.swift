@@ -105,6 +105,56 @@ struct PlanTrustTests {
     #expect(try canonical(try await sim.object("/alerts/rules/9001")) == canonical(before))
   }
 
+  @Test func aWriteNamingAnObjectThatDoesNotExistFailsThePlan() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let runbook = dryRunFixture("missing_refs.lua")
+    let refused = "would be refused by the API (400 Bad Request): "
+    let cases = [
+      (
+        "agent",
+        "missing_refs.lua:14: te.put: PUT /v7/tests/agent-to-server/123456 (updateAgentToServerTest) \(refused)"
+          + "agents[0].agentId INVALID_VALUE: Agent 999999 does not exist."
+      ),
+      (
+        "rule",
+        "missing_refs.lua:16: te.put: PUT /v7/tests/agent-to-server/123456 (updateAgentToServerTest) \(refused)alertRules[0] INVALID_VALUE: Alert rule 424242 does not exist."
+      ),
+      (
+        "user",
+        "missing_refs.lua:18: te.post: POST /v7/users (createUser) \(refused)"
+          + "accountGroupRoles[0].accountGroupId INVALID_VALUE: Account group 9999 does not exist.; "
+          + "accountGroupRoles[0].roleIds[0] INVALID_VALUE: Role 77 does not exist."
+      ),
+      (
+        "permission",
+        "missing_refs.lua:24: te.post: POST /v7/roles (createRole) \(refused)"
+          + "permissions[0] INVALID_VALUE: Permission 999999 does not exist."
+      ),
+      (
+        "bare_user",
+        "missing_refs.lua:26: te.post: POST /v7/users (createUser) \(refused)"
+          + "accountGroupRoles REQUIRED: accountGroupRoles or allAccountGroupRoleIds is required."
+      ),
+      (
+        "bare_window",
+        "missing_refs.lua:28: te.post: POST /v7/alert-suppression-windows (createAlertSuppressionWindow) \(refused)"
+          + "startDate REQUIRED: startDate is required.; duration REQUIRED: duration is required."
+      ),
+    ]
+    for (what, message) in cases {
+      let result = try await terun(["run", runbook, "what=\(what)", "--plan-out", "plan.json"], sim, folder)
+      #expect(result.status == 1, "\(what): \(result.stderr)")
+      #expect(result.stderr.contains(message), "\(what): \(result.stderr)")
+      #expect(folder.listing().isEmpty, "\(what): no plan is saved")
+    }
+    let good = try await terun(["run", runbook, "what=good", "--plan-out", "plan.json"], sim, folder)
+    #expect(good.status == 0, "\(good.stderr)")
+    let applied = try await terun(["apply", "plan.json"], sim, folder)
+    #expect(applied.status == 0, "what plans cleanly applies cleanly: \(applied.stderr)")
+  }
+
   @Test func aPartialUpdateOfAFullPutTestPlansOnlyTheChangeAndApplies() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }
@@ -285,6 +335,150 @@ struct PlanTrustTests {
     #expect(try await sim.usersByEmail().count == (try await sim.usersByEmail()).count)
   }
 
+  @Test func aPathOrQueryThatSmugglesSomethingIsRefusedEvenWithForce() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let before = try await sim.object("/tests/agent-to-server/123456")
+    let target = (before["interval"] as? Int) == 300 ? 900 : 300
+    let planFile = try await plan(["toggle_interval", "test_id=123456", "interval=\(target)"], sim, folder)
+    let original = try Data(contentsOf: planFile)
+    let cases: [(String, (inout [String: Any]) -> Void, String)] = [
+      (
+        "query in the path", { $0["path"] = "/tests/agent-to-server/123456?aid=1234" },
+        "its path /tests/agent-to-server/123456?aid=1234 has '123456?aid=1234' for {testId}, which is not a plain identifier"
+      ),
+      (
+        "dot segments", { $0["path"] = "/tests/agent-to-server/.." },
+        "has '..' for {testId}, which is not a plain identifier"
+      ),
+      (
+        "escaped dots", { $0["path"] = "/tests/agent-to-server/%2e%2e" },
+        "has '%2e%2e' for {testId}, which is not a plain identifier"
+      ),
+      (
+        "a /v7 prefix", { $0["path"] = "/v7/tests/agent-to-server/123456" },
+        "does not have the segments of updateAgentToServerTest's template /tests/agent-to-server/{testId}"
+      ),
+      (
+        "an empty segment", { $0["path"] = "/tests//agent-to-server/123456" },
+        "does not have the segments of updateAgentToServerTest's template"
+      ),
+      (
+        "an unknown query parameter", { $0["query"] = [["name": "foo", "value": "x"]] },
+        "its query parameter 'foo' is not one updateAgentToServerTest takes (it takes: aid, expand)"
+      ),
+      (
+        "a repeated query parameter",
+        { $0["query"] = [["name": "aid", "value": "1234"], ["name": "aid", "value": "5678"]] },
+        "its query parameter 'aid' is given twice"
+      ),
+      (
+        "another test's path", { $0["path"] = "/tests/agent-to-server/200001" },
+        "its objectId is '123456', but its path names '200001'"
+      ),
+      (
+        "another test's path and objectId",
+        {
+          $0["path"] = "/tests/agent-to-server/200001"
+          $0["objectId"] = "200001"
+        },
+        "its snapshot is of testId \"123456\", but its path names '200001'"
+      ),
+    ]
+    for (name, change, message) in cases {
+      try original.write(to: planFile)
+      try editWrite(planFile, 0, change)
+      let result = try await terun(["apply", planFile.path, "--force"], sim, folder)
+      #expect(result.status == 2, "\(name): \(result.stderr)")
+      #expect(
+        result.stderr.contains("inconsistent plan: write 1: ") && result.stderr.contains(message)
+          && result.stderr.contains("Nothing was sent; make a new plan."), "\(name): \(result.stderr)")
+    }
+    let after = try await sim.object("/tests/agent-to-server/123456")
+    #expect(after["interval"] as? Int == before["interval"] as? Int, "nothing was sent")
+  }
+
+  @Test func aBodyEditedBehindTheShownChangesIsRefusedAndShowWarns() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let before = try await sim.object("/tests/agent-to-server/123456")
+    let current = before["interval"] as? Int ?? 0
+    let target = current == 300 ? 900 : 300
+    let planFile = try await plan(["toggle_interval", "test_id=123456", "interval=\(target)"], sim, folder)
+    // The review shows `interval: current → target`; the body now says 60.
+    try editWrite(planFile, 0) { write in
+      var body = write["body"] as! [String: Any]
+      body["interval"] = 60
+      write["body"] = body
+    }
+    let shown = try await terun(["show", planFile.path], sim, folder)
+    #expect(shown.status == 0)
+    #expect(shown.stdout.contains("interval: \(current) → \(target)"), "\(shown.stdout)")
+    #expect(
+      shown.stderr.contains(
+        "warning: terun apply refuses this plan: inconsistent plan: write 1: the changes it shows are not what its body does to the object (the body makes: interval: \(current) → 60)"
+      ) && shown.stderr.contains("warning: the plan file was edited after it was made"), "\(shown.stderr)")
+    let applied = try await terun(["apply", planFile.path, "--force"], sim, folder)
+    #expect(applied.status == 2)
+    #expect(
+      applied.stderr.contains(
+        "inconsistent plan: write 1: the changes it shows are not what its body does to the object (the body makes: interval: \(current) → 60). Nothing was sent"
+      ), "\(applied.stderr)")
+    #expect((try await sim.object("/tests/agent-to-server/123456"))["interval"] as? Int == current)
+  }
+
+  @Test func aPlanIsAppliedInTheAccountGroupItWasMadeFor() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let planFile = try await plan(
+      [dryRunFixture("create_users.lua"), "emails=group@example.com"], sim, folder)
+    for arguments in [["--aid", "5678"], ["--aid", "1234"]] {
+      let other = try await terun(["apply", planFile.path] + arguments, sim, folder)
+      #expect(other.status == 2, "\(arguments): \(other.stderr)")
+      #expect(
+        other.stderr.contains(
+          "the plan was made for the token's default account group, not account group \(arguments[1]) "
+            + "(--aid, TE_AID or the profile); apply it without another account group, or use --force"),
+        "\(other.stderr)")
+    }
+    var environment = sim.environment
+    environment["TE_AID"] = "5678"
+    let fromEnvironment = try await runTerun(
+      ["apply", planFile.path], in: folder.url, environment: environment)
+    #expect(fromEnvironment.status == 2, "\(fromEnvironment.stderr)")
+    #expect(try await sim.usersByEmail()["group@example.com"] == nil)
+    let applied = try await terun(["apply", planFile.path], sim, folder)
+    #expect(applied.status == 0, "\(applied.stderr)")
+  }
+
+  @Test func aPlanFromTheFutureIsRefusedUnlessForced() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let planFile = try await plan(
+      [dryRunFixture("create_users.lua"), "emails=future@example.com"], sim, folder)
+    try edit(planFile) { $0["createdAt"] = "2099-01-01T00:00:00Z" }
+    let result = try await terun(["apply", planFile.path], sim, folder)
+    #expect(result.status == 5)
+    #expect(
+      result.stderr.contains("the plan says it was made at 2099-01-01T00:00:00Z, ")
+        && result.stderr.contains(
+          " in the future; its age cannot be known (a clock is wrong, or the plan was edited)")
+        && result.stderr.contains("Nothing was sent."), "\(result.stderr)")
+    #expect(try await sim.usersByEmail()["future@example.com"] == nil)
+    // A few seconds ahead is clock skew between machines, not a refusal.
+    let skewed = try await plan(
+      [dryRunFixture("create_users.lua"), "emails=skew@example.com"], sim, folder)
+    let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(60))
+    try edit(skewed) { $0["createdAt"] = soon }
+    let forced = try await terun(["apply", skewed.path, "--force"], sim, folder)
+    #expect(forced.status == 0, "\(forced.stderr)")
+    #expect(!forced.stderr.contains("in the future"), "\(forced.stderr)")
+  }
+
   @Test func anEditedPlanOrAChangedRunbookIsRefusedUnlessForced() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }
@@ -365,6 +559,140 @@ struct PlanTrustTests {
     #expect(users.filter { ($0["email"] as? String) == "race@example.com" }.count == 1)
   }
 
+  @Test func twoResumesOfOnePlanAtOnceSendEachWriteOnce() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let planFile = try await plan(
+      [dryRunFixture("rename_new_user.lua"), "email=both.a@example.com", "new_email=both.b@example.com"],
+      sim, folder)
+    let taken = try await sim.send(
+      "POST", "/users",
+      body: [
+        "name": "Taken", "email": "both.b@example.com",
+        "accountGroupRoles": [["accountGroupId": "1234", "roleIds": ["3"]]],
+      ])
+    let takenUid = try #require((taken.body as? [String: Any])?["uid"] as? String)
+    let failed = try await terun(["apply", planFile.path], sim, folder)
+    #expect(failed.status == 1, "\(failed.stderr)")
+    #expect(try await sim.send("DELETE", "/users/\(takenUid)").status == 204)
+    let directory = folder.url
+    let environment = sim.environment
+    async let first = runTerun(["apply", planFile.path, "--resume"], in: directory, environment: environment)
+    async let second = runTerun(
+      ["apply", planFile.path, "--resume"], in: directory, environment: environment)
+    let results = try await [first, second]
+    #expect(results.map(\.status).sorted() == [0, 5], "\(results.map(\.stderr))")
+    let loser: String = results.first(where: { $0.status == 5 }).map { $0.stderr } ?? ""
+    #expect(
+      loser.contains("the plan is being applied by another terun right now")
+        || loser.contains("--resume: the plan was already applied completely"), "\(loser)")
+    #expect(results.filter { $0.stdout.contains("Apply complete: 0 created, 1 updated") }.count == 1)
+  }
+
+  @Test func aPlanRefusedBeforeAnythingIsSentIsNotRecordedAsApplied() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let planFile = try await plan(
+      [dryRunFixture("create_users.lua"), "emails=kept.a@example.com,kept.b@example.com"], sim, folder)
+    let made = try await sim.send(
+      "POST", "/users",
+      body: [
+        "name": "Kept", "email": "Kept.B@example.com",
+        "accountGroupRoles": [["accountGroupId": "1234", "roleIds": ["3"]]],
+      ])
+    let uid = try #require((made.body as? [String: Any])?["uid"] as? String)
+    let refused = try await terun(["apply", planFile.path], sim, folder)
+    #expect(refused.status == 5)
+    #expect(
+      refused.stderr.contains("a user with email \"kept.b@example.com\" (id \(uid)) appeared"),
+      "\(refused.stderr)")
+    #expect(try await sim.send("DELETE", "/users/\(uid)").status == 204)
+    let resumed = try await terun(["apply", planFile.path, "--resume"], sim, folder)
+    #expect(resumed.status == 2)
+    #expect(resumed.stderr.contains("--resume: this plan was never applied"), "\(resumed.stderr)")
+    let applied = try await terun(["apply", planFile.path], sim, folder)
+    #expect(applied.status == 0, "nothing was sent, so the plan is not spent: \(applied.stderr)")
+    #expect(applied.stdout.contains("Apply complete: 2 created, 0 updated, 0 deleted."), "\(applied.stdout)")
+  }
+
+  @Test func aCreateTheAPIWouldRefuseAsADuplicateFailsThePlan() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let made = try await sim.send(
+      "POST", "/users",
+      body: [
+        "name": "Taken", "email": "taken@example.com",
+        "accountGroupRoles": [["accountGroupId": "1234", "roleIds": ["3"]]],
+      ])
+    let uid = try #require((made.body as? [String: Any])?["uid"] as? String)
+    let runbook = dryRunFixture("create_users.lua")
+    let taken = try await terun(
+      ["run", runbook, "emails=TAKEN@example.com", "--plan-out", "plan.json"], sim, folder)
+    #expect(taken.status == 1)
+    #expect(
+      taken.stderr.contains(
+        "create_users.lua:12: te.post: POST /v7/users (createUser) would be refused by the API (400 Bad Request): "
+          + "email DUPLICATE: a user with email \"TAKEN@example.com\" already exists (id \(uid))"),
+      "\(taken.stderr)")
+    #expect(folder.listing().isEmpty, "no plan is saved")
+    let twice = try await terun(
+      ["run", runbook, "emails=twice@example.com,Twice@example.com", "--plan-out", "plan.json"], sim, folder)
+    #expect(twice.status == 1)
+    #expect(
+      twice.stderr.contains(
+        "email DUPLICATE: a user with email \"Twice@example.com\" already exists (write 1 of this plan creates it)"
+      ),
+      "\(twice.stderr)")
+    #expect(folder.listing().isEmpty, "no plan is saved")
+    #expect(try await sim.usersByEmail()["twice@example.com"] == nil)
+
+    // An update to an email another user has.
+    let rename = try folder.write(
+      "rename.lua",
+      """
+      runbook { name = "rename", params = { uid = { type = "string", required = true, help = "u" } } }
+      te.users.update(te.params.uid, { email = "Taken@Example.com" })
+      """)
+    let other = try #require(try await sim.usersByEmail().values.first { ($0["uid"] as? String) != uid })
+    let renamed = try await terun(
+      ["run", rename.path, "uid=\(other["uid"] as! String)", "--plan-out", "plan.json"], sim, folder)
+    #expect(renamed.status == 1)
+    #expect(
+      renamed.stderr.contains(
+        "rename.lua:2: te.put: PUT /v7/users/\(other["uid"] as! String) (updateUser) would be refused by the API "
+          + "(400 Bad Request): email DUPLICATE: a user with email \"Taken@Example.com\" already exists (id \(uid))"
+      ),
+      "\(renamed.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("plan.json").path))
+    // Its own email in another case is no duplicate.
+    let same = try await terun(["run", rename.path, "uid=\(uid)", "--dry-run"], sim, folder)
+    #expect(same.status == 0, "\(same.stderr)")
+
+    // Test names are compared exactly, as the API does.
+    let existing = try #require(try await sim.object("/tests/agent-to-server/123456")["testName"] as? String)
+    let create = try folder.write(
+      "create_test.lua",
+      """
+      runbook { name = "create-test", params = { name = { type = "string", required = true, help = "n" } } }
+      local a = te.agents.list()[1]
+      te.tests.create("agent-to-server", { testName = te.params.name, interval = 300, server = "example.com",
+        agents = { { agentId = a.agentId } } })
+      """)
+    let clash = try await terun(["run", create.path, "name=\(existing)", "--dry-run"], sim, folder)
+    #expect(clash.status == 1)
+    #expect(
+      clash.stderr.contains(
+        "testName DUPLICATE: an agent-to-server test with testName \"\(existing)\" already exists (id 123456)"
+      ),
+      "\(clash.stderr)")
+    let otherCase = try await terun(
+      ["run", create.path, "name=\(existing.uppercased())", "--dry-run"], sim, folder)
+    #expect(otherCase.status == 0, "\(otherCase.stderr)")
+  }
+
   @Test func aCreateWhoseNaturalKeyAppearedSincePlanningIsRefused() async throws {
     let sim = try await DryRunSimulator.start()
     defer { Task { await sim.stop() } }
@@ -386,6 +714,40 @@ struct PlanTrustTests {
           ") appeared since the plan was made; creating user \"nk\" (POST /v7/users) would make a duplicate."),
       "\(result.stderr)")
     #expect(try await sim.usersByEmail()["nk.first@example.com"] == nil, "checked before anything was sent")
+  }
+
+  @Test func aCreateWithoutItsNaturalKeyIsRefusedAndAnAlertRuleNameIsAKey() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let planFile = try await plan(
+      [dryRunFixture("create_users.lua"), "emails=unkeyed@example.com"], sim, folder)
+    try editWrite(planFile, 0) { $0["naturalKey"] = nil }
+    let unkeyed = try await terun(["apply", planFile.path, "--force"], sim, folder)
+    #expect(unkeyed.status == 2)
+    #expect(
+      unkeyed.stderr.contains(
+        "inconsistent plan: write 1: it creates a user with email \"unkeyed@example.com\" but does not carry that natural key"
+      ), "\(unkeyed.stderr)")
+    #expect(try await sim.usersByEmail()["unkeyed@example.com"] == nil)
+
+    let runbook = try folder.write(
+      "rule.lua",
+      """
+      runbook { name = "rule", params = { name = { type = "string", required = true, help = "n" } } }
+      local r = te.alerts.rules.get("9001")
+      te.alerts.rules.create({ ruleName = te.params.name, alertType = r.alertType, expression = r.expression,
+        roundsViolatingOutOf = 1, roundsViolatingRequired = 1, minimumSources = 1 })
+      """)
+    let rulePlan = try await plan([runbook.path, "name=Latency NK"], sim, folder)
+    let live = try await terun(["run", runbook.path, "name=latency nk"], sim, folder)
+    #expect(live.status == 0, "\(live.stderr)")
+    let refused = try await terun(["apply", rulePlan.path], sim, folder)
+    #expect(refused.status == 5)
+    #expect(
+      refused.stderr.contains("plan drift: an alert rule with ruleName \"Latency NK\" (id ")
+        && refused.stderr.contains("appeared since the plan was made; creating alert rule \"Latency NK\""),
+      "\(refused.stderr)")
   }
 
   @Test func resumeContinuesAfterAFailedWriteAndNeverRepeatsACreate() async throws {
@@ -466,6 +828,73 @@ struct PlanTrustTests {
         ), "\(result.stderr)")
       #expect(result.stdout.isEmpty, "nothing was listed")
     }
+  }
+
+  @Test func everyWayOfCallingRejectsAnUnknownQueryParameterAndSuggestsTheName() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let accepted = "(accepted: aid, expand, agentTypes, labels, tagKeys)"
+    let cases: [(String, String)] = [
+      (
+        "list",
+        "te.agents.list: unknown query parameter 'agentType' for GET /agents; did you mean 'agentTypes'? \(accepted)"
+      ),
+      ("get", "te.get: unknown query parameter 'countryId' for GET /agents \(accepted)"),
+      ("path", "te.get: unknown query parameter 'countryId' for GET /agents \(accepted)"),
+      (
+        "pages",
+        "te.pages: unknown query parameter 'agentType' for GET /agents; did you mean 'agentTypes'? \(accepted)"
+      ),
+      (
+        "delete",
+        "te.delete: unknown query parameter 'force' for DELETE /alerts/rules/{ruleId} (accepted: aid)"
+      ),
+      ("call", "te.call(getAgents): unknown parameter 'agentType'; did you mean 'agentTypes'? \(accepted)"),
+    ]
+    for (how, message) in cases {
+      for mode in [["--dry-run"], []] {
+        let result = try await terun(
+          ["run", dryRunFixture("query_typos.lua"), "how=\(how)"] + mode, sim, folder)
+        #expect(result.status == 1, "\(how) \(mode): \(result.stderr)")
+        #expect(result.stderr.contains("query_typos.lua:"), "\(how): the runbook's line: \(result.stderr)")
+        #expect(result.stderr.contains(message), "\(how) \(mode): \(result.stderr)")
+        #expect(result.stdout.isEmpty, "\(how): nothing listed: \(result.stdout)")
+      }
+    }
+    #expect(try await sim.send("GET", "/alerts/rules/9004").status == 200, "nothing was deleted")
+    let good = try await terun(["run", dryRunFixture("query_typos.lua"), "how=good"], sim, folder)
+    #expect(good.status == 0, "\(good.stderr)")
+  }
+
+  @Test func aPathWithADotSegmentIsRefusedBeforeItIsPlannedOrSent() async throws {
+    let sim = try await DryRunSimulator.start()
+    defer { Task { await sim.stop() } }
+    let folder = try ScratchFolder()
+    let users = try await sim.usersByEmail().count
+    let cases = [
+      (
+        "put", 12,
+        "te.put: the path /tests/agent-to-server/123456/../../../users has a '..' segment; name each object by its id"
+      ),
+      ("update", 14, "bad argument #1 to 'te.users.update' (id expected, got '..')"),
+      (
+        "escaped", 16,
+        "te.delete: the path /alerts/rules/%2E%2e has a '%2E%2e' segment; name each object by its id"
+      ),
+    ]
+    for (how, line, message) in cases {
+      for mode in [["--dry-run"], []] {
+        let result = try await terun(
+          ["run", dryRunFixture("dot_segments.lua"), "how=\(how)"] + mode, sim, folder)
+        #expect(result.status == 1, "\(how) \(mode): \(result.stderr)")
+        #expect(
+          result.stderr.contains("dot_segments.lua:\(line): \(message)"), "\(how) \(mode): \(result.stderr)")
+        #expect(!result.stdout.contains("Plan:"), "\(how): no plan: \(result.stdout)")
+      }
+    }
+    #expect(try await sim.usersByEmail().count == users)
+    #expect(try await sim.send("GET", "/alerts/rules/9004").status == 200)
   }
 
   @Test func afterConfirmAppliesNoMessageSaysNothingWasSent() async throws {

@@ -39,6 +39,7 @@ public enum BodyValidator {
     }
     var problems: [Problem] = []
     check(body, entry.body, "", table, &problems)
+    problems += missingOnCreate(body, operation: operation)
     // A top-level field the request does not know but the response has is one the API sets.
     let responseOnly = Set(operation.responseFields)
     return problems.map { problem in
@@ -46,6 +47,25 @@ public enum BodyValidator {
       return Problem(
         field: problem.field, code: "READ_ONLY",
         message: "\(problem.field) is read-only and cannot be sent in a request.")
+    }
+  }
+
+  /// The fields a create needs that the spec does not mark required, since its create and
+  /// update share one request schema; the API refuses a create without them. Each entry is a
+  /// list of alternatives, one of which must be given.
+  static let requiredOnCreate: [String: [[String]]] = [
+    "createUser": [["name"], ["email"], ["accountGroupRoles", "allAccountGroupRoleIds"]],
+    "createRole": [["name"]],
+    "createAlertSuppressionWindow": [["name"], ["startDate"], ["duration"]],
+  ]
+
+  /// `REQUIRED` problems for the fields of ``requiredOnCreate`` a create's body lacks.
+  static func missingOnCreate(_ body: PlanJSON, operation: ThousandEyes.Operation) -> [Problem] {
+    guard let needs = requiredOnCreate[operation.id], let fields = body.objectValue else { return [] }
+    return needs.compactMap { names in
+      guard !names.contains(where: { fields[$0] != nil && fields[$0] != .null }) else { return nil }
+      return Problem(
+        field: names[0], code: "REQUIRED", message: "\(names.joined(separator: " or ")) is required.")
     }
   }
 

@@ -23,6 +23,9 @@ public final class DryRunPlanner: TEWritePlanner {
   private var results: [Int: PlanJSON] = [:]
   /// The names of objects the run read, for showing ids in diffs (see ``PlanDiff/collectNames``).
   private var seenNames: [String: String] = [:]
+  /// The ids of each collection writes refer to, by collection and account group (see
+  /// ``References``), read once per run.
+  private var knownIds: [String: Set<String>] = [:]
   /// Writes the API would refuse, in order: a plan with any is not saved.
   public private(set) var refusals: [BodyValidationError] = []
 
@@ -53,6 +56,7 @@ public final class DryRunPlanner: TEWritePlanner {
       produces: [], consumes: Placeholders.consumed(path: request.path, query: query, body: body),
       naturalKey: nil)
 
+    try checkReferences(operation, body: body, aid: request.queryValue("aid"), write: write)
     var result: PlanJSON?
     switch action {
     case .create:
@@ -63,8 +67,26 @@ public final class DryRunPlanner: TEWritePlanner {
       for record in created.produces where Self.isIdentifier(record.field) {
         plannedObjects[record.token] = created.object
       }
-      if var key = NaturalKey.of(operation, path: request.path, body: body), write.consumes.isEmpty {
+      if var key = NaturalKey.of(operation, path: request.path, body: body), key.isCheckable {
         key.existing = try existingMatches(key, aid: request.queryValue("aid"), write: write)
+        if key.isUniqueInAPI {
+          let deleted = Set(writes.filter { $0.action == .delete }.compactMap(\.objectId))
+          let clashing =
+            key.isCaseSensitiveInAPI
+            ? try existingMatches(key, aid: request.queryValue("aid"), write: write, exact: true)
+            : key.existing
+          let taken = clashing.filter { !deleted.contains($0) }
+          if !taken.isEmpty {
+            throw key.duplicate(kind: operation.objectKind, ids: taken)
+          }
+          let aid = request.queryValue("aid")
+          if let earlier = writes.first(where: {
+            $0.naturalKey.map(key.collides) == true
+              && $0.query.first(where: { $0.name == "aid" })?.value == aid
+          }) {
+            throw key.duplicate(kind: operation.objectKind, ids: [], write: earlier.index)
+          }
+        }
         write.naturalKey = key
       }
     case .update, .delete:
@@ -81,6 +103,18 @@ public final class DryRunPlanner: TEWritePlanner {
         write.objectName = Self.name(of: body)
       }
       if action == .update {
+        // A new email or name that another object has: the API would refuse it.
+        if var key = NaturalKey.ofUpdate(operation, path: request.path, body: body), key.isCheckable,
+          let field = key.fields.keys.first,
+          current?.value[field].flatMap(\.stringValue)?.caseInsensitiveCompare(
+            key.fields[field]?.stringValue ?? "")
+            != .orderedSame
+        {
+          key.existing = try existingMatches(key, aid: request.queryValue("aid"), write: write, exact: true)
+          let deleted = Set(writes.filter { $0.action == .delete }.compactMap(\.objectId))
+          let taken = key.existing.filter { $0 != write.objectId && !deleted.contains($0) }
+          if !taken.isEmpty { throw key.duplicate(kind: operation.objectKind, ids: taken) }
+        }
         write.changes = PlanDiff.changes(
           from: current?.value, to: body, operation: operation, names: seenNames)
         result = Self.merged(current?.value, body)
@@ -235,10 +269,48 @@ public final class DryRunPlanner: TEWritePlanner {
   }
 
   /// The ids of the objects that have `key` now (live).
-  private func existingMatches(_ key: NaturalKey, aid: String?, write: PlannedWrite) throws -> [String] {
+  /// Throws ``PlanTimeRefusal`` when the body names an agent, alert rule, role or account
+  /// group that does not exist (the API's `INVALID_VALUE`), as apply would meet it.
+  private func checkReferences(
+    _ operation: ThousandEyes.Operation, body: PlanJSON?, aid: String?, write: PlannedWrite
+  ) throws {
+    let references = References.of(operation, body: body)
+    guard !references.isEmpty else { return }
+    var problems: [BodyValidator.Problem] = []
+    for reference in references {
+      let collection = reference.collection
+      let cacheKey = collection.path + "|" + (collection.scoped ? aid ?? "" : "")
+      if knownIds[cacheKey] == nil {
+        let client = self.client
+        do {
+          knownIds[cacheKey] = try Blocking.wait {
+            try await References.ids(of: collection, aid: aid, client: client)
+          }
+        } catch {
+          throw LuaScriptError(
+            "dry-run: cannot read \(collection.path) to check \(reference.field) \(reference.id): \(error)")
+        }
+      }
+      let deletedEarlier = writes.contains {
+        $0.action == .delete && $0.objectId == reference.id && $0.path.hasPrefix(collection.path + "/")
+      }
+      if knownIds[cacheKey]?.contains(reference.id) != true || deletedEarlier {
+        problems.append(
+          BodyValidator.Problem(
+            field: reference.field, code: "INVALID_VALUE",
+            message: "\(collection.noun) \(reference.id) does not exist."))
+      }
+    }
+    if !problems.isEmpty { throw PlanTimeRefusal(problems: problems) }
+  }
+
+  private func existingMatches(_ key: NaturalKey, aid: String?, write: PlannedWrite, exact: Bool = false)
+    throws
+    -> [String]
+  {
     let client = self.client
     do {
-      return try Blocking.wait { try await key.currentMatches(client: client, aid: aid) }
+      return try Blocking.wait { try await key.currentMatches(client: client, aid: aid, exact: exact) }
     } catch {
       throw LuaScriptError(
         "dry-run: cannot read \(key.collectionPath) to check for an existing "

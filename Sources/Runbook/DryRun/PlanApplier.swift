@@ -67,7 +67,10 @@ public struct PlanApplier {
   public func apply(_ plan: Plan) async throws -> [Step] {
     try PlanConsistency.check(plan)
     let digest = try checkProvenance(plan)
-    var record = try startRecord(plan, digest: digest)
+    let lock = try options.state?.lock(digest)
+    defer { lock?.release() }
+    let (started, isNew) = try startRecord(plan, digest: digest)
+    var record = started
     let done = Set(record?.applied ?? [])
     var values = record?.values ?? [:]
     let pending = plan.writes.filter { !done.contains($0.index) }
@@ -75,10 +78,19 @@ public struct PlanApplier {
       report("= write \(write.index) of \(plan.writes.count) was applied earlier; not sent again")
     }
     // Before anything is sent: every object and collection the pending writes rely on.
-    for write in pending {
-      guard let resolved = try? Self.resolve(write, values) else { continue }
-      if write.snapshot != nil { try await checkDrift(write, resolved: resolved, plan: plan) }
-      if write.naturalKey != nil { try await checkNaturalKey(write, resolved: resolved, created: values) }
+    do {
+      for write in pending {
+        guard let resolved = try? Self.resolve(write, values),
+          let operation = Catalog.operation(id: write.operationId),
+          PlanConsistency.pathProblem(resolved.path, for: operation) == nil
+        else { continue }  // checked again, and refused, at its turn
+        if write.snapshot != nil { try await checkDrift(write, resolved: resolved, plan: plan) }
+        if write.naturalKey != nil { try await checkNaturalKey(write, resolved: resolved, created: values) }
+      }
+    } catch {
+      // Nothing was sent: a plan refused here was not applied, not even partly.
+      if isNew, let state = options.state { try? state.remove(digest) }
+      throw error
     }
     if let state = options.state, var current = record {
       current.status = .applying
@@ -93,6 +105,14 @@ public struct PlanApplier {
           resolved = try Self.resolve(write, values)
         } catch {
           throw ApplyError(write: write, done: steps.count, total: plan.writes.count, underlying: error)
+        }
+        // A value an earlier response gave goes into the path only as a plain identifier.
+        if let operation = Catalog.operation(id: write.operationId),
+          let problem = PlanConsistency.pathProblem(resolved.path, for: operation)
+        {
+          throw ApplyError(
+            write: write, done: steps.count, total: plan.writes.count,
+            underlying: PlanInconsistencyError(write: write.index, reason: "its resolved path \(problem)"))
         }
         if write.snapshot != nil {
           try await checkDrift(write, resolved: resolved, plan: plan)
@@ -140,10 +160,15 @@ public struct PlanApplier {
         current.status = .partial
         current.failedWrite = write.index
         current.failure = (error as? any TerunFailure)?.message ?? String(describing: error)
-        try? state.save(current)
-        throw ApplyStopped(
+        var stopped = ApplyStopped(
           underlying: error, applied: current.applied, total: plan.writes.count, failedWrite: write.index,
           statePath: state.path(for: current.plan))
+        do {
+          try state.save(current)
+        } catch let failure {
+          stopped.unrecorded = (failure as? any TerunFailure)?.message ?? String(describing: failure)
+        }
+        throw stopped
       }
     }
     if let state = options.state, var current = record {
@@ -177,7 +202,11 @@ public struct PlanApplier {
         throw PlanFileError.malformed("'createdAt' is not an ISO 8601 time: \(plan.createdAt)")
       }
       let age = options.now.timeIntervalSince(created)
-      if age > maxAge {
+      if age < -Self.clockSkew {
+        reasons.append(
+          "the plan says it was made at \(plan.createdAt), \(Self.duration(-age)) in the future; "
+            + "its age cannot be known (a clock is wrong, or the plan was edited)")
+      } else if age > maxAge {
         reasons.append(
           "the plan was made \(Self.duration(age)) ago (\(plan.createdAt)), more than --max-plan-age "
             + "\(Self.duration(maxAge)); objects may have changed since")
@@ -190,10 +219,11 @@ public struct PlanApplier {
 
   /// The apply record to continue (`resume`), a fresh one, or `nil` without a state store.
   /// Refuses a plan applied before (exit 5) unless `force`.
-  private func startRecord(_ plan: Plan, digest: String) throws -> PlanRecord? {
+  /// `isNew`: the record was made by this apply (nothing of the plan was applied before).
+  private func startRecord(_ plan: Plan, digest: String) throws -> (record: PlanRecord?, isNew: Bool) {
     guard let state = options.state else {
       if options.resume { throw CommandFailure(.usage, "--resume needs the apply state (TERUN_STATE_DIR)") }
-      return nil
+      return (nil, false)
     }
     let fresh = PlanRecord(plan: digest, runbook: plan.runbook.name, now: options.now)
     var existing = try state.record(for: digest)
@@ -203,10 +233,10 @@ public struct PlanApplier {
           .usage,
           "--resume: this plan was never applied (no record in \(state.folder)); apply it without --resume")
       }
-      if try state.claim(fresh) { return fresh }
+      if try state.claim(fresh) { return (fresh, true) }
       existing = try state.record(for: digest)  // another apply claimed it just now
     }
-    guard let previous = existing else { return fresh }
+    guard let previous = existing else { return (fresh, true) }
     let total = plan.writes.count
     if options.resume {
       if previous.status == .applied {
@@ -215,7 +245,7 @@ public struct PlanApplier {
           "--resume: the plan was already applied completely (\(previous.appliedText(of: total))) on "
             + "\(previous.updatedAt); nothing to resume")
       }
-      return previous
+      return (previous, false)
     }
     let how =
       previous.status == .applied
@@ -230,7 +260,7 @@ public struct PlanApplier {
     }
     report("warning: the plan was already \(how); applying it again (--force)")
     try state.save(fresh)
-    return fresh
+    return (fresh, false)
   }
 
   /// Throws a refusal (exit 5), or with `force` reports it as a warning.
@@ -241,6 +271,9 @@ public struct PlanApplier {
     }
     throw CommandFailure(.planDrift, "\(reason). Nothing was sent. Make a new plan, or apply with --force.")
   }
+
+  /// How far in the future a plan's `createdAt` may be (clocks of two machines differ a little).
+  static let clockSkew: TimeInterval = 300
 
   static func duration(_ seconds: TimeInterval) -> String {
     let total = Int(seconds.rounded())
@@ -261,8 +294,8 @@ public struct PlanApplier {
     let ours = Set(created.values.compactMap(\.identifierText))
     let appeared = now.filter { !key.existing.contains($0) && !ours.contains($0) }
     guard !appeared.isEmpty else { return }
-    let what = key.describe(kind: write.objectKind)
-    let change = "a \(what) (id \(appeared.joined(separator: ", "))) appeared"
+    let what = key.describe(kind: write.objectKind, article: true)
+    let change = "\(what) (id \(appeared.joined(separator: ", "))) appeared"
     if force {
       report("warning: \(change) since the plan was made; creating it anyway (--force)")
       return
@@ -427,6 +460,9 @@ public struct ApplyStopped: TerunFailure, CustomStringConvertible {
   public let failedWrite: Int
   /// The state record.
   public let statePath: String
+  /// Why the progress could not be recorded, when it could not: `--resume` would not know
+  /// which writes were applied.
+  public var unrecorded: String?
 
   public var exitStatus: ExitStatus {
     (underlying as? any TerunFailure)?.exitStatus ?? ExitStatus.of(underlying)
@@ -434,10 +470,17 @@ public struct ApplyStopped: TerunFailure, CustomStringConvertible {
 
   public var message: String {
     let cause = (underlying as? any TerunFailure)?.message ?? String(describing: underlying)
-    let notApplied = (1...max(total, 1)).filter { !applied.contains($0) }.map(String.init)
+    let done = Set(applied)
+    let notApplied = (1...max(total, 1)).filter { !done.contains($0) }.map(String.init)
       .joined(separator: ", ")
-    return cause
-      + "\nApplied: \(PlanRecord.list(applied, total: total)); not applied: write(s) \(notApplied). "
+    let summary =
+      cause + "\nApplied: \(PlanRecord.list(applied, total: total)); not applied: write(s) \(notApplied). "
+    if let unrecorded {
+      return summary
+        + "The progress could not be recorded (\(unrecorded)): do not use --resume, which would send "
+        + "the applied writes again; make a new plan instead."
+    }
+    return summary
       + "The progress is recorded in \(statePath); continue with terun apply PLAN --resume "
       + "(it never sends an applied write again)."
   }

@@ -1,6 +1,12 @@
 import AtomicFile
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// What apply has done with one plan, kept in `TERUN_STATE_DIR/plans/<digest>.json`: a plan
 /// is applied once (a second apply is refused), and after a failure `--resume` continues from
 /// the first write not applied, with the values earlier responses gave.
@@ -112,8 +118,67 @@ public struct PlanStateStore: Sendable {
     }
   }
 
+  /// Removes the record of the plan with `digest` (an apply that sent nothing).
+  public func remove(_ digest: String) throws {
+    let path = self.path(for: digest)
+    guard unlink(path) == 0 || errno == ENOENT else {
+      throw CommandFailure(.runbookError, "cannot update the apply state \(path): \(AtomicFile.errnoText())")
+    }
+  }
+
+  /// Takes the plan's apply lock (`plans/<digest>.lock`, an `flock` the system drops when the
+  /// process ends, even killed), or throws (exit 5) when another terun holds it: two applies
+  /// of one plan, `--resume` or not, never run at the same time.
+  public func lock(_ digest: String) throws -> PlanLock {
+    let path = (folder as NSString).appendingPathComponent(digest + ".lock")
+    do {
+      try FileManager.default.createDirectory(
+        atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    } catch {
+      throw CommandFailure(
+        .runbookError, "cannot record the apply state in \(folder): \(error.localizedDescription)")
+    }
+    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+    guard fd >= 0 else {
+      throw CommandFailure(.runbookError, "cannot lock the apply state \(path): \(AtomicFile.errnoText())")
+    }
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+      let busy = errno == EWOULDBLOCK
+      let reason = AtomicFile.errnoText()
+      close(fd)
+      if busy {
+        throw CommandFailure(
+          .planDrift,
+          "the plan is being applied by another terun right now (it holds \(path)). A plan is applied "
+            + "once: nothing was sent. Wait for it to finish, then check with terun apply PLAN.")
+      }
+      throw CommandFailure(.runbookError, "cannot lock the apply state \(path): \(reason)")
+    }
+    return PlanLock(descriptor: fd)
+  }
+
   /// The record's file.
   public func path(for digest: String) -> String {
     (folder as NSString).appendingPathComponent(digest + ".json")
   }
+}
+
+/// A held apply lock (see ``PlanStateStore/lock(_:)``); released by ``release()`` or when
+/// the process ends.
+public final class PlanLock: @unchecked Sendable {
+  private var descriptor: Int32
+
+  init(descriptor: Int32) {
+    self.descriptor = descriptor
+  }
+
+  /// Releases the lock.
+  public func release() {
+    guard descriptor >= 0 else { return }
+    flock(descriptor, LOCK_UN)
+    close(descriptor)
+    descriptor = -1
+  }
+
+  deinit { release() }
 }

@@ -40,6 +40,13 @@ public struct TEAPIInstaller: TEModuleInstaller {
       guard let method = HTTPMethodName(name: try call.string(1)) else { return 0 }
       return try TEBridge.pushOperation(Catalog.match(method: method, path: try call.string(2)), call: call)
     }
+    // suggest(name, "a,b,c"): the name a typo most likely meant, or nothing.
+    primitives.fields["suggest"] = state.function("te.suggest") { call in
+      let names = try call.string(2).split(separator: ",").map(String.init)
+      guard let best = ParameterBinder.closestName(to: try call.string(1), among: names) else { return 0 }
+      try call.push(.text(best))
+      return 1
+    }
     primitives.fields["sleep"] = state.function("te.sleep") { try bridge.sleep($0) }
     primitives.fields["update_body"] = state.function("te.update") { try TEBridge.updateBody($0) }
     primitives.fields["raise"] = state.function("te.error") { try TEBridge.raise($0) }

@@ -74,7 +74,7 @@ final class TEBridge {
       throw refusal.error
     }
     let bytes: [UInt8]?
-    if context.isDryRun, let planned = try plan(request, function: function) {
+    if context.isDryRun, let planned = try plan(request, function: function, L: call.L) {
       bytes = planned.body
     } else if context.isDryRun, let answer = try planner.answer(request) {
       bytes = answer
@@ -107,17 +107,29 @@ final class TEBridge {
     }
     let problems = BodyValidator.problems(body, for: operation)
     guard !problems.isEmpty else { return }
+    throw refusal(request, operation: operation, problems: problems, function: function, L: L)
+  }
+
+  /// The refusal of a write the API would answer with 400 `problems`: the failure, and a Lua
+  /// error shaped like the API's 400 that names the runbook's line.
+  static func refusal(
+    _ request: APIRequest, operation: ThousandEyes.Operation, problems: [BodyValidator.Problem],
+    function: String, L: OpaquePointer
+  ) -> Refusal {
     var failure = BodyValidationError(
       method: request.method.rawValue, path: request.path, operationId: operation.id, problems: problems)
     let location = runbookLocation(L)
     let message = (location.map { $0 + ": " } ?? "") + function + ": " + failure.message
     failure.location = location
-    throw Refusal(
+    return Refusal(
       failure: failure,
       error: LuaErrorValue(
         message: message,
         fields: [
           "kind": .text("validation"), "status": .integer(400), "title": .text("Bad Request"),
+          "detail": .text(
+            problems.contains { $0.code == "REQUIRED" || $0.code == "MISSING_BODY" }
+              ? "Your request object is missing fields." : "Your request object contains invalid fields."),
           "method": .text(request.method.rawValue), "path": .text(request.path),
           "operation": .text(operation.id),
           "errors": .table(
@@ -176,14 +188,25 @@ final class TEBridge {
   }
 
   /// In a dry run: `nil` for a read (send it), or the planner's answer for a write.
-  private func plan(_ request: APIRequest, function: String) throws -> (body: [UInt8]?, Void)? {
+  private func plan(_ request: APIRequest, function: String, L: OpaquePointer) throws -> (
+    body: [UInt8]?, Void
+  )? {
     guard let operation = Catalog.match(method: request.method, path: request.path) else {
       throw LuaScriptError(
         "\(function): dry-run cannot classify \(request.method.rawValue) \(request.path): "
           + "no API operation matches it, so the run stops rather than guess")
     }
     guard operation.access == .write else { return nil }
-    return (try planner.plan(request, operation: operation), ())
+    do {
+      return (try planner.plan(request, operation: operation), ())
+    } catch let refused as PlanTimeRefusal {
+      // What the API checks beyond the body's shape (a taken name, an id that does not exist):
+      // a plan with it would fail at apply.
+      let refusal = Self.refusal(
+        request, operation: operation, problems: refused.problems, function: function, L: L)
+      planner.refused(refusal.failure)
+      throw refusal.error
+    }
   }
 
   /// `pages(method, path, query, body, key, fields, values)`: a function returning the next
@@ -320,6 +343,16 @@ final class TEBridge {
     var path = String(decoding: bytes, as: UTF8.self)
     if !path.hasPrefix("/") { path = "/" + path }
     if path.hasPrefix("/v7/") { path.removeFirst(3) }
+    // A dot segment would name another resource once a server or proxy normalises the path
+    // (`/users/1/../../tests`): the request would not be the one checked, planned and shown.
+    let route = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+    for segment in route.split(separator: "/") {
+      let plain = segment.replacingOccurrences(of: "%2e", with: ".", options: .caseInsensitive)
+      if plain == "." || plain == ".." {
+        throw LuaScriptError(
+          "\(function): the path \(route) has a '\(segment)' segment; name each object by its id")
+      }
+    }
     return path
   }
 

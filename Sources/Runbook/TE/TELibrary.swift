@@ -12,10 +12,17 @@ enum TELibrary {
     local request, open_pages, operation, match, raise = prim.request, prim.pages, prim.operation, prim.match, prim.raise
     local settings = prim.settings
     local update_body = prim.update_body
+    local suggest = prim.suggest
     local json = te.json
     local type, pairs, ipairs, tostring, error, pcall, select = type, pairs, ipairs, tostring, error, pcall, select
     local format, concat, pack, unpack = string.format, table.concat, table.pack, table.unpack
     local math_type = math.type
+
+    -- "; did you mean 'agentTypes'?" when `name` looks like a typo of one of `names`, else "".
+    local function did_you_mean(name, names)
+      local best = suggest(tostring(name), concat(names, ","))
+      return best and format("; did you mean '%s'?", best) or ""
+    end
 
     -- The account group of `te.with_aid`, if any.
     local current_aid = nil
@@ -25,9 +32,24 @@ enum TELibrary {
       error(format("bad argument #%d to '%s' (%s expected, got %s)", n, fname, expected, type(value)), (level or 2) + 1)
     end
 
+    -- A dot segment (`..`, `%2e%2e`) would name another resource once the path is normalised.
+    local function dot_segment(path)
+      for segment in (path:match("^[^?]*")):gmatch("[^/]+") do
+        local plain = segment:gsub("%%2[eE]", ".")
+        if plain == "." or plain == ".." then
+          return segment
+        end
+      end
+    end
+
     local function check_path(fname, path)
       if type(path) ~= "string" then
         arg_error(fname, 1, "string", path, 3)
+      end
+      local dots = dot_segment(path)
+      if dots then
+        error(format("%s: the path %s has a '%s' segment; name each object by its id", fname,
+          path:match("^[^?]*"), dots), 3)
       end
       return path
     end
@@ -107,7 +129,9 @@ enum TELibrary {
     -- An id given as a string or a number (integers only), as a path segment.
     local function id_text(fname, n, id, level)
       local kind = type(id)
-      if kind == "string" and id ~= "" then
+      if kind == "string" and (id == "." or id == "..") then
+        error(format("bad argument #%d to '%s' (id expected, got '%s')", n, fname, id), (level or 2) + 1)
+      elseif kind == "string" and id ~= "" then
         return (id:gsub("[^%w%-%._~]", function(c)
           return format("%%%02X", c:byte())
         end))
@@ -140,6 +164,47 @@ enum TELibrary {
       return request(method, path, context_query(query), body)
     end
 
+    -- Refuses a query parameter the operation of `method path` does not take, as te.call
+    -- does: a filter the API would silently drop must not widen a bulk change.
+    local function check_params(fname, method, path, query, level)
+      -- A query written into the path (`/agents?countryId=SG`) is checked as well.
+      local in_path = path:match("%?(.*)$")
+      if in_path ~= nil then
+        local merged = {}
+        for k, v in pairs(query or {}) do
+          merged[k] = v
+        end
+        for name in in_path:gmatch("([^&=]+)=?[^&]*") do
+          merged[name] = merged[name] or true
+        end
+        query = merged
+      end
+      if query == nil then
+        return
+      end
+      local op = match(method, path)
+      if op == nil then
+        return
+      end
+      local accepted = { aid = true, cursor = op.paginated or nil }
+      local names = {}
+      for _, name in ipairs(op.query_params) do
+        if name ~= "cursor" then
+          accepted[name] = true
+          names[#names + 1] = name
+        end
+      end
+      if #names == 0 then
+        names[1] = "aid"
+      end
+      for name in pairs(query) do
+        if not accepted[name] then
+          error(format("%s: unknown query parameter '%s' for %s %s%s (accepted: %s)", fname, tostring(name),
+            method, op.path, did_you_mean(name, names), concat(names, ", ")), (level or 2) + 1)
+        end
+      end
+    end
+
     -- Generic calls --------------------------------------------------------------------------
 
     -- te.get(path [, query]) and te.delete(path [, query]).
@@ -147,6 +212,7 @@ enum TELibrary {
       return function(path, query)
         check_path(fname, path)
         check_query(fname, 2, query)
+        check_params(fname, method, path, query)
         return send(method, path, nil, query)
       end
     end
@@ -156,6 +222,7 @@ enum TELibrary {
       return function(path, body, query)
         check_path(fname, path)
         check_query(fname, 3, query)
+        check_params(fname, method, path, query)
         return send(method, path, body, query)
       end
     end
@@ -173,6 +240,7 @@ enum TELibrary {
     function te.pages(path, query)
       check_path("te.pages", path)
       check_query("te.pages", 2, query)
+      check_params("te.pages", "GET", path, query)
       return page_iterator("GET", path, query, nil, nil)
     end
 
@@ -287,8 +355,15 @@ enum TELibrary {
         if not is_path[name] then
           if not is_query[name] then
             local accepted = concat(op.query_params, ", ")
-            error(format("te.call(%s): unknown parameter '%s' (accepted: %s%s)", operation_id, tostring(name),
-              concat(op.path_params, ", ") .. (#op.path_params > 0 and ", " or ""), accepted ~= "" and accepted or "aid"), 2)
+            local known = {}
+            for _, list in ipairs({ op.path_params, op.query_params, { "aid" } }) do
+              for _, known_name in ipairs(list) do
+                known[#known + 1] = known_name
+              end
+            end
+            error(format("te.call(%s): unknown parameter '%s'%s (accepted: %s%s)", operation_id, tostring(name),
+              did_you_mean(name, known), concat(op.path_params, ", ") .. (#op.path_params > 0 and ", " or ""),
+              accepted ~= "" and accepted or "aid"), 2)
           end
           query[name] = value
         end
@@ -328,35 +403,6 @@ enum TELibrary {
     local function check_opts(fname, n, opts)
       if opts ~= nil and type(opts) ~= "table" then
         arg_error(fname, n, "table", opts, 3)
-      end
-    end
-
-    -- Refuses a query parameter the operation of `method path` does not take, as te.call
-    -- does: a filter the API would silently drop must not widen a bulk change.
-    local function check_params(fname, method, path, query, level)
-      if query == nil then
-        return
-      end
-      local op = match(method, path)
-      if op == nil then
-        return
-      end
-      local accepted = { aid = true }
-      local names = {}
-      for _, name in ipairs(op.query_params) do
-        if name ~= "cursor" then
-          accepted[name] = true
-          names[#names + 1] = name
-        end
-      end
-      if #names == 0 then
-        names[1] = "aid"
-      end
-      for name in pairs(query) do
-        if not accepted[name] then
-          error(format("%s: unknown query parameter '%s' for %s %s (accepted: %s)", fname, tostring(name), method,
-            op.path, concat(names, ", ")), (level or 2) + 1)
-        end
       end
     end
 

@@ -55,8 +55,10 @@ struct DryRunOptions: ParsableArguments {
   /// After a planning run: shows the plan on stdout, saves it (`--plan-out`), applies it after
   /// a yes on the terminal (`--confirm`), and ends with 2 when changes are planned
   /// (`--detailed-exitcode`).
+  /// `saved` is told the plan file's path once it is written.
   func finish(
-    planner: DryRunPlanner?, session: TEAPISession?, configuration: RunConfiguration, sink: OutputSink
+    planner: DryRunPlanner?, session: TEAPISession?, configuration: RunConfiguration, sink: OutputSink,
+    saved: (String) -> Void = { _ in }
   ) async throws {
     guard isPlanning else { return }
     sink.flush()
@@ -76,6 +78,7 @@ struct DryRunOptions: ParsableArguments {
         writes: [])
     if let planOut {
       try PlanFile.write(plan, to: planOut)
+      saved(planOut)
       Terun.printError(
         "plan saved to \(planOut) (\(plan.writes.count) write(s)); apply it with: terun apply \(planOut)",
         prefixed: false)

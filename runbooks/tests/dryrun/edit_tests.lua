@@ -1,11 +1,11 @@
 -- edit_tests.lua: one random valid edit to each test named "edit ..." (one per type), through
--- te.tests.update; writes the edits to expected.json for check_tests.lua.
+-- te.tests.update; writes the edits to expected.json (out) for check_tests.lua.
 runbook {
   name = "edit_tests",
   description = "Random valid edits to tests of every type.",
   params = {
     seed = { type = "integer", required = true, help = "random seed" },
-    out = { type = "string", default = "expected.json", help = "where the edits go (replaced each round)" },
+    out = { type = "string", default = "expected.json", help = "where the edits are written (replaced)" },
   },
 }
 
