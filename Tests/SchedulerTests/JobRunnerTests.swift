@@ -46,14 +46,15 @@ import Testing
   @Test func stopsARunAtItsTimeout() async throws {
     let fixture = try SchedulerFixture()
     let job = try fixture.schedule(
-      "jobs: [{name: sleepy, runbook: slow, params: {seconds: 30}, cron: '@daily', timeout: 300ms}]"
+      "jobs: [{name: sleepy, runbook: slow, params: {seconds: 600}, cron: '@daily', timeout: 300ms}]"
     ).jobs[0]
     let started = Date()
     let record = await fixture.runner(clock: SystemClock()).run(job, workingDirectory: fixture.folder)
     #expect(record.status == .timeout)
     #expect(record.exitCode == nil)
     #expect(record.detail == "stopped after the job's timeout of 300ms")
-    #expect(Date().timeIntervalSince(started) < 10)
+    // Stopped, not run to its end (600 s): the bound is loose so that a loaded machine passes.
+    #expect(Date().timeIntervalSince(started) < 120)
   }
 
   @Test func aMissingBinaryIsAFailedRunNotACrash() async throws {

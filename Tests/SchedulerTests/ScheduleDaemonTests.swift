@@ -18,7 +18,7 @@ import Testing
       jobs:
         - { name: steady, runbook: ok, cron: "* * * * *" }
         - { name: crasher, runbook: crash, cron: "* * * * *" }
-        - { name: long, runbook: slow, params: { seconds: 5 }, cron: "* * * * *", overlap: skip }
+        - { name: long, runbook: slow, params: { seconds: 8 }, cron: "* * * * *", overlap: skip }
       """)
     let clock = ManualClock(start: date("2026-11-27T10:00:30Z"))
     let daemon = ScheduleDaemon(file: file, runner: fixture.runner(clock: clock), clock: clock)
@@ -56,7 +56,7 @@ import Testing
   @Test func queuedOverlapRunsOnceAfterTheCurrentRun() async throws {
     let fixture = try SchedulerFixture()
     let file = try fixture.schedule(
-      "jobs: [{ name: q, runbook: slow, params: { seconds: 2 }, cron: '* * * * *', overlap: queue }]")
+      "jobs: [{ name: q, runbook: slow, params: { seconds: 8 }, cron: '* * * * *', overlap: queue }]")
     let clock = ManualClock(start: date("2026-11-27T10:00:30Z"))
     let daemon = ScheduleDaemon(file: file, runner: fixture.runner(clock: clock), clock: clock)
     let serving = Task { await daemon.run() }
@@ -67,7 +67,7 @@ import Testing
     try await settle(clock)
     clock.advance(to: date("2026-11-27T10:03:00Z"))
     try await settle(clock)
-    try await eventually("the queued run to finish", within: 20) { await daemon.completedRuns == 2 }
+    try await eventually("the queued run to finish", within: 90) { await daemon.completedRuns == 2 }
     await daemon.stop(grace: 10)
     await serving.value
 

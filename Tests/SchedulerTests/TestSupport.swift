@@ -53,7 +53,7 @@ struct SchedulerFixture {
 
 /// Waits (in real time, up to `seconds`) until `condition` holds.
 func eventually(
-  _ what: String, within seconds: Double = 20, _ condition: () async throws -> Bool
+  _ what: String, within seconds: Double = 60, _ condition: () async throws -> Bool
 ) async throws {
   let deadline = Date().addingTimeInterval(seconds)
   while Date() < deadline {

@@ -65,6 +65,10 @@ struct RunbookErrorReport {
     case "api":
       if error.isTEAuthorizationFailure { status = .auth }
       if let location = Self.runbookLocation(error) { message = location + ": " + message }
+    case "validation":
+      // A write the API would refuse, caught before it was sent: like an API error, the
+      // message already names the runbook's line; it is not a programming error.
+      break
     default:
       // A string error: `error(msg, 0)` has no location and is a user's message; an error
       // with a location (or a non-string value) is a programming error.
