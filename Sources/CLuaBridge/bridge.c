@@ -8,6 +8,12 @@
 /// Instructions between two count-hook ticks.
 #define TERUN_HOOK_INTERVAL 1000
 
+/// The hook's events: every TERUN_HOOK_INTERVAL instructions, and every function call. A C loop
+/// of the standard library that calls functions through metamethods (`table.sort` or
+/// `table.remove` on a proxy whose `__index` is `rawlen`) runs no instruction; each call it
+/// makes is charged one step instead, so the budget and the kill switch still stop it.
+#define TERUN_HOOK_MASK (LUA_MASKCOUNT | LUA_MASKCALL)
+
 typedef struct terun_limits {
   size_t used;
   size_t limit;
@@ -81,15 +87,14 @@ static void terun_hook(lua_State *L, lua_Debug *ar);
 static void raise_kill(lua_State *L) {
   // From now on this thread's hook fires at every instruction, so a pcall that catches the
   // kill gets no further than its next instruction.
-  lua_sethook(L, terun_hook, LUA_MASKCOUNT, 1);
+  lua_sethook(L, terun_hook, TERUN_HOOK_MASK, 1);
   terun_push_kill_sentinel(L);
   lua_error(L);
 }
 
 static void terun_hook(lua_State *L, lua_Debug *ar) {
-  (void)ar;
   terun_limits *lim = limits_of(L);
-  lim->instructions += TERUN_HOOK_INTERVAL;
+  lim->instructions += ar->event == LUA_HOOKCOUNT ? TERUN_HOOK_INTERVAL : 1;
   if (lim->max_instructions > 0 && lim->instructions > lim->max_instructions) {
     set_kill(lim, TERUN_KILL_INSTRUCTIONS);
   }
@@ -201,7 +206,7 @@ size_t terun_memory_used(lua_State *L) { return limits_of(L)->used; }
 size_t terun_memory_limit(lua_State *L) { return limits_of(L)->limit; }
 int64_t terun_instructions_used(lua_State *L) { return limits_of(L)->instructions; }
 
-void terun_install_hook(lua_State *L) { lua_sethook(L, terun_hook, LUA_MASKCOUNT, TERUN_HOOK_INTERVAL); }
+void terun_install_hook(lua_State *L) { lua_sethook(L, terun_hook, TERUN_HOOK_MASK, TERUN_HOOK_INTERVAL); }
 
 void terun_push_kill_sentinel(lua_State *L) { lua_pushlightuserdata(L, &terun_kill_sentinel_key); }
 

@@ -120,7 +120,9 @@ static void guard_hook(lua_State *L, lua_Debug *ar) {
   // LuaHost's hook first: its kill switch and budget raise from there.
   if (guard->previous != NULL) guard->previous(L, ar);
   if (!guard->active) return;
-  guard->instructions += guard->count > 0 ? guard->count : 1;
+  // A count tick stands for `count` instructions; a call event (LuaHost's hook also asks for
+  // them, to charge C loops that call functions) for one.
+  guard->instructions += ar->event == LUA_HOOKCOUNT && guard->count > 0 ? guard->count : 1;
   int reason = atomic_load(&guard->reason);
   if (reason == TERUN_REPL_STOP_NONE) {
     if (pending_sigint) {

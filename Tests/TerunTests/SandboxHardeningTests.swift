@@ -25,7 +25,7 @@ struct SandboxHardeningTests {
   @Test func everyClassHasVariants() {
     let classes = [
       "read_", "write_hidden_", "write_replace_", "write_deep_", "time_xpcall_", "time_gc_", "time_close_",
-      "time_tostring_", "time_rep_", "time_move_", "memory_json_decode_", "memory_json_encode_",
+      "time_tostring_", "time_rep_", "time_move_", "time_cloop_", "memory_json_decode_", "memory_json_encode_",
     ]
     for prefix in classes {
       #expect(Self.cases.filter { $0.hasPrefix(prefix) }.count >= 2, "\(prefix): fewer than 2 variants")

@@ -100,9 +100,10 @@ int terun_stop_requested(lua_State *L);
 /// Bytes currently allocated by the state, and its cap (0: none).
 size_t terun_memory_used(lua_State *L);
 size_t terun_memory_limit(lua_State *L);
-/// Instructions counted so far (in steps of the hook interval).
+/// Instructions counted so far (in steps of the hook interval), one more per function call.
 int64_t terun_instructions_used(lua_State *L);
-/// Installs the count hook on `L` (threads created later inherit it).
+/// Installs the count hook on `L`, which also charges each function call (threads created
+/// later inherit it).
 void terun_install_hook(lua_State *L);
 /// Pushes the kill sentinel (a light userdata that prints as the kill reason).
 void terun_push_kill_sentinel(lua_State *L);
