@@ -120,7 +120,8 @@ public struct FileSandbox: Sendable {
   }
 
   /// The real path of a file the runbook may read, with every rule of ``read(_:maxBytes:)``
-  /// but those that need the file open (device and inode, regular file). Throws
+  /// but the regular-file check (the token file is refused by path and by device and inode, as
+  /// the path resolves now; `read` checks the file it opened again). Throws
   /// `LuaSandboxViolation` for a path the runbook may not read, `LuaScriptError` for a
   /// missing file.
   public func resolveReadPath(_ path: String) throws -> String {
@@ -150,7 +151,12 @@ public struct FileSandbox: Sendable {
     if let root = FileSandbox.forbiddenReadRoots.first(where: { FileSandbox.isInside(real, $0) }) {
       throw LuaSandboxViolation("te.fs.read: '\(path)' is under \(root), which is never readable")
     }
-    if deniedFiles.contains(where: { $0.path == real }) {
+    var info = stat()
+    if deniedFiles.contains(where: { $0.path == real })
+      || (stat(real, &info) == 0
+        && deniedFiles.contains(where: { $0.device == UInt64(info.st_dev) && $0.inode == UInt64(info.st_ino) }
+        ))
+    {
       throw LuaSandboxViolation("te.fs.read: '\(path)' is the API token file, which is never readable")
     }
     return real
@@ -321,7 +327,8 @@ public struct FileSandbox: Sendable {
       (full as NSString).lastPathComponent)
   }
 
-  static func isInside(_ path: String, _ folder: String) -> Bool {
+  /// Whether `path` is `folder` or lies under it (both absolute, compared as text).
+  public static func isInside(_ path: String, _ folder: String) -> Bool {
     path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
   }
 }

@@ -91,6 +91,7 @@ struct NestedRun {
     do {
       let source = try RunbookLocator.locate(
         name, searchPath: [folder] + parent.searchPath, currentDirectory: folder)
+      try Self.checkRunbookFile(of: source, named: name, parent: parent)
       let header = try RunbookHeader.parse(source: source.bytes, file: source.displayName)
       let values = try ParameterBinder.bind(arguments, to: header, relativeTo: parent.outputDirectory)
       try Self.checkPathArguments(values, of: header, parent: parent)
@@ -129,10 +130,7 @@ struct NestedRun {
   static func checkPathArguments(
     _ values: [String: ParameterValue], of header: RunbookHeader, parent: RunConfiguration
   ) throws {
-    let grants = try FileSandbox(
-      readRoots: (parent.source.folder.map { [$0] } ?? []) + [parent.outputDirectory],
-      extraReadablePaths: parent.readablePathParameters, defaultReadablePaths: parent.defaultPathParameters,
-      deniedPaths: parent.client?.tokenFile.map { [$0] } ?? [], outDir: parent.outputDirectory)
+    let grants = try readGrants(of: parent)
     for spec in header.parameters {
       guard case .path(let path)? = values[spec.name], values[spec.name] != spec.defaultValue else {
         continue
@@ -145,6 +143,38 @@ struct NestedRun {
             + refusal.message + ")")
       }
     }
+  }
+
+  /// The file of a nested runbook must be one the calling runbook may read itself, unless it
+  /// lies in the user's library (`TERUN_PATH`) or is built in: otherwise
+  /// `te.run_runbook("/proc/self/environ")`, `te.run_runbook("../../secret.lua")` or a symlink
+  /// beside the test would run, and show through its output and errors, any file.
+  static func checkRunbookFile(of source: RunbookSource, named name: String, parent: RunConfiguration) throws
+  {
+    guard let sourceFolder = source.folder else { return }
+    let file = (sourceFolder as NSString).appendingPathComponent(
+      (source.displayName as NSString).lastPathComponent)
+    let standardized = (file as NSString).standardizingPath
+    if parent.searchPath.contains(where: {
+      FileSandbox.isInside(standardized, ($0 as NSString).standardizingPath)
+    }) {
+      return
+    }
+    do {
+      _ = try readGrants(of: parent).resolveReadPath(file)
+    } catch let refusal as LuaSandboxViolation {
+      throw LuaSandboxViolation(
+        "te.run_runbook: '\(name)' is a file this runbook may not read (" + refusal.message + ")")
+    }
+  }
+
+  /// What the calling runbook may read: its folder, its output folder, the paths it was given;
+  /// never the token file.
+  static func readGrants(of parent: RunConfiguration) throws -> FileSandbox {
+    try FileSandbox(
+      readRoots: (parent.source.folder.map { [$0] } ?? []) + [parent.outputDirectory],
+      extraReadablePaths: parent.readablePathParameters, defaultReadablePaths: parent.defaultPathParameters,
+      deniedPaths: parent.client?.tokenFile.map { [$0] } ?? [], outDir: parent.outputDirectory)
   }
 
   static func planValue(_ plan: Plan) -> LuaValue {
