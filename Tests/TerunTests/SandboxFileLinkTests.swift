@@ -63,6 +63,23 @@ struct SandboxFileLinkTests {
     )
   }
 
+  /// Under --sim the simulator has its own token, but the token file the user named still
+  /// holds the real one: never readable, directly, by a default, or through /proc/self/cwd.
+  @Test(arguments: ["token.txt", "DEFAULT", "/proc/self/cwd/rb/token.txt"])
+  func theTokenFileIsNeverReadableUnderTheSimulator(name: String) throws {
+    let source =
+      name == "DEFAULT"
+      ? """
+      runbook { name = "case", params = { file = { type = "path", default = "token.txt", help = "input" } } }
+      print(te.fs.read(te.params.file))
+      """
+      : "print(te.fs.read('\(name)'))"
+    let (result, _) = try run(source, arguments: ["--sim"])
+    #expect(result.status == 3, "\(name): \(result.stderr)")
+    #expect(
+      result.stderr.contains("is the API token file, which is never readable"), "\(name): \(result.stderr)")
+  }
+
   @Test func aSymlinkCannotLeadAWriteToAHiddenName() throws {
     let (result, root) = try run("te.fs.write('keys/authorized_keys', 'attacker')") { root in
       try FileManager.default.createDirectory(
@@ -143,5 +160,46 @@ struct SandboxFileLinkTests {
       "\(result.stdout)\(result.stderr)")
     #expect(!(result.stdout + result.stderr).contains("root:"))
     #expect(!(result.stdout + result.stderr).contains("top secret"))
+  }
+}
+
+extension SandboxFileLinkTests {
+  /// `te.run_runbook(path)` runs a file only if the calling test may read it: otherwise its
+  /// output and its errors (a syntax error quotes the text) show any file.
+  @Test(arguments: [
+    "/proc/self/environ", "OUTSIDE/secret.lua", "../../outside/secret.lua", "link.lua", "link",
+  ])
+  func aTestCannotRunAFileItMayNotRead(argument: String) throws {
+    let root = try ScratchFolder()
+    try root.write("outside/secret.lua", "runbook { name = \"secret\" }\nprint('top secret')\n")
+    let outside = root.url.appendingPathComponent("outside").path
+    if argument.hasPrefix("link") {
+      try FileManager.default.createDirectory(
+        at: root.url.appendingPathComponent("work/t"), withIntermediateDirectories: true)
+      try FileManager.default.createSymbolicLink(
+        atPath: root.url.appendingPathComponent("work/t/link.lua").path,
+        withDestinationPath: outside + "/secret.lua")
+    }
+    let name = argument.replacingOccurrences(of: "OUTSIDE", with: outside)
+    try root.write(
+      "work/t/steal_test.lua",
+      """
+      local t = require("testing")
+      t.describe("steal", function()
+        t.it("runs a file it may not read", function()
+          local run = te.run_runbook("\(name)", {})
+          print(run.stdout, run.error)
+        end)
+      end)
+      """)
+    let result = try TerunProcess.run(
+      ["test", "t/steal_test.lua"], in: root.url.appendingPathComponent("work"),
+      environment: ["TE_TOKEN": "secret-token-for-nested-runs"], deadline: 120)
+    let output = result.stdout + result.stderr
+    #expect(result.status == 1, "\(result.stderr)")
+    #expect(
+      output.contains("sandbox: te.run_runbook: '\(name)' is a file this runbook may not read"), "\(output)")
+    #expect(!output.contains("top secret"))
+    #expect(!output.contains("secret-token-for-nested-runs"))
   }
 }
