@@ -42,6 +42,20 @@ static void set_kill(terun_limits *lim, int reason) {
   atomic_compare_exchange_strong(&lim->kill_reason, &expected, reason);
 }
 
+/// Bytes of new memory that count as one instruction. One instruction may copy megabytes
+/// (`s .. "x"` or `s:upper()` on a 16 MB string): what it allocates is charged to the budget
+/// too, so --max-instructions also bounds the work such instructions and C calls do.
+#define TERUN_BYTES_PER_INSTRUCTION 64
+
+/// Charges `bytes` of new memory to the instruction budget; over it, the run is killed (the
+/// next hook tick or trampoline return raises: an allocator cannot).
+static void charge_bytes(terun_limits *lim, size_t bytes) {
+  lim->instructions += (int64_t)(bytes / TERUN_BYTES_PER_INSTRUCTION);
+  if (lim->max_instructions > 0 && lim->instructions > lim->max_instructions) {
+    set_kill(lim, TERUN_KILL_INSTRUCTIONS);
+  }
+}
+
 static void *terun_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   terun_limits *lim = (terun_limits *)ud;
   if (ptr == NULL) osize = 0;
@@ -79,6 +93,7 @@ static void *terun_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   void *block = realloc(ptr, nsize);
   if (block == NULL) return NULL;
   lim->used = lim->used - osize + nsize;
+  if (nsize > osize) charge_bytes(lim, nsize - osize);
   return block;
 }
 

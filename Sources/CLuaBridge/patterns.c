@@ -331,7 +331,10 @@ static const char *plain_find(MatchState *ms, const char *s, size_t ls, const ch
   if (lp > ls) return NULL;
   const char *last = s + (ls - lp);
   for (const char *at = s; at <= last; at++) {
+    const char *from = at;
     at = memchr(at, *p, (size_t)(last - at) + 1);
+    // The bytes memchr scanned count too (a search of 16 MB for a byte it lacks is one call).
+    tick_by(ms, ((size_t)((at == NULL ? last + 1 : at) - from)) >> 6);
     if (at == NULL) return NULL;
     tick_by(ms, compare_cost(lp));
     if (memcmp(at + 1, p + 1, lp - 1) == 0) return at;
