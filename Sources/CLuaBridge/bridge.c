@@ -219,7 +219,10 @@ int terun_is_killed(lua_State *L) {
 
 size_t terun_memory_used(lua_State *L) { return limits_of(L)->used; }
 size_t terun_memory_limit(lua_State *L) { return limits_of(L)->limit; }
-int64_t terun_instructions_used(lua_State *L) { return limits_of(L)->instructions; }
+int64_t terun_instructions_used(lua_State *L) {
+  if (lua_getallocf(L, NULL) != terun_alloc) return -1;
+  return limits_of(L)->instructions;
+}
 
 void terun_install_hook(lua_State *L) { lua_sethook(L, terun_hook, TERUN_HOOK_MASK, TERUN_HOOK_INTERVAL); }
 
@@ -310,4 +313,9 @@ void terun_charge(lua_State *L, int64_t steps) {
     set_kill(lim, TERUN_KILL_INSTRUCTIONS);
   }
   if (atomic_load(&lim->kill_reason) != TERUN_KILL_NONE) raise_kill(L);
+  // The REPL's statement limits too: C work that runs no instruction reaches no hook.
+  if (lim->stop_poll != NULL && lim->stop_poll(L)) {
+    lua_pushliteral(L, "stopped");
+    lua_error(L);
+  }
 }
