@@ -42,6 +42,9 @@ public struct FileSandbox: Sendable {
   public static let maxWriteDepth = 64
   /// The longest write path, in bytes.
   public static let maxWritePathBytes = 1024
+  /// The longest name of one folder or file in a write path, in bytes (the file system's 255,
+  /// less room for the temporary file's prefix and suffix).
+  public static let maxWriteNameBytes = 200
 
   /// Makes a file sandbox. Paths are made absolute against the current folder and resolved
   /// (symlinks followed) now; `outDir` must exist.
@@ -174,8 +177,13 @@ public struct FileSandbox: Sendable {
   /// Returns the absolute path written.
   @discardableResult
   public func write(_ path: String, _ bytes: [UInt8]) throws -> String {
-    let target = try resolveWritePath(path, functionName: "te.fs.write")
-    try FileSandbox.writeAtomically(bytes, to: target, displayPath: path)
+    let (target, created) = try prepareWrite(path, functionName: "te.fs.write")
+    do {
+      try FileSandbox.writeAtomically(bytes, to: target, displayPath: path)
+    } catch {
+      FileSandbox.removeFolders(created)
+      throw error
+    }
     return target
   }
 
@@ -185,9 +193,14 @@ public struct FileSandbox: Sendable {
   public func open(_ path: String, bufferSize: Int = AtomicFileWriter.defaultBufferSize) throws
     -> AtomicFileWriter
   {
-    let target = try resolveWritePath(path, functionName: "te.fs.open")
-    return try AtomicFileWriter(
-      target: target, displayPath: path, functionName: "te.fs.open", bufferSize: bufferSize)
+    let (target, created) = try prepareWrite(path, functionName: "te.fs.open")
+    do {
+      return try AtomicFileWriter(
+        target: target, displayPath: path, functionName: "te.fs.open", bufferSize: bufferSize)
+    } catch {
+      FileSandbox.removeFolders(created)
+      throw error
+    }
   }
 
   /// Resolves a write path to the absolute path of its target under the output folder, then
@@ -197,6 +210,12 @@ public struct FileSandbox: Sendable {
   /// folder or to a hidden name, and the replacement of an existing file that no parameter
   /// named. Every check runs before the first folder is created.
   public func resolveWritePath(_ path: String, functionName: String) throws -> String {
+    try prepareWrite(path, functionName: functionName).target
+  }
+
+  /// ``resolveWritePath(_:functionName:)``, also returning the folders it created (in order),
+  /// which a write that then fails removes: a failed write leaves nothing behind either.
+  func prepareWrite(_ path: String, functionName: String) throws -> (target: String, created: [String]) {
     let name = functionName
     guard !path.isEmpty else { throw LuaSandboxViolation("\(name): empty path") }
     guard !path.hasPrefix("/") else {
@@ -224,6 +243,12 @@ public struct FileSandbox: Sendable {
     guard parts.count <= Self.maxWriteDepth else {
       throw LuaSandboxViolation(
         "\(name): '\(shown)' has more than \(Self.maxWriteDepth) components")
+    }
+    // The temporary file beside the target has a longer name than the target itself.
+    if let long = parts.first(where: { $0.utf8.count > Self.maxWriteNameBytes }) {
+      throw LuaSandboxViolation(
+        "\(name): '\(shown)' has a name longer than \(Self.maxWriteNameBytes) bytes ('\(long.prefix(40))...')"
+      )
     }
     // Walk the folders that exist (each real path must stay inside, with no hidden name);
     // the first missing one and all after it are created once every check has passed.
@@ -267,7 +292,7 @@ public struct FileSandbox: Sendable {
     }
     try createFolders(missing, path: shown, name: name)
     ledger.insert(target)
-    return target
+    return (target, missing)
   }
 
   /// Refuses a real path under the output folder with a component starting with `.`.
@@ -286,7 +311,7 @@ public struct FileSandbox: Sendable {
     for folder in folders {
       if mkdir(folder, 0o755) != 0 {
         let reason = FileSandbox.errnoText()
-        for made in created.reversed() { rmdir(made) }
+        FileSandbox.removeFolders(created)
         throw LuaScriptError("\(name): cannot create folder for '\(path)': \(reason)")
       }
       created.append(folder)
@@ -294,6 +319,11 @@ public struct FileSandbox: Sendable {
   }
 
   // MARK: Helpers
+
+  /// Removes `folders` (created in this order, each inside the one before) if they are empty.
+  static func removeFolders(_ folders: [String]) {
+    for folder in folders.reversed() { rmdir(folder) }
+  }
 
   /// Writes `bytes` to `target` atomically (one `AtomicFileWriter` write and close).
   static func writeAtomically(_ bytes: [UInt8], to target: String, displayPath: String) throws {
