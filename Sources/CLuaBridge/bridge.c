@@ -1,5 +1,6 @@
 #include "terun_lua_bridge.h"
 
+#include <malloc.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -56,12 +57,24 @@ static void charge_bytes(terun_limits *lim, size_t bytes) {
   }
 }
 
+/// The heap a block really takes: malloc rounds each request up and adds a header, which for
+/// Lua's many small objects (a 24-byte string, a 56-byte table) is a fifth to a half more
+/// than requested. The cap counts these, so RSS stays within it plus a fixed overhead.
+static size_t heap_size(void *block) { return block == NULL ? 0 : malloc_usable_size(block) + sizeof(size_t); }
+
+/// What a request of `n` bytes will take (glibc: 16-byte steps, a header, 32 at least).
+static size_t heap_estimate(size_t n) {
+  size_t total = (n + sizeof(size_t) + 15) & ~(size_t)15;
+  return total < 32 ? 32 : total;
+}
+
 static void *terun_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   terun_limits *lim = (terun_limits *)ud;
   if (ptr == NULL) osize = 0;
+  size_t old_heap = heap_size(ptr);
   if (nsize == 0) {
     free(ptr);
-    lim->used -= osize;
+    lim->used -= old_heap;
     return NULL;
   }
   int retry = 0;
@@ -72,7 +85,7 @@ static void *terun_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     if (!retry) set_kill(lim, TERUN_KILL_MEMORY);
     lim->refused_pending = 0;
   }
-  if (lim->limit != 0 && nsize > osize && lim->used - osize + nsize > lim->limit) {
+  if (lim->limit != 0 && nsize > osize && lim->used - old_heap + heap_estimate(nsize) > lim->limit) {
     if (lim->host_depth > 0) {
       // Host (Swift) code is on the stack: never fail under it. Record the overshoot; the
       // trampoline or the next hook tick raises once Swift has returned.
@@ -92,7 +105,7 @@ static void *terun_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   }
   void *block = realloc(ptr, nsize);
   if (block == NULL) return NULL;
-  lim->used = lim->used - osize + nsize;
+  lim->used = lim->used - old_heap + heap_size(block);
   if (nsize > osize) charge_bytes(lim, nsize - osize);
   return block;
 }

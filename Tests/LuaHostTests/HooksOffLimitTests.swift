@@ -208,4 +208,20 @@ final class HooksOffLimitTests: XCTestCase {
       XCTAssertLessThan(Date().timeIntervalSince(started), 10, source)
     }
   }
+
+  /// The cap counts the heap blocks really take (malloc's rounding and headers), not just what
+  /// Lua asked for: many small objects took a third more than counted, so RSS under
+  /// --max-memory N grew with N instead of staying within N plus a fixed overhead.
+  func testTheCapCountsTheHeapSmallObjectsTake() throws {
+    let state = try LuaState.sandboxed(LuaSandboxOptions(limits: LuaLimits(maxMemory: 64 << 20)))
+    let before = state.memoryUsed
+    let values = try state.run(
+      source: "local n0 = collectgarbage('count') t = {} for i = 1, 200000 do t[i] = { i } end "
+        + "return collectgarbage('count') - n0",
+      chunkName: "small.lua")
+    let requested = try XCTUnwrap(values.first?.doubleValue) * 1024
+    let counted = Double(state.memoryUsed - before)
+    XCTAssertGreaterThan(counted, requested * 1.1, "counted \(counted), Lua asked for \(requested)")
+    XCTAssertLessThan(counted, requested * 2, "counted \(counted), Lua asked for \(requested)")
+  }
 }
