@@ -1,10 +1,13 @@
 -- edit_tests.lua: one random valid edit to each test named "edit ..." (one per type), through
--- te.tests.update; writes the edits to expected.json for check_tests.lua.
+-- te.tests.update; writes the edits to `out` (expected.json) for check_tests.lua. `out` is a
+-- parameter so that a later round may replace the file (the sandbox lets a run replace only a
+-- file a parameter names).
 runbook {
   name = "edit_tests",
   description = "Random valid edits to tests of every type.",
   params = {
     seed = { type = "integer", required = true, help = "random seed" },
+    out = { type = "string", default = "expected.json", help = "where the edits are written" },
   },
 }
 
@@ -46,5 +49,5 @@ for test in te.tests.each() do
     count = count + 1
   end
 end
-te.fs.write("expected.json", te.json.encode(expected))
+te.fs.write(te.params.out, te.json.encode(expected))
 print(string.format("edited %d tests", count))
