@@ -9,6 +9,9 @@ import Foundation
 /// only under the output folder, atomically (temporary file in the same folder, then rename).
 ///
 /// Rules that hold whatever was granted:
+/// - Hidden files and folders (a component starting with `.`) under the runbook's folder or
+///   the output folder are read only when the user named them (a runbook kept in a home
+///   folder cannot read `~/.ssh` or `~/.aws` through it, nor name them as a default).
 /// - `/proc`, `/sys` and `/dev` are never read, nor the denied files (the API token file),
 ///   recognised by real path and by device and inode (a hard link or a bind mount is the same
 ///   file), nor anything but regular files.
@@ -71,7 +74,8 @@ public struct FileSandbox: Sendable {
         path.hasPrefix("/")
         ? path : (roots.first.map { ($0 as NSString).appendingPathComponent(path) } ?? path)
       if let real = FileSandbox.realPath(anchored),
-        (roots + [out]).contains(where: { FileSandbox.isInside(real, $0) })
+        let root = (roots + [out]).first(where: { FileSandbox.isInside(real, $0) }),
+        FileSandbox.hiddenName(of: real, under: root) == nil
       {
         readable.insert(real)
       }
@@ -136,12 +140,17 @@ public struct FileSandbox: Sendable {
     if let exact, extraReadablePaths.contains(exact) {
       real = exact
     } else if let resolved = FileSandbox.realPath(candidate) {
-      guard
-        readRoots.contains(where: { FileSandbox.isInside(resolved, $0) })
-          || extraReadablePaths.contains(resolved)
-      else {
-        throw LuaSandboxViolation(
-          "te.fs.read: '\(path)' is outside the runbook's folder and not a path parameter")
+      if !extraReadablePaths.contains(resolved) {
+        guard let root = readRoots.first(where: { FileSandbox.isInside(resolved, $0) }) else {
+          throw LuaSandboxViolation(
+            "te.fs.read: '\(path)' is outside the runbook's folder and not a path parameter")
+        }
+        // A runbook kept in a home folder must not read ~/.ssh or ~/.aws through it.
+        if let hidden = FileSandbox.hiddenName(of: resolved, under: root) {
+          throw LuaSandboxViolation(
+            "te.fs.read: '\(path)' has a component starting with '.' ('\(hidden)'); hidden files and folders are read only when a parameter names them"
+          )
+        }
       }
       real = resolved
     } else {
@@ -355,6 +364,12 @@ public struct FileSandbox: Sendable {
     let folder = (full as NSString).deletingLastPathComponent
     return ((realPath(folder) ?? folder) as NSString).appendingPathComponent(
       (full as NSString).lastPathComponent)
+  }
+
+  /// The first component of `path` below `root` that starts with `.` (a hidden file or
+  /// folder), if any.
+  static func hiddenName(of path: String, under root: String) -> Substring? {
+    path.dropFirst(root.count).split(separator: "/").first { $0.hasPrefix(".") }
   }
 
   /// Whether `path` is `folder` or lies under it (both absolute, compared as text).

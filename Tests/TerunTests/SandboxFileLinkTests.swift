@@ -80,6 +80,20 @@ struct SandboxFileLinkTests {
       result.stderr.contains("is the API token file, which is never readable"), "\(name): \(result.stderr)")
   }
 
+  /// A symlink beside the runbook cannot lead a read to a hidden file there.
+  @Test func aSymlinkCannotLeadAReadToAHiddenName() throws {
+    let (result, _) = try run("print(te.fs.read('key'))") { root in
+      try root.write("work/rb/.ssh/id_rsa", "PRIVATE-KEY-through-a-link")
+      try FileManager.default.createSymbolicLink(
+        atPath: path(root, "work/rb/key"), withDestinationPath: ".ssh/id_rsa")
+    }
+    #expect(result.status == 3, "\(result.stderr)")
+    #expect(
+      result.stderr.contains("te.fs.read: 'key' has a component starting with '.' ('.ssh')"),
+      "\(result.stderr)")
+    #expect(!result.stdout.contains("PRIVATE-KEY"))
+  }
+
   @Test func aSymlinkCannotLeadAWriteToAHiddenName() throws {
     let (result, root) = try run("te.fs.write('keys/authorized_keys', 'attacker')") { root in
       try FileManager.default.createDirectory(
