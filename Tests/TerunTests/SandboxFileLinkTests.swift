@@ -217,3 +217,36 @@ extension SandboxFileLinkTests {
     #expect(!output.contains("secret-token-for-nested-runs"))
   }
 }
+
+extension SandboxFileLinkTests {
+  /// What a nested run printed or wrote is read back whole into the test: it counts against
+  /// the test's --max-memory (192 MB of output under a 64 MB cap peaked near 500 MB).
+  @Test(arguments: ["print(s)", "te.fs.write('f' .. i .. '.txt', s)"])
+  func aNestedRunsOutputCountsAgainstTheMemoryCap(statement: String) throws {
+    let root = try ScratchFolder()
+    try root.write(
+      "t/loud.lua",
+      """
+      runbook { name = "loud", description = "prints or writes 192 MB" }
+      local s = "a"
+      for _ = 1, 24 do s = s .. s end
+      for i = 1, 12 do \(statement) end
+      """)
+    try root.write(
+      "t/loud_test.lua",
+      """
+      local t = require("testing")
+      t.describe("nested", function()
+        t.it("reads it all back", function()
+          local r = te.run_runbook("loud.lua", {})
+          print("read back", #r.stdout)
+        end)
+      end)
+      """)
+    let result = try TerunProcess.run(
+      ["test", "t/loud_test.lua", "--max-memory", "64MB"], in: root.url, deadline: 120)
+    #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("terun: memory limit exceeded (--max-memory 64MB)"), "\(result.stderr)")
+    #expect(!result.stdout.contains("read back"))
+  }
+}

@@ -30,7 +30,7 @@ public struct NestedRunbookInstaller: TEModuleInstaller {
   public func install(into module: TEModule, context: RunContext) throws {
     let client = self.client
     module.setFunction("run_runbook") { call in
-      let result = try NestedRun(call: call, context: context, client: client).run()
+      let result = try NestedRun(call: call, context: context, client: client).run(state: call.state)
       try call.push(result)
       return 1
     }
@@ -77,7 +77,7 @@ struct NestedRun {
     return text
   }
 
-  func run() throws -> LuaValue {
+  func run(state: LuaState) throws -> LuaValue {
     let parent = context.configuration
     let folder = parent.source.folder ?? FileManager.default.currentDirectoryPath
     let outputDirectory = try Self.makeTemporaryFolder()
@@ -114,6 +114,10 @@ struct NestedRun {
       fields["status"] = .integer(Int64(ExitStatus.of(error).rawValue))
       fields["error"] = .text(message)
     }
+    // What the nested run printed and wrote is read back whole: it must fit the calling
+    // run's memory cap (twice: the bytes read, then the Lua strings), or the run stops there.
+    let produced = capture.size + Self.size(under: outputDirectory)
+    if produced > state.memoryAvailable / 2 { throw state.memoryLimitExceeded() }
     fields["stdout"] = .string(capture.read(capture.stdout))
     fields["log"] = .string(capture.read(capture.stderr))
     fields["files"] = .table(Self.files(under: outputDirectory))
@@ -198,6 +202,16 @@ struct NestedRun {
       ]))
   }
 
+  /// The bytes of the regular files under `folder`.
+  static func size(under folder: String) -> Int {
+    (FileManager.default.subpaths(atPath: folder) ?? []).reduce(0) { total, relative in
+      var info = stat()
+      let path = (folder as NSString).appendingPathComponent(relative)
+      guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return total }
+      return total + Int(info.st_size)
+    }
+  }
+
   /// The files under `folder`: relative path -> contents.
   static func files(under folder: String) -> LuaTable {
     var table = LuaTable()
@@ -250,6 +264,14 @@ final class CapturedOutput {
   }
 
   /// Everything written to `descriptor` so far.
+  /// The bytes captured so far (stdout and stderr).
+  var size: Int {
+    paths.reduce(0) { total, path in
+      var info = stat()
+      return stat(path, &info) == 0 ? total + Int(info.st_size) : total
+    }
+  }
+
   func read(_ descriptor: Int32) -> [UInt8] {
     let path = paths[descriptor == stdout ? 0 : 1]
     return FileManager.default.contents(atPath: path).map { Array($0) } ?? []
