@@ -1,5 +1,6 @@
 #include "terun_lua_bridge.h"
 
+#include <malloc.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -7,6 +8,12 @@
 
 /// Instructions between two count-hook ticks.
 #define TERUN_HOOK_INTERVAL 1000
+
+/// The hook's events: every TERUN_HOOK_INTERVAL instructions, and every function call. A C loop
+/// of the standard library that calls functions through metamethods (`table.sort` or
+/// `table.remove` on a proxy whose `__index` is `rawlen`) runs no instruction; each call it
+/// makes is charged one step instead, so the budget and the kill switch still stop it.
+#define TERUN_HOOK_MASK (LUA_MASKCOUNT | LUA_MASKCALL)
 
 typedef struct terun_limits {
   size_t used;
@@ -36,12 +43,38 @@ static void set_kill(terun_limits *lim, int reason) {
   atomic_compare_exchange_strong(&lim->kill_reason, &expected, reason);
 }
 
+/// Bytes of new memory that count as one instruction. One instruction may copy megabytes
+/// (`s .. "x"` or `s:upper()` on a 16 MB string): what it allocates is charged to the budget
+/// too, so --max-instructions also bounds the work such instructions and C calls do.
+#define TERUN_BYTES_PER_INSTRUCTION 64
+
+/// Charges `bytes` of new memory to the instruction budget; over it, the run is killed (the
+/// next hook tick or trampoline return raises: an allocator cannot).
+static void charge_bytes(terun_limits *lim, size_t bytes) {
+  lim->instructions += (int64_t)(bytes / TERUN_BYTES_PER_INSTRUCTION);
+  if (lim->max_instructions > 0 && lim->instructions > lim->max_instructions) {
+    set_kill(lim, TERUN_KILL_INSTRUCTIONS);
+  }
+}
+
+/// The heap a block really takes: malloc rounds each request up and adds a header, which for
+/// Lua's many small objects (a 24-byte string, a 56-byte table) is a fifth to a half more
+/// than requested. The cap counts these, so RSS stays within it plus a fixed overhead.
+static size_t heap_size(void *block) { return block == NULL ? 0 : malloc_usable_size(block) + sizeof(size_t); }
+
+/// What a request of `n` bytes will take (glibc: 16-byte steps, a header, 32 at least).
+static size_t heap_estimate(size_t n) {
+  size_t total = (n + sizeof(size_t) + 15) & ~(size_t)15;
+  return total < 32 ? 32 : total;
+}
+
 static void *terun_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   terun_limits *lim = (terun_limits *)ud;
   if (ptr == NULL) osize = 0;
+  size_t old_heap = heap_size(ptr);
   if (nsize == 0) {
     free(ptr);
-    lim->used -= osize;
+    lim->used -= old_heap;
     return NULL;
   }
   int retry = 0;
@@ -52,7 +85,7 @@ static void *terun_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     if (!retry) set_kill(lim, TERUN_KILL_MEMORY);
     lim->refused_pending = 0;
   }
-  if (lim->limit != 0 && nsize > osize && lim->used - osize + nsize > lim->limit) {
+  if (lim->limit != 0 && nsize > osize && lim->used - old_heap + heap_estimate(nsize) > lim->limit) {
     if (lim->host_depth > 0) {
       // Host (Swift) code is on the stack: never fail under it. Record the overshoot; the
       // trampoline or the next hook tick raises once Swift has returned.
@@ -72,7 +105,8 @@ static void *terun_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   }
   void *block = realloc(ptr, nsize);
   if (block == NULL) return NULL;
-  lim->used = lim->used - osize + nsize;
+  lim->used = lim->used - old_heap + heap_size(block);
+  if (nsize > osize) charge_bytes(lim, nsize - osize);
   return block;
 }
 
@@ -81,15 +115,14 @@ static void terun_hook(lua_State *L, lua_Debug *ar);
 static void raise_kill(lua_State *L) {
   // From now on this thread's hook fires at every instruction, so a pcall that catches the
   // kill gets no further than its next instruction.
-  lua_sethook(L, terun_hook, LUA_MASKCOUNT, 1);
+  lua_sethook(L, terun_hook, TERUN_HOOK_MASK, 1);
   terun_push_kill_sentinel(L);
   lua_error(L);
 }
 
 static void terun_hook(lua_State *L, lua_Debug *ar) {
-  (void)ar;
   terun_limits *lim = limits_of(L);
-  lim->instructions += TERUN_HOOK_INTERVAL;
+  lim->instructions += ar->event == LUA_HOOKCOUNT ? TERUN_HOOK_INTERVAL : 1;
   if (lim->max_instructions > 0 && lim->instructions > lim->max_instructions) {
     set_kill(lim, TERUN_KILL_INSTRUCTIONS);
   }
@@ -199,9 +232,12 @@ int terun_is_killed(lua_State *L) {
 
 size_t terun_memory_used(lua_State *L) { return limits_of(L)->used; }
 size_t terun_memory_limit(lua_State *L) { return limits_of(L)->limit; }
-int64_t terun_instructions_used(lua_State *L) { return limits_of(L)->instructions; }
+int64_t terun_instructions_used(lua_State *L) {
+  if (lua_getallocf(L, NULL) != terun_alloc) return -1;
+  return limits_of(L)->instructions;
+}
 
-void terun_install_hook(lua_State *L) { lua_sethook(L, terun_hook, LUA_MASKCOUNT, TERUN_HOOK_INTERVAL); }
+void terun_install_hook(lua_State *L) { lua_sethook(L, terun_hook, TERUN_HOOK_MASK, TERUN_HOOK_INTERVAL); }
 
 void terun_push_kill_sentinel(lua_State *L) { lua_pushlightuserdata(L, &terun_kill_sentinel_key); }
 
@@ -290,4 +326,9 @@ void terun_charge(lua_State *L, int64_t steps) {
     set_kill(lim, TERUN_KILL_INSTRUCTIONS);
   }
   if (atomic_load(&lim->kill_reason) != TERUN_KILL_NONE) raise_kill(L);
+  // The REPL's statement limits too: C work that runs no instruction reaches no hook.
+  if (lim->stop_poll != NULL && lim->stop_poll(L)) {
+    lua_pushliteral(L, "stopped");
+    lua_error(L);
+  }
 }

@@ -23,16 +23,27 @@ typedef struct {
   lua_State *L;
   int depth;
   int level;
-  unsigned steps;
+  size_t steps;
   struct {
     const char *init;
     ptrdiff_t len;
   } capture[MAX_CAPTURES];
 } MatchState;
 
-static void tick(MatchState *ms) {
-  if ((++ms->steps & TICK_MASK) == 0) terun_charge(ms->L, TICK_MASK + 1);
+/// Counts `n` steps; every TICK_MASK + 1 of them are charged (and the kill switch checked).
+static void tick_by(MatchState *ms, size_t n) {
+  ms->steps += n;
+  if (ms->steps > TICK_MASK) {
+    terun_charge(ms->L, (int64_t)ms->steps);
+    ms->steps = 0;
+  }
 }
+
+static void tick(MatchState *ms) { tick_by(ms, 1); }
+
+/// The steps a comparison of `len` bytes counts: one, and one more per 16 bytes (a plain
+/// find of a 1 MB needle compares up to 1 MB at each of its candidate positions).
+static size_t compare_cost(size_t len) { return 1 + (len >> 4); }
 
 static const char *do_match(MatchState *ms, const char *s, const char *p);
 
@@ -175,6 +186,7 @@ static const char *match_back_reference(MatchState *ms, const char *s, int digit
     luaL_error(ms->L, "invalid capture index %%%d", l + 1);
   }
   size_t len = (size_t)ms->capture[l].len;
+  tick_by(ms, compare_cost(len));
   if ((size_t)(ms->src_end - s) >= len && memcmp(ms->capture[l].init, s, len) == 0) return s + len;
   return NULL;
 }
@@ -319,9 +331,12 @@ static const char *plain_find(MatchState *ms, const char *s, size_t ls, const ch
   if (lp > ls) return NULL;
   const char *last = s + (ls - lp);
   for (const char *at = s; at <= last; at++) {
-    tick(ms);
+    const char *from = at;
     at = memchr(at, *p, (size_t)(last - at) + 1);
+    // The bytes memchr scanned count too (a search of 16 MB for a byte it lacks is one call).
+    tick_by(ms, ((size_t)((at == NULL ? last + 1 : at) - from)) >> 6);
     if (at == NULL) return NULL;
+    tick_by(ms, compare_cost(lp));
     if (memcmp(at + 1, p + 1, lp - 1) == 0) return at;
   }
   return NULL;

@@ -9,6 +9,10 @@
 #include <time.h>
 
 struct terun_repl_guard {
+  lua_State *L;
+  /// LuaHost's instruction count when the statement began (-1: a state without LuaHost's
+  /// limits, where the guard counts its own hook ticks).
+  int64_t base;
   lua_Hook previous;
   int mask;
   int count;
@@ -114,13 +118,12 @@ static void install_guarded_calls(lua_State *L) {
   lua_pop(L, 2);
 }
 
-static void guard_hook(lua_State *L, lua_Debug *ar) {
-  terun_repl_guard *guard = guard_of(L);
-  if (guard == NULL) return;
-  // LuaHost's hook first: its kill switch and budget raise from there.
-  if (guard->previous != NULL) guard->previous(L, ar);
-  if (!guard->active) return;
-  guard->instructions += guard->count > 0 ? guard->count : 1;
+/// Decides whether the statement must stop (Ctrl-C, its budget, its timeout) and returns the
+/// reason (TERUN_REPL_STOP_NONE while it may go on). On a state with LuaHost's limits the
+/// budget is LuaHost's own count since the statement began: hook ticks, function calls, and
+/// the work C code charges (patterns, string.rep, allocations), so one mechanism counts.
+static int update_reason(terun_repl_guard *guard) {
+  if (guard->base >= 0) guard->instructions = terun_instructions_used(guard->L) - guard->base;
   int reason = atomic_load(&guard->reason);
   if (reason == TERUN_REPL_STOP_NONE) {
     if (pending_sigint) {
@@ -133,13 +136,27 @@ static void guard_hook(lua_State *L, lua_Debug *ar) {
     }
     if (reason != TERUN_REPL_STOP_NONE) atomic_store(&guard->reason, reason);
   }
+  return reason;
+}
+
+static void guard_hook(lua_State *L, lua_Debug *ar) {
+  terun_repl_guard *guard = guard_of(L);
+  if (guard == NULL) return;
+  // LuaHost's hook first: its kill switch and budget raise from there.
+  if (guard->previous != NULL) guard->previous(L, ar);
+  if (!guard->active) return;
+  if (guard->base < 0) {
+    // A count tick stands for `count` instructions; a call event for one.
+    guard->instructions += ar->event == LUA_HOOKCOUNT && guard->count > 0 ? guard->count : 1;
+  }
   // Once stopped, every tick raises again, so a pcall in the statement cannot go on.
-  if (reason != TERUN_REPL_STOP_NONE) raise_stop(L);
+  if (update_reason(guard) != TERUN_REPL_STOP_NONE) raise_stop(L);
 }
 
 terun_repl_guard *terun_repl_guard_attach(lua_State *L) {
   terun_repl_guard *guard = calloc(1, sizeof(terun_repl_guard));
   if (guard == NULL) return NULL;
+  guard->L = L;
   guard->previous = lua_gethook(L);
   guard->mask = lua_gethookmask(L) | LUA_MASKCOUNT;
   guard->count = lua_gethookcount(L) > 0 ? lua_gethookcount(L) : 1000;
@@ -163,6 +180,7 @@ void terun_repl_guard_begin(terun_repl_guard *guard, int64_t max_instructions, i
   pending_sigint = 0;
   guard->max_instructions = max_instructions;
   guard->instructions = 0;
+  guard->base = terun_instructions_used(guard->L);
   guard->deadline_ns = timeout_ns > 0 ? now_ns() + timeout_ns : 0;
   atomic_store(&guard->reason, TERUN_REPL_STOP_NONE);
   guard->active = 1;
@@ -178,17 +196,7 @@ int64_t terun_repl_guard_instructions(terun_repl_guard *guard) { return guard->i
 int terun_repl_guard_poll(lua_State *L) {
   terun_repl_guard *guard = guard_of(L);
   if (guard == NULL || !guard->active) return 0;
-  int reason = atomic_load(&guard->reason);
-  if (reason == TERUN_REPL_STOP_NONE) {
-    if (pending_sigint) {
-      pending_sigint = 0;
-      reason = TERUN_REPL_STOP_INTERRUPT;
-    } else if (guard->deadline_ns > 0 && now_ns() > guard->deadline_ns) {
-      reason = TERUN_REPL_STOP_TIMEOUT;
-    }
-    if (reason != TERUN_REPL_STOP_NONE) atomic_store(&guard->reason, reason);
-  }
-  return reason != TERUN_REPL_STOP_NONE;
+  return update_reason(guard) != TERUN_REPL_STOP_NONE;
 }
 
 int terun_repl_is_stop_sentinel(lua_State *L, int idx) {

@@ -9,6 +9,9 @@ import Foundation
 /// only under the output folder, atomically (temporary file in the same folder, then rename).
 ///
 /// Rules that hold whatever was granted:
+/// - Hidden files and folders (a component starting with `.`) under the runbook's folder or
+///   the output folder are read only when the user named them (a runbook kept in a home
+///   folder cannot read `~/.ssh` or `~/.aws` through it, nor name them as a default).
 /// - `/proc`, `/sys` and `/dev` are never read, nor the denied files (the API token file),
 ///   recognised by real path and by device and inode (a hard link or a bind mount is the same
 ///   file), nor anything but regular files.
@@ -42,6 +45,9 @@ public struct FileSandbox: Sendable {
   public static let maxWriteDepth = 64
   /// The longest write path, in bytes.
   public static let maxWritePathBytes = 1024
+  /// The longest name of one folder or file in a write path, in bytes (the file system's 255,
+  /// less room for the temporary file's prefix and suffix).
+  public static let maxWriteNameBytes = 200
 
   /// Makes a file sandbox. Paths are made absolute against the current folder and resolved
   /// (symlinks followed) now; `outDir` must exist.
@@ -68,7 +74,8 @@ public struct FileSandbox: Sendable {
         path.hasPrefix("/")
         ? path : (roots.first.map { ($0 as NSString).appendingPathComponent(path) } ?? path)
       if let real = FileSandbox.realPath(anchored),
-        (roots + [out]).contains(where: { FileSandbox.isInside(real, $0) })
+        let root = (roots + [out]).first(where: { FileSandbox.isInside(real, $0) }),
+        FileSandbox.hiddenName(of: real, under: root) == nil
       {
         readable.insert(real)
       }
@@ -120,7 +127,8 @@ public struct FileSandbox: Sendable {
   }
 
   /// The real path of a file the runbook may read, with every rule of ``read(_:maxBytes:)``
-  /// but those that need the file open (device and inode, regular file). Throws
+  /// but the regular-file check (the token file is refused by path and by device and inode, as
+  /// the path resolves now; `read` checks the file it opened again). Throws
   /// `LuaSandboxViolation` for a path the runbook may not read, `LuaScriptError` for a
   /// missing file.
   public func resolveReadPath(_ path: String) throws -> String {
@@ -132,12 +140,17 @@ public struct FileSandbox: Sendable {
     if let exact, extraReadablePaths.contains(exact) {
       real = exact
     } else if let resolved = FileSandbox.realPath(candidate) {
-      guard
-        readRoots.contains(where: { FileSandbox.isInside(resolved, $0) })
-          || extraReadablePaths.contains(resolved)
-      else {
-        throw LuaSandboxViolation(
-          "te.fs.read: '\(path)' is outside the runbook's folder and not a path parameter")
+      if !extraReadablePaths.contains(resolved) {
+        guard let root = readRoots.first(where: { FileSandbox.isInside(resolved, $0) }) else {
+          throw LuaSandboxViolation(
+            "te.fs.read: '\(path)' is outside the runbook's folder and not a path parameter")
+        }
+        // A runbook kept in a home folder must not read ~/.ssh or ~/.aws through it.
+        if let hidden = FileSandbox.hiddenName(of: resolved, under: root) {
+          throw LuaSandboxViolation(
+            "te.fs.read: '\(path)' has a component starting with '.' ('\(hidden)'); hidden files and folders are read only when a parameter names them"
+          )
+        }
       }
       real = resolved
     } else {
@@ -150,7 +163,12 @@ public struct FileSandbox: Sendable {
     if let root = FileSandbox.forbiddenReadRoots.first(where: { FileSandbox.isInside(real, $0) }) {
       throw LuaSandboxViolation("te.fs.read: '\(path)' is under \(root), which is never readable")
     }
-    if deniedFiles.contains(where: { $0.path == real }) {
+    var info = stat()
+    if deniedFiles.contains(where: { $0.path == real })
+      || (stat(real, &info) == 0
+        && deniedFiles.contains(where: { $0.device == UInt64(info.st_dev) && $0.inode == UInt64(info.st_ino) }
+        ))
+    {
       throw LuaSandboxViolation("te.fs.read: '\(path)' is the API token file, which is never readable")
     }
     return real
@@ -168,8 +186,13 @@ public struct FileSandbox: Sendable {
   /// Returns the absolute path written.
   @discardableResult
   public func write(_ path: String, _ bytes: [UInt8]) throws -> String {
-    let target = try resolveWritePath(path, functionName: "te.fs.write")
-    try FileSandbox.writeAtomically(bytes, to: target, displayPath: path)
+    let (target, created) = try prepareWrite(path, functionName: "te.fs.write")
+    do {
+      try FileSandbox.writeAtomically(bytes, to: target, displayPath: path)
+    } catch {
+      FileSandbox.removeFolders(created)
+      throw error
+    }
     return target
   }
 
@@ -179,9 +202,14 @@ public struct FileSandbox: Sendable {
   public func open(_ path: String, bufferSize: Int = AtomicFileWriter.defaultBufferSize) throws
     -> AtomicFileWriter
   {
-    let target = try resolveWritePath(path, functionName: "te.fs.open")
-    return try AtomicFileWriter(
-      target: target, displayPath: path, functionName: "te.fs.open", bufferSize: bufferSize)
+    let (target, created) = try prepareWrite(path, functionName: "te.fs.open")
+    do {
+      return try AtomicFileWriter(
+        target: target, displayPath: path, functionName: "te.fs.open", bufferSize: bufferSize)
+    } catch {
+      FileSandbox.removeFolders(created)
+      throw error
+    }
   }
 
   /// Resolves a write path to the absolute path of its target under the output folder, then
@@ -191,6 +219,12 @@ public struct FileSandbox: Sendable {
   /// folder or to a hidden name, and the replacement of an existing file that no parameter
   /// named. Every check runs before the first folder is created.
   public func resolveWritePath(_ path: String, functionName: String) throws -> String {
+    try prepareWrite(path, functionName: functionName).target
+  }
+
+  /// ``resolveWritePath(_:functionName:)``, also returning the folders it created (in order),
+  /// which a write that then fails removes: a failed write leaves nothing behind either.
+  func prepareWrite(_ path: String, functionName: String) throws -> (target: String, created: [String]) {
     let name = functionName
     guard !path.isEmpty else { throw LuaSandboxViolation("\(name): empty path") }
     guard !path.hasPrefix("/") else {
@@ -218,6 +252,12 @@ public struct FileSandbox: Sendable {
     guard parts.count <= Self.maxWriteDepth else {
       throw LuaSandboxViolation(
         "\(name): '\(shown)' has more than \(Self.maxWriteDepth) components")
+    }
+    // The temporary file beside the target has a longer name than the target itself.
+    if let long = parts.first(where: { $0.utf8.count > Self.maxWriteNameBytes }) {
+      throw LuaSandboxViolation(
+        "\(name): '\(shown)' has a name longer than \(Self.maxWriteNameBytes) bytes ('\(long.prefix(40))...')"
+      )
     }
     // Walk the folders that exist (each real path must stay inside, with no hidden name);
     // the first missing one and all after it are created once every check has passed.
@@ -261,7 +301,7 @@ public struct FileSandbox: Sendable {
     }
     try createFolders(missing, path: shown, name: name)
     ledger.insert(target)
-    return target
+    return (target, missing)
   }
 
   /// Refuses a real path under the output folder with a component starting with `.`.
@@ -280,7 +320,7 @@ public struct FileSandbox: Sendable {
     for folder in folders {
       if mkdir(folder, 0o755) != 0 {
         let reason = FileSandbox.errnoText()
-        for made in created.reversed() { rmdir(made) }
+        FileSandbox.removeFolders(created)
         throw LuaScriptError("\(name): cannot create folder for '\(path)': \(reason)")
       }
       created.append(folder)
@@ -288,6 +328,11 @@ public struct FileSandbox: Sendable {
   }
 
   // MARK: Helpers
+
+  /// Removes `folders` (created in this order, each inside the one before) if they are empty.
+  static func removeFolders(_ folders: [String]) {
+    for folder in folders.reversed() { rmdir(folder) }
+  }
 
   /// Writes `bytes` to `target` atomically (one `AtomicFileWriter` write and close).
   static func writeAtomically(_ bytes: [UInt8], to target: String, displayPath: String) throws {
@@ -321,7 +366,14 @@ public struct FileSandbox: Sendable {
       (full as NSString).lastPathComponent)
   }
 
-  static func isInside(_ path: String, _ folder: String) -> Bool {
+  /// The first component of `path` below `root` that starts with `.` (a hidden file or
+  /// folder), if any.
+  static func hiddenName(of path: String, under root: String) -> Substring? {
+    path.dropFirst(root.count).split(separator: "/").first { $0.hasPrefix(".") }
+  }
+
+  /// Whether `path` is `folder` or lies under it (both absolute, compared as text).
+  public static func isInside(_ path: String, _ folder: String) -> Bool {
     path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
   }
 }

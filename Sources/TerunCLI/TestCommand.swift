@@ -14,7 +14,8 @@ struct TestCommand: AsyncParsableCommand {
       A test file uses the stdlib's busted-style describe/it/assert (require("testing")). Its \
       te module is live against the simulator; te.run_runbook(name, params, {dry_run=true}) runs \
       a runbook through the real runner. The run ends with the line "N passed, N failed" and \
-      exits 0 only when nothing failed (1 otherwise).
+      exits 0 only when nothing failed (1 otherwise; 3 when a limit or the sandbox stopped a \
+      file).
       """)
 
   @Argument(help: "Test files, or folders searched for *_test.lua (default: ./runbooks).")
@@ -50,6 +51,7 @@ struct TestCommand: AsyncParsableCommand {
     let sink = OutputSink()
     var passed = 0
     var failed = 0
+    var stopped: String?
     for file in files {
       let simulator = try await startSimulator()
       let runner = RunbookTestRunner(
@@ -64,9 +66,13 @@ struct TestCommand: AsyncParsableCommand {
       sink.writeOutput(Array("\(file): \(outcome.passed) passed, \(outcome.failed) failed\n".utf8))
       passed += outcome.passed
       failed += outcome.failed
+      stopped = stopped ?? outcome.stopped
     }
     sink.writeOutput(Array("\(passed) passed, \(failed) failed\n".utf8))
     sink.flush()
+    // A file stopped by a limit or the sandbox ends the run with its message and exit 3, as
+    // `terun run` does (and as the backstop does when a stopped file does not end).
+    if let stopped { throw CommandFailure(.limitOrSandbox, stopped) }
     if failed > 0 { throw ExitCode(1) }
   }
 

@@ -93,11 +93,13 @@ public struct ClientConfiguration: Sendable {
     while trimmed.hasSuffix("/") { trimmed.removeLast() }
     if trimmed.hasSuffix("/v7") { trimmed.removeLast(3) }
     while trimmed.hasSuffix("/") { trimmed.removeLast() }
-    if hasPassword(trimmed) { throw ConfigurationError.credentialsInBaseURL(redactingPassword(in: text)) }
+    if userInfo(in: trimmed) ?? looseUserInfo(in: trimmed) != nil {
+      throw ConfigurationError.credentialsInBaseURL(redactingPassword(in: text))
+    }
     guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
       scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
     else {
-      throw ConfigurationError.invalidBaseURL(text)
+      throw ConfigurationError.invalidBaseURL(redactingPassword(in: text))
     }
     guard url.query == nil, url.fragment == nil, url.user == nil else {
       throw ConfigurationError.invalidBaseURL(redactingPassword(in: text))
@@ -113,13 +115,28 @@ public struct ClientConfiguration: Sendable {
     return start..<at
   }
 
-  private static func hasPassword(_ text: String) -> Bool {
-    userInfo(in: text).map { text[$0].contains(":") } ?? false
+  /// Where user information would be in a text that is not a well-formed URL
+  /// (`http:/user:pass@host`, `user:pass@host`): after the scheme and its slashes, up to the
+  /// last `@`.
+  private static func looseUserInfo(in text: String) -> Range<String.Index>? {
+    guard let at = text.lastIndex(of: "@") else { return nil }
+    let head = text[..<at]
+    var index =
+      head.range(of: "://")?.upperBound ?? head.firstIndex(of: ":").map { text.index(after: $0) }
+      ?? text.startIndex
+    while index < at, text[index] == "/" { index = text.index(after: index) }
+    return index..<at
   }
 
-  /// `text` with the password of its user information replaced by `***`.
+  /// `text` with the secret part of its user information replaced by `***`: the password
+  /// (`http://user:***@host`), or the whole of a user information without one, which may be a
+  /// token itself (`http://***@host`, a percent-encoded `user%3Apass` too). A text that is not a
+  /// well-formed URL is redacted up to its last `@`.
   public static func redactingPassword(in text: String) -> String {
-    guard let info = userInfo(in: text), let colon = text[info].firstIndex(of: ":") else { return text }
+    guard let info = userInfo(in: text) ?? looseUserInfo(in: text) else { return text }
+    guard let colon = text[info].firstIndex(of: ":") else {
+      return text.replacingCharacters(in: info, with: "***")
+    }
     return text.replacingCharacters(in: text.index(after: colon)..<info.upperBound, with: "***")
   }
 }

@@ -184,4 +184,44 @@ final class HooksOffLimitTests: XCTestCase {
       XCTAssertLessThan(state.memoryUsed, 40 << 20, source)
     }
   }
+
+  /// C work that runs no VM instruction still counts: each function call a C loop makes, the
+  /// bytes the state allocates, the bytes a pattern function scans and compares.
+  func testWorkInCCountsAgainstTheBudget() {
+    let proxy =
+      "local p = setmetatable({}, { __len = function() return 2 ^ 31 - 2 end, __index = rawlen, __newindex = rawequal })"
+    let big = "local s, n = 'a', 'a' for _ = 1, 23 do s = s .. s end for _ = 1, 20 do n = n .. n end"
+    let cases = [
+      "\(proxy) table.sort(p)",
+      "\(proxy) table.sort(p, math.ult)",
+      "\(proxy) table.remove(p, 1)",
+      "\(proxy) table.insert(p, 1, 0)",
+      "\(big) string.find(s, n .. 'b', 1, true)",
+      "\(big) s:find(n .. 'b')",
+      "\(big) for _ = 1, 1e9 do local _ = s .. 'x' end",
+      "\(big) for _ = 1, 1e9 do local _ = s:find('b', 1, true) end",
+    ]
+    let options = LuaSandboxOptions(limits: LuaLimits(maxMemory: 256 << 20, maxInstructions: 5_000_000))
+    for source in cases {
+      let started = Date()
+      XCTAssertEqual(run(source, options: options)?.kind, .instructionLimit, source)
+      XCTAssertLessThan(Date().timeIntervalSince(started), 10, source)
+    }
+  }
+
+  /// The cap counts the heap blocks really take (malloc's rounding and headers), not just what
+  /// Lua asked for: many small objects took a third more than counted, so RSS under
+  /// --max-memory N grew with N instead of staying within N plus a fixed overhead.
+  func testTheCapCountsTheHeapSmallObjectsTake() throws {
+    let state = try LuaState.sandboxed(LuaSandboxOptions(limits: LuaLimits(maxMemory: 64 << 20)))
+    let before = state.memoryUsed
+    let values = try state.run(
+      source: "local n0 = collectgarbage('count') t = {} for i = 1, 200000 do t[i] = { i } end "
+        + "return collectgarbage('count') - n0",
+      chunkName: "small.lua")
+    let requested = try XCTUnwrap(values.first?.doubleValue) * 1024
+    let counted = Double(state.memoryUsed - before)
+    XCTAssertGreaterThan(counted, requested * 1.1, "counted \(counted), Lua asked for \(requested)")
+    XCTAssertLessThan(counted, requested * 2, "counted \(counted), Lua asked for \(requested)")
+  }
 }

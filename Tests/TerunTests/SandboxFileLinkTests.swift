@@ -63,6 +63,37 @@ struct SandboxFileLinkTests {
     )
   }
 
+  /// Under --sim the simulator has its own token, but the token file the user named still
+  /// holds the real one: never readable, directly, by a default, or through /proc/self/cwd.
+  @Test(arguments: ["token.txt", "DEFAULT", "/proc/self/cwd/rb/token.txt"])
+  func theTokenFileIsNeverReadableUnderTheSimulator(name: String) throws {
+    let source =
+      name == "DEFAULT"
+      ? """
+      runbook { name = "case", params = { file = { type = "path", default = "token.txt", help = "input" } } }
+      print(te.fs.read(te.params.file))
+      """
+      : "print(te.fs.read('\(name)'))"
+    let (result, _) = try run(source, arguments: ["--sim"])
+    #expect(result.status == 3, "\(name): \(result.stderr)")
+    #expect(
+      result.stderr.contains("is the API token file, which is never readable"), "\(name): \(result.stderr)")
+  }
+
+  /// A symlink beside the runbook cannot lead a read to a hidden file there.
+  @Test func aSymlinkCannotLeadAReadToAHiddenName() throws {
+    let (result, _) = try run("print(te.fs.read('key'))") { root in
+      try root.write("work/rb/.ssh/id_rsa", "PRIVATE-KEY-through-a-link")
+      try FileManager.default.createSymbolicLink(
+        atPath: path(root, "work/rb/key"), withDestinationPath: ".ssh/id_rsa")
+    }
+    #expect(result.status == 3, "\(result.stderr)")
+    #expect(
+      result.stderr.contains("te.fs.read: 'key' has a component starting with '.' ('.ssh')"),
+      "\(result.stderr)")
+    #expect(!result.stdout.contains("PRIVATE-KEY"))
+  }
+
   @Test func aSymlinkCannotLeadAWriteToAHiddenName() throws {
     let (result, root) = try run("te.fs.write('keys/authorized_keys', 'attacker')") { root in
       try FileManager.default.createDirectory(
@@ -136,12 +167,86 @@ struct SandboxFileLinkTests {
       """)
     let result = try TerunProcess.run(
       ["test", "t/steal_test.lua"], in: root.url.appendingPathComponent("work"), deadline: 120)
-    #expect(result.status == 1, "\(result.stderr)")
+    #expect(result.status == 3, "\(result.stderr)")
     #expect(
       (result.stdout + result.stderr).contains(
         "sandbox: te.run_runbook: parameter csv names '\(path)', which this runbook may not read"),
       "\(result.stdout)\(result.stderr)")
     #expect(!(result.stdout + result.stderr).contains("root:"))
     #expect(!(result.stdout + result.stderr).contains("top secret"))
+  }
+}
+
+extension SandboxFileLinkTests {
+  /// `te.run_runbook(path)` runs a file only if the calling test may read it: otherwise its
+  /// output and its errors (a syntax error quotes the text) show any file.
+  @Test(arguments: [
+    "/proc/self/environ", "OUTSIDE/secret.lua", "../../outside/secret.lua", "link.lua", "link",
+  ])
+  func aTestCannotRunAFileItMayNotRead(argument: String) throws {
+    let root = try ScratchFolder()
+    try root.write("outside/secret.lua", "runbook { name = \"secret\" }\nprint('top secret')\n")
+    let outside = root.url.appendingPathComponent("outside").path
+    if argument.hasPrefix("link") {
+      try FileManager.default.createDirectory(
+        at: root.url.appendingPathComponent("work/t"), withIntermediateDirectories: true)
+      try FileManager.default.createSymbolicLink(
+        atPath: root.url.appendingPathComponent("work/t/link.lua").path,
+        withDestinationPath: outside + "/secret.lua")
+    }
+    let name = argument.replacingOccurrences(of: "OUTSIDE", with: outside)
+    try root.write(
+      "work/t/steal_test.lua",
+      """
+      local t = require("testing")
+      t.describe("steal", function()
+        t.it("runs a file it may not read", function()
+          local run = te.run_runbook("\(name)", {})
+          print(run.stdout, run.error)
+        end)
+      end)
+      """)
+    let result = try TerunProcess.run(
+      ["test", "t/steal_test.lua"], in: root.url.appendingPathComponent("work"),
+      environment: ["TE_TOKEN": "secret-token-for-nested-runs"], deadline: 120)
+    let output = result.stdout + result.stderr
+    #expect(result.status == 3, "\(result.stderr)")
+    #expect(
+      output.contains("sandbox: te.run_runbook: '\(name)' is a file this runbook may not read"), "\(output)")
+    #expect(!output.contains("top secret"))
+    #expect(!output.contains("secret-token-for-nested-runs"))
+  }
+}
+
+extension SandboxFileLinkTests {
+  /// What a nested run printed or wrote is read back whole into the test: it counts against
+  /// the test's --max-memory (192 MB of output under a 64 MB cap peaked near 500 MB).
+  @Test(arguments: ["print(s)", "te.fs.write('f' .. i .. '.txt', s)"])
+  func aNestedRunsOutputCountsAgainstTheMemoryCap(statement: String) throws {
+    let root = try ScratchFolder()
+    try root.write(
+      "t/loud.lua",
+      """
+      runbook { name = "loud", description = "prints or writes 192 MB" }
+      local s = "a"
+      for _ = 1, 24 do s = s .. s end
+      for i = 1, 12 do \(statement) end
+      """)
+    try root.write(
+      "t/loud_test.lua",
+      """
+      local t = require("testing")
+      t.describe("nested", function()
+        t.it("reads it all back", function()
+          local r = te.run_runbook("loud.lua", {})
+          print("read back", #r.stdout)
+        end)
+      end)
+      """)
+    let result = try TerunProcess.run(
+      ["test", "t/loud_test.lua", "--max-memory", "64MB"], in: root.url, deadline: 120)
+    #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("terun: memory limit exceeded (--max-memory 64MB)"), "\(result.stderr)")
+    #expect(!result.stdout.contains("read back"))
   }
 }

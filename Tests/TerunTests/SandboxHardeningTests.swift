@@ -25,7 +25,8 @@ struct SandboxHardeningTests {
   @Test func everyClassHasVariants() {
     let classes = [
       "read_", "write_hidden_", "write_replace_", "write_deep_", "time_xpcall_", "time_gc_", "time_close_",
-      "time_tostring_", "time_rep_", "time_move_", "memory_json_decode_", "memory_json_encode_",
+      "time_tostring_", "time_rep_", "time_move_", "time_cloop_", "memory_json_decode_",
+      "memory_json_encode_",
     ]
     for prefix in classes {
       #expect(Self.cases.filter { $0.hasPrefix(prefix) }.count >= 2, "\(prefix): fewer than 2 variants")
@@ -83,5 +84,59 @@ struct SandboxHardeningTests {
     // Nothing is left outside the output folder, and no temporary file inside it.
     #expect(root.listing().filter { !$0.hasPrefix("work") } == outsideBefore, "\(name): \(root.listing())")
     #expect(!root.listing().contains { $0.contains(".tmp-") }, "\(name): \(root.listing())")
+  }
+}
+
+extension SandboxHardeningTests {
+  /// `terun test`: a limit stops a test file as it stops a run (exit 3, the limit's message, in
+  /// time), whether the file spins in Lua, in a C loop, or where hooks are off.
+  @Test(arguments: [
+    ("--timeout 1s", "while true do end", "timeout after 1s (--timeout)"),
+    (
+      "--max-instructions 1000000",
+      "table.sort(setmetatable({}, { __len = function() return 2 ^ 31 - 2 end, __index = rawlen, __newindex = rawequal }))",
+      "instruction limit exceeded (--max-instructions 1000000)"
+    ),
+    (
+      "--timeout 1s", "error(setmetatable({}, { __tostring = function() while true do end end }))",
+      "timeout after 1s (--timeout)"
+    ),
+    (
+      "--timeout 1s", "xpcall(function() while true do end end, function() while true do end end)",
+      "timeout after 1s (--timeout)"
+    ),
+    (
+      "--max-memory 32MB", "local t = {} for i = 1, 1e8 do t[i] = { i } end",
+      "memory limit exceeded (--max-memory 32MB)"
+    ),
+  ])
+  func aTestFileStoppedByALimitExitsWith3(limit: String, body: String, message: String) throws {
+    let root = try ScratchFolder()
+    try root.write(
+      "t/a_test.lua",
+      """
+      local t = require("testing")
+      t.describe("limits", function()
+        t.it("spins", function()
+          print("before the limit")
+          \(body)
+        end)
+      end)
+      """)
+    try root.write(
+      "t/b_test.lua",
+      """
+      local t = require("testing")
+      t.describe("after", function() t.it("runs", function() end) end)
+      """)
+    let started = Date()
+    let result = try TerunProcess.run(
+      ["test", "t"] + limit.split(separator: " ").map(String.init), in: root.url, deadline: 30)
+    let elapsed = Date().timeIntervalSince(started)
+    #expect(!result.timedOut)
+    #expect(result.status == 3, "\(limit) \(body): exit \(result.status)\n\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("terun: \(message)"), "\(result.stderr)")
+    #expect(result.stdout.contains("before the limit"), "\(result.stdout)")
+    if limit.hasPrefix("--timeout") { #expect(elapsed < 1 + 2 + 2, "\(body): \(elapsed)s") }
   }
 }

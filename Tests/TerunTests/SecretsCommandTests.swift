@@ -66,6 +66,10 @@ struct SecretsCommandTests {
     ("https://admin:hunter2@api.example.com/v7", "https://admin:***@api.example.com/v7"),
     ("http://user:hun:ter2@host", "http://user:***@host"),
     ("http://user:hunter2@evil@host:8080/x", "http://user:***@host:8080/x"),
+    ("http://hunter2@127.0.0.1:9", "http://***@127.0.0.1:9"),
+    ("http://user%3Ahunter2@127.0.0.1:9", "http://***@127.0.0.1:9"),
+    ("http://user:@127.0.0.1:9", "http://user:***@127.0.0.1:9"),
+    ("http:/user:hunter2@127.0.0.1:9", "http:/user:***@127.0.0.1:9"),
   ])
   func aBaseURLWithAPasswordIsRefusedWithThePasswordRedacted(url: String, shown: String) throws {
     for (arguments, environment) in [([String](), ["TE_BASE_URL": url]), (["--base-url", url], [:])] {

@@ -111,9 +111,22 @@ final class ConfigurationTests: XCTestCase {
         )
       }
     }
-    // A user without a password is refused as before (nothing secret to hide).
-    XCTAssertThrowsError(try ClientConfiguration.parseBaseURL("http://user@host")) {
-      XCTAssertEqual("\($0)".hasPrefix("invalid base URL 'http://user@host'"), true)
+    // A user without a password may be a token itself (https://TOKEN@host): hidden whole, as
+    // is a percent-encoded colon; a text that is not a URL is hidden up to its last '@'.
+    let hidden = [
+      ("http://s3cret@host", "http://***@host"),
+      ("http://user%3As3cret@host", "http://***@host"),
+      ("http://user:@host", "http://user:***@host"),
+      ("http:/user:s3cret@host", "http:/user:***@host"),
+      ("http:user:s3cret@host", "http:***@host"),
+      ("user:s3cret@host", "user:***@host"),
+      (" http://s3cret@host/", " http://***@host/"),
+    ]
+    for (url, shown) in hidden {
+      XCTAssertThrowsError(try ClientConfiguration.parseBaseURL(url)) { error in
+        XCTAssertTrue("\(error)".hasPrefix("invalid base URL '\(shown)'"), "\(error)")
+        XCTAssertFalse("\(error)".contains("s3cret"), "\(error)")
+      }
     }
   }
 

@@ -211,3 +211,34 @@ def test_piped_errors_go_to_stderr_and_set_the_exit_status(tmp_path):
     assert done.returncode == 1
     assert done.stdout == b"5\n"
     assert done.stderr == b"stdin:1: boom\n"
+
+
+PROXY = ("p = setmetatable({}, { __len = function() return 2 ^ 31 - 2 end, "
+         "__index = rawlen, __newindex = rawequal })")
+
+
+def test_statement_limits_stop_c_loops_and_keep_the_session(tmp_path):
+    """Issue 13: a C loop that runs no Lua instruction (table.sort on a proxy of C functions,
+    a plain find O(n * m)) is still stopped by the statement's limits."""
+    child = spawn(tmp_path, "--max-instructions", "2000000", "--timeout", "20s")
+    run(child, "kept = 41")
+    run(child, PROXY)
+    started = time.monotonic()
+    run(child, "table.sort(p)", "instruction limit exceeded")
+    run(child, 's, n = "a", "a"; for _ = 1, 23 do s = s .. s end; for _ = 1, 20 do n = n .. n end')
+    run(child, 'string.find(s, n .. "b", 1, true)', "instruction limit exceeded")
+    assert time.monotonic() - started < 10
+    run(child, "kept + 1", "42")
+    leave(child)
+
+
+def test_ctrl_c_interrupts_a_c_loop(tmp_path):
+    child = spawn(tmp_path)
+    run(child, PROXY)
+    child.sendline("table.remove(p, 1)")
+    time.sleep(0.5)
+    child.sendintr()
+    child.expect_exact("interrupted")
+    child.expect(PROMPT)
+    run(child, "1 + 1", "2")
+    leave(child)

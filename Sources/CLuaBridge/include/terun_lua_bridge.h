@@ -100,9 +100,11 @@ int terun_stop_requested(lua_State *L);
 /// Bytes currently allocated by the state, and its cap (0: none).
 size_t terun_memory_used(lua_State *L);
 size_t terun_memory_limit(lua_State *L);
-/// Instructions counted so far (in steps of the hook interval).
+/// Instructions counted so far (in steps of the hook interval), one more per function call,
+/// plus the work C code charges; -1 on a state made by someone else.
 int64_t terun_instructions_used(lua_State *L);
-/// Installs the count hook on `L` (threads created later inherit it).
+/// Installs the count hook on `L`, which also charges each function call (threads created
+/// later inherit it).
 void terun_install_hook(lua_State *L);
 /// Pushes the kill sentinel (a light userdata that prints as the kill reason).
 void terun_push_kill_sentinel(lua_State *L);
@@ -138,7 +140,8 @@ int terun_message_handler(lua_State *L);
 
 // MARK: - Sandboxed pattern matching
 
-/// Charges `steps` of work done in C to the instruction budget; raises if killed or over.
+/// Charges `steps` of work done in C to the instruction budget; raises if killed or over, or
+/// if the stop poll (the REPL's statement limits) says to stop.
 void terun_charge(lua_State *L, int64_t steps);
 
 /// Opens replacements of string.find, match, gmatch and gsub that check the kill switch and

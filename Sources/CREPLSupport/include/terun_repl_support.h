@@ -36,7 +36,8 @@ int terun_repl_guard_end(terun_repl_guard *guard);
 /// Ctrl-C or an expired statement timeout as the statement's stop, as the hook would, and
 /// returns nonzero once the statement is stopped. Installed with terun_set_stop_poll.
 int terun_repl_guard_poll(lua_State *L);
-/// Instructions counted since the last begin (in steps of the hook interval).
+/// Instructions counted since the last begin: LuaHost's count (hook ticks, calls, charged C
+/// work) on a state made by LuaHost, else the guard's own hook ticks.
 int64_t terun_repl_guard_instructions(terun_repl_guard *guard);
 /// True if the value at `idx` is the guard's stop sentinel.
 int terun_repl_is_stop_sentinel(lua_State *L, int idx);

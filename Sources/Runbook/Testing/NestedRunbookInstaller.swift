@@ -30,7 +30,7 @@ public struct NestedRunbookInstaller: TEModuleInstaller {
   public func install(into module: TEModule, context: RunContext) throws {
     let client = self.client
     module.setFunction("run_runbook") { call in
-      let result = try NestedRun(call: call, context: context, client: client).run()
+      let result = try NestedRun(call: call, context: context, client: client).run(state: call.state)
       try call.push(result)
       return 1
     }
@@ -77,7 +77,7 @@ struct NestedRun {
     return text
   }
 
-  func run() throws -> LuaValue {
+  func run(state: LuaState) throws -> LuaValue {
     let parent = context.configuration
     let folder = parent.source.folder ?? FileManager.default.currentDirectoryPath
     let outputDirectory = try Self.makeTemporaryFolder()
@@ -91,6 +91,7 @@ struct NestedRun {
     do {
       let source = try RunbookLocator.locate(
         name, searchPath: [folder] + parent.searchPath, currentDirectory: folder)
+      try Self.checkRunbookFile(of: source, named: name, parent: parent)
       let header = try RunbookHeader.parse(source: source.bytes, file: source.displayName)
       let values = try ParameterBinder.bind(arguments, to: header, relativeTo: parent.outputDirectory)
       try Self.checkPathArguments(values, of: header, parent: parent)
@@ -113,6 +114,10 @@ struct NestedRun {
       fields["status"] = .integer(Int64(ExitStatus.of(error).rawValue))
       fields["error"] = .text(message)
     }
+    // What the nested run printed and wrote is read back whole: it must fit the calling
+    // run's memory cap (twice: the bytes read, then the Lua strings), or the run stops there.
+    let produced = capture.size + Self.size(under: outputDirectory)
+    if produced > state.memoryAvailable / 2 { throw state.memoryLimitExceeded() }
     fields["stdout"] = .string(capture.read(capture.stdout))
     fields["log"] = .string(capture.read(capture.stderr))
     fields["files"] = .table(Self.files(under: outputDirectory))
@@ -129,10 +134,7 @@ struct NestedRun {
   static func checkPathArguments(
     _ values: [String: ParameterValue], of header: RunbookHeader, parent: RunConfiguration
   ) throws {
-    let grants = try FileSandbox(
-      readRoots: (parent.source.folder.map { [$0] } ?? []) + [parent.outputDirectory],
-      extraReadablePaths: parent.readablePathParameters, defaultReadablePaths: parent.defaultPathParameters,
-      deniedPaths: parent.client?.tokenFile.map { [$0] } ?? [], outDir: parent.outputDirectory)
+    let grants = try readGrants(of: parent)
     for spec in header.parameters {
       guard case .path(let path)? = values[spec.name], values[spec.name] != spec.defaultValue else {
         continue
@@ -145,6 +147,38 @@ struct NestedRun {
             + refusal.message + ")")
       }
     }
+  }
+
+  /// The file of a nested runbook must be one the calling runbook may read itself, unless it
+  /// lies in the user's library (`TERUN_PATH`) or is built in: otherwise
+  /// `te.run_runbook("/proc/self/environ")`, `te.run_runbook("../../secret.lua")` or a symlink
+  /// beside the test would run, and show through its output and errors, any file.
+  static func checkRunbookFile(of source: RunbookSource, named name: String, parent: RunConfiguration) throws
+  {
+    guard let sourceFolder = source.folder else { return }
+    let file = (sourceFolder as NSString).appendingPathComponent(
+      (source.displayName as NSString).lastPathComponent)
+    let standardized = (file as NSString).standardizingPath
+    if parent.searchPath.contains(where: {
+      FileSandbox.isInside(standardized, ($0 as NSString).standardizingPath)
+    }) {
+      return
+    }
+    do {
+      _ = try readGrants(of: parent).resolveReadPath(file)
+    } catch let refusal as LuaSandboxViolation {
+      throw LuaSandboxViolation(
+        "te.run_runbook: '\(name)' is a file this runbook may not read (" + refusal.message + ")")
+    }
+  }
+
+  /// What the calling runbook may read: its folder, its output folder, the paths it was given;
+  /// never the token file.
+  static func readGrants(of parent: RunConfiguration) throws -> FileSandbox {
+    try FileSandbox(
+      readRoots: (parent.source.folder.map { [$0] } ?? []) + [parent.outputDirectory],
+      extraReadablePaths: parent.readablePathParameters, defaultReadablePaths: parent.defaultPathParameters,
+      deniedPaths: parent.client?.tokenFile.map { [$0] } ?? [], outDir: parent.outputDirectory)
   }
 
   static func planValue(_ plan: Plan) -> LuaValue {
@@ -166,6 +200,16 @@ struct NestedRun {
         "text": .text(PlanRenderer.render(plan, color: false)),
         "items": .table(LuaTable(array: items)),
       ]))
+  }
+
+  /// The bytes of the regular files under `folder`.
+  static func size(under folder: String) -> Int {
+    (FileManager.default.subpaths(atPath: folder) ?? []).reduce(0) { total, relative in
+      var info = stat()
+      let path = (folder as NSString).appendingPathComponent(relative)
+      guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return total }
+      return total + Int(info.st_size)
+    }
   }
 
   /// The files under `folder`: relative path -> contents.
@@ -220,6 +264,14 @@ final class CapturedOutput {
   }
 
   /// Everything written to `descriptor` so far.
+  /// The bytes captured so far (stdout and stderr).
+  var size: Int {
+    paths.reduce(0) { total, path in
+      var info = stat()
+      return stat(path, &info) == 0 ? total + Int(info.st_size) : total
+    }
+  }
+
   func read(_ descriptor: Int32) -> [UInt8] {
     let path = paths[descriptor == stdout ? 0 : 1]
     return FileManager.default.contents(atPath: path).map { Array($0) } ?? []

@@ -10,12 +10,15 @@ public struct RunbookTestOutcome: Sendable, Equatable {
   public var passed: Int
   /// Tests that failed; an error outside any `it` (loading the file, say) counts as one.
   public var failed: Int
+  /// The message of the limit or sandbox rule that stopped the file (exit 3), if one did.
+  public var stopped: String?
 
   /// Creates an outcome.
-  public init(file: String, passed: Int, failed: Int) {
+  public init(file: String, passed: Int, failed: Int, stopped: String? = nil) {
     self.file = file
     self.passed = passed
     self.failed = failed
+    self.stopped = stopped
   }
 }
 
@@ -97,7 +100,10 @@ public struct RunbookTestRunner: Sendable {
     do {
       try RunbookRunner(configuration: configuration, sink: sink, installers: installers).runOnCurrentThread()
     } catch {
-      return failure((error as? any TerunFailure)?.message ?? "\(error)")
+      var outcome = failure((error as? any TerunFailure)?.message ?? "\(error)")
+      // A limit or a sandbox rule stops the test run as it stops a run: exit 3.
+      if ExitStatus.of(error) == .limitOrSandbox { outcome.stopped = (error as? any TerunFailure)?.message }
+      return outcome
     }
     guard let passed = counts.passed, let failed = counts.failed else {
       return failure("testing.run() reported no counts")

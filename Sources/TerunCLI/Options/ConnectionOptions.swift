@@ -85,6 +85,10 @@ struct ConnectionOptions: ParsableArguments {
         throw CommandFailure(.runbookError, "the simulator gave an invalid address \(server.baseURL)")
       }
       var configuration = ClientConfiguration(baseURL: url, token: APIToken(server.token), aid: aid)
+      // The simulator has its own token, but a token file the user named (or the profile's)
+      // still holds the real one: the sandbox never lets a runbook read it.
+      configuration.tokenFile =
+        tokenFile ?? (try? Profile.selected(name: self.profile, environment: environment))??.tokenFile
       try apply(to: &configuration)
       return Connection(client: configuration, simulator: server)
     }
