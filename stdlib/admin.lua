@@ -1,7 +1,8 @@
 --- admin: pure helpers for user, role and account-group runbooks.
 ---
---- Nothing here calls the API: runbooks fetch with `te` and hand the data in, which keeps
---- these helpers testable anywhere. Field names are the API's (`aid`, `accountGroupName`,
+--- Almost nothing here calls the API: runbooks fetch with `te` and hand the data in, which
+--- keeps these helpers testable anywhere. The exception is `admin.users_by_email(te, groups)`,
+--- which lists each group's users through the `te` it is given. Field names are the API's (`aid`, `accountGroupName`,
 --- `roleId`, `accountGroupRoles`, `roleIds`).
 local admin = {}
 
