@@ -55,18 +55,7 @@ struct SandboxEscapeTests {
       in: root.url.appendingPathComponent("work"),
       environment: ["TE_TOKEN": "secret-token-for-escape-tests"])
 
-    #expect(
-      result.status == exit,
-      "\(name): exit \(result.status)\nstderr: \(result.stderr)\nstdout: \(result.stdout)")
-    for text in expectation.stderr {
-      #expect(result.stderr.contains(text), "\(name): stderr lacks \"\(text)\": \(result.stderr)")
-    }
-    for text in expectation.stdout {
-      #expect(result.stdout.contains(text), "\(name): stdout lacks \"\(text)\": \(result.stdout)")
-    }
-    for text in expectation.notStdout {
-      #expect(!result.stdout.contains(text), "\(name): stdout has \"\(text)\"")
-    }
+    expectation.verify(result, exit: exit, case: name)
     #expect(!(result.stdout + result.stderr).contains("secret-token-for-escape-tests"))
     #expect(root.listing() == before, "\(name) wrote outside --out-dir")
     #expect(!FileManager.default.fileExists(atPath: absoluteTarget), "\(name) wrote \(absoluteTarget)")
@@ -87,6 +76,22 @@ struct SandboxEscapeTests {
     var expectedFiles: [(path: String, contents: String)] = []
     /// Paths that must not exist after the run (`-- expect-no-file: work/out/sub`).
     var absentFiles: [String] = []
+
+    /// Checks a run's exit status and its expected and unexpected output lines.
+    func verify(_ result: TerunProcess.Result, exit: Int32, case name: String) {
+      #expect(
+        result.status == exit,
+        "\(name): exit \(result.status)\nstderr: \(result.stderr)\nstdout: \(result.stdout)")
+      for text in stderr {
+        #expect(result.stderr.contains(text), "\(name): stderr lacks \"\(text)\": \(result.stderr)")
+      }
+      for text in stdout {
+        #expect(result.stdout.contains(text), "\(name): stdout lacks \"\(text)\": \(result.stdout)")
+      }
+      for text in notStdout {
+        #expect(!result.stdout.contains(text), "\(name): stdout has \"\(text)\"")
+      }
+    }
 
     init(_ source: String) {
       for line in source.split(separator: "\n") where line.hasPrefix("-- ") {

@@ -53,18 +53,7 @@ struct SandboxHardeningTests {
       environment: ["TE_TOKEN": "secret-token-for-hardening-tests"], deadline: expectation.within ?? 60)
 
     #expect(!result.timedOut, "\(name): still running after \(expectation.within ?? 60)s")
-    #expect(
-      result.status == exit,
-      "\(name): exit \(result.status)\nstderr: \(result.stderr)\nstdout: \(result.stdout)")
-    for text in expectation.stderr {
-      #expect(result.stderr.contains(text), "\(name): stderr lacks \"\(text)\": \(result.stderr)")
-    }
-    for text in expectation.stdout {
-      #expect(result.stdout.contains(text), "\(name): stdout lacks \"\(text)\": \(result.stdout)")
-    }
-    for text in expectation.notStdout {
-      #expect(!result.stdout.contains(text), "\(name): stdout has \"\(text)\"")
-    }
+    expectation.verify(result, exit: exit, case: name)
     // Neither the environment's token nor the token files of the read_token_* cases.
     #expect(!(result.stdout + result.stderr).contains("secret-token-for-hardening-tests"))
     #expect(!(result.stdout + result.stderr).contains("tok-file-secret-value"))
