@@ -94,7 +94,8 @@ let package = Package(
     // The REPL's per-statement guard (count hook raising from C), SIGINT flag, libedit calls.
     .target(name: "CREPLSupport", dependencies: ["CLua", "CLuaBridge", "CEditLine"]),
     // `terun repl`: the runbook environment, one statement at a time.
-    .target(name: "REPL", dependencies: ["Runbook", "LuaHost", "ThousandEyes", "CREPLSupport", "AtomicFile"]),
+    .target(
+      name: "REPL", dependencies: ["Runbook", "LuaHost", "ThousandEyes", "CREPLSupport", "AtomicFile"]),
     .executableTarget(name: "terun", dependencies: ["TerunCLI"]),
     // JSON codec benchmark (bench/json/run).
     .executableTarget(name: "json-bench", dependencies: ["LuaHost"], path: "bench/json/Sources"),

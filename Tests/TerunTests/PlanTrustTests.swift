@@ -85,7 +85,8 @@ struct PlanTrustTests {
         "rule_read_only.lua:23: te.put: PUT /v7/alerts/rules/9001 (updateAlertRule) would be refused by the API "
           + "(400 Bad Request): roundsViolatingMode READ_ONLY: roundsViolatingMode is read-only and cannot be sent in a request."
       ), "\(result.stderr)")
-    #expect(!result.stderr.contains("stack traceback"), "a refusal is not a programming error: \(result.stderr)")
+    #expect(
+      !result.stderr.contains("stack traceback"), "a refusal is not a programming error: \(result.stderr)")
     #expect(!result.stdout.contains("Plan:"), "no plan is shown")
     #expect(folder.listing().isEmpty, "no plan is saved")
 

@@ -237,10 +237,8 @@ public struct TEFieldTree: Sendable {
     case value
   }
 
+  /// Dotted paths to their fields ("" is `te` itself).
   var nodes: [String: Node]
-
-  /// Creates a tree from dotted paths to their fields ("" is `te` itself).
-  init(nodes: [String: Node]) { self.nodes = nodes }
 
   func lookup(_ path: [String]) -> Node {
     nodes[path.joined(separator: ".")] ?? .value
