@@ -126,6 +126,6 @@ let package = Package(
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
-    .testTarget(name: "TerunTests", dependencies: ["Simulator"]),
+    .testTarget(name: "TerunTests", dependencies: ["Simulator"], exclude: ["Fixtures"]),
   ]
 )
