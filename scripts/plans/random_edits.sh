@@ -8,15 +8,7 @@ here=$(cd "$(dirname "$0")/../../runbooks/tests/dryrun" && pwd)
 terun=${1:-.build/debug/terun}
 terun=$(cd "$(dirname "$terun")" && pwd)/$(basename "$terun")
 rounds=${2:-20}
-work=$(mktemp -d)
-port=$((20000 + RANDOM % 20000))
-: >"$work/sim.log"
-"$terun" sim --port "$port" --token tok-edits --rate-limit off >"$work/sim.log" 2>&1 &
-sim=$!
-trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 50); do grep -q listening "$work/sim.log" && break; sleep 0.1; done
-export TE_BASE_URL=http://127.0.0.1:$port TE_TOKEN=tok-edits TERUN_STATE_DIR=$work/state NO_COLOR=1
-cd "$work"
+. "$(dirname "$0")/sim.sh"
 "$terun" run "$here/setup_types.lua" >setup.txt
 echo "test types: $(wc -l <setup.txt)"
 planned=0 applied=0 matched=0

@@ -7,15 +7,7 @@
 set -euo pipefail
 terun=${1:-.build/debug/terun}
 terun=$(cd "$(dirname "$terun")" && pwd)/$(basename "$terun")
-work=$(mktemp -d)
-port=$((20000 + RANDOM % 20000))
-: >"$work/sim.log"
-"$terun" sim --port "$port" --token tok-replan --rate-limit off >"$work/sim.log" 2>&1 &
-sim=$!
-trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 50); do grep -q listening "$work/sim.log" && break; sleep 0.1; done
-export TE_BASE_URL=http://127.0.0.1:$port TE_TOKEN=tok-replan TERUN_STATE_DIR=$work/state NO_COLOR=1
-cd "$work"
+. "$(dirname "$0")/sim.sh"
 printf 'name,email,account_group,roles\nAna Lima,ana.replan@example.com,Main Account Group,Regular User\nBo Chen,bo.replan@example.com,Network Operations,Account Admin;Regular User\n' >users.csv
 
 runbooks=(
