@@ -137,4 +137,37 @@ describe("te library", function()
     assert.equals("te.tests.get: no test with id 99 in this account group (GET /tests/99: 404 Not Found)",
       err.message)
   end)
+
+  it("checks every argument with one assert_arg, as Penlight's utils.assert_arg", function()
+    local checks = library.load("te/checks.lua")({ match = function() end, suggest = function() end })
+    local assert_arg = checks.assert_arg
+    assert.equals("x", assert_arg("f", 1, "x", "string"))
+    local function f(v)
+      return assert_arg("f", 2, v, "number", function(n)
+        return n > 0
+      end, "a positive number expected")
+    end
+    local function caller(v)
+      return f(v) -- line 2 of the caller is what the error names
+    end
+    assert.equals(3, f(3))
+    local ok, err = pcall(caller, "3")
+    assert.is_false(ok)
+    assert.matches("te_spec%.lua:%d+: bad argument #2 to 'f' %(number expected, got string%)$", err)
+    assert.has_error(function()
+      f(-1)
+    end, "bad argument #2 to 'f' (a positive number expected)")
+    local id = { string = true, number = true, label = "string or integer" }
+    assert.equals(5, assert_arg("g", 1, 5, id))
+    assert.has_error(function()
+      assert_arg("g", 1, true, id)
+    end, "bad argument #1 to 'g' (string or integer expected, got boolean)")
+    local te = library.install()
+    ok, err = library.run(te, "te.with_aid({}, print)")
+    assert.equals("runbook.lua:1: bad argument #1 to 'te.with_aid' (string or integer expected, got table)", err)
+    ok, err = library.run(te, "te.call('getTests', 'x')")
+    assert.equals("runbook.lua:1: bad argument #2 to 'te.call' (table expected, got string)", err)
+    ok, err = library.run(te, "te.results.each(1, nil, 5)")
+    assert.equals("runbook.lua:1: bad argument #3 to 'te.results.each' (table expected, got number)", err)
+  end)
 end)
