@@ -11,7 +11,7 @@ struct InternalChunkTests {
     #expect(InternalChunk.isInternal("terun/sandbox.lua:3: in function 'require'"))
     #expect(!InternalChunk.isInternal("./te/x.lua:3:"))
     #expect(!InternalChunk.isInternal("tests/te/x.lua:3:"))
-    #expect(!InternalChunk.isInternal("stdlib/tablex.lua:3:"))
+    #expect(!InternalChunk.isInternal("stdlib/tables.lua:3:"))
     #expect(!InternalChunk.isInternal("[C]: in ?"))
   }
 

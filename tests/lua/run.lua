@@ -9,7 +9,7 @@ local testing = require("testing")
 
 local files = {
   "csv_spec",
-  "tablex_spec",
+  "tables_spec",
   "time_spec",
   "stats_spec",
   "report_spec",
