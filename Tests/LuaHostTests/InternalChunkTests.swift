@@ -31,6 +31,20 @@ struct InternalChunkTests {
     }
   }
 
+  @Test func loadInTheSandboxGivesNoChunkAnInternalName() throws {
+    let state = try LuaState.sandboxed()
+    for (name, shown) in [
+      ("@te/http.lua", "./te/http.lua"), ("=terun/x", "./terun/x"), ("@a/te/x", "a/te/x"),
+    ] {
+      do {
+        _ = try state.run(source: "load(\"error('boom')\", \"\(name)\")()", chunkName: "user.lua")
+        Issue.record("no error for \(name)")
+      } catch let error as LuaError {
+        #expect(error.message == "\(shown):1: boom", "\(name)")
+      }
+    }
+  }
+
   @Test func anErrorTableIsLocatedOutsideInternalChunks() throws {
     let state = try LuaState.sandboxed()
     let library = ["te/raise.lua": "return function() error({ kind = 'x' }) end"]

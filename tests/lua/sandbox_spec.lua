@@ -44,7 +44,8 @@ local function sandbox(modules)
     end
     return load(source, "@" .. name .. ".lua", "t", env), name .. ".lua"
   end
-  library.load("terun/sandbox.lua", env)(violation, { find = string.find }, find_module, guarded)
+  library.load("terun/sandbox.lua", env)(violation, { find = string.find }, find_module, guarded,
+    { "te/", "terun/" })
   return env, string_meta
 end
 
@@ -78,6 +79,9 @@ describe("sandbox set-up", function()
     assert.equals("load: binary chunks are not allowed", violation(env, "load('\\27Lua')"))
     assert.equals("load: the environment must be a table", violation(env, "load('x', 'x', 't', 5)"))
     assert.equals(3, env.load("return 1 + 2")())
+    assert.has_error(env.load("error('x')", "@te/http.lua"), "./te/http.lua:1: x")
+    assert.has_error(env.load("error('x')", "=terun/prelude"), "./terun/prelude:1: x")
+    assert.has_error(env.load("error('x')", "@mine/te/x.lua"), "mine/te/x.lua:1: x")
     assert.equals("collectgarbage('collect') is not allowed in the sandbox (only 'count')",
       violation(env, "collectgarbage()"))
     assert.equals("number", type(env.collectgarbage("count")))
