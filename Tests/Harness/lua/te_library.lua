@@ -2,7 +2,7 @@
 -- (`@te/paging.lua`), against fake host primitives, for the specs of the `te` library, the
 -- prelude and the sandbox set-up.
 local here = (arg and arg[0] or ""):match("^(.*)[/\\]") or "."
-local root = here .. "/../.."
+local root = here .. "/../../.."
 
 local library = {}
 
