@@ -15,6 +15,7 @@ local files = {
   "svg_spec",
   "testing_spec",
   "admin_spec",
+  "selection_spec",
   "rounds_spec",
   "runbooks_spec",
 }
