@@ -16,6 +16,7 @@ local files = {
   "testing_spec",
   "admin_spec",
   "selection_spec",
+  "openmetrics_spec",
   "rounds_spec",
   "runbooks_spec",
 }
