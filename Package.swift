@@ -55,6 +55,7 @@ let package = Package(
       dependencies: [
         "LuaHost", "ThousandEyes", "AtomicFile",
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Yams", package: "Yams"),
       ],
       plugins: ["EmbedLuaSources"]
     ),

@@ -27,7 +27,13 @@ WRITES = {
     "assign_alert_rule": ["rule=High Latency", "tests=example"],
     "swap_agent": ["from=Singapore", "to=ea-de-1"],
     "offboard_users": ["emails=ada.hopper.1002@example.com,dennis.allen.1006@example.com"],
+    # the default account group's tests, synced into another one
+    "sync_tests": ["file=tests.yaml"],
 }
+# Runs before the first plan (in the default account group), and the account group the
+# runbook then works in.
+PREPARE = {"sync_tests": ["export_tests", "out=tests.yaml"]}
+AID = {"sync_tests": "5678"}
 READ_ONLY = {
     "hello": ["name=replan"],
     "cloud_agent_ips": [],
@@ -36,6 +42,7 @@ READ_ONLY = {
     "active_alerts": [],
     "tests_inventory": [],
     "export_metrics": ["out=-"],
+    "export_tests": ["out=-"],
 }
 EMPTY = "Plan: 0 to create, 0 to update, 0 to delete."
 
@@ -53,14 +60,18 @@ def test_every_shipped_runbook_is_classified():
 def test_plan_apply_plan_again_is_empty(sim, name):
     (sim.work / "users.csv").write_text(USERS_CSV)
     params = WRITES[name]
-    first = sim.run("run", name, *params, "--plan-out", "plan.json")
+    if name in PREPARE:
+        prepared = sim.run("run", *PREPARE[name])
+        assert prepared.returncode == 0, prepared.stdout + prepared.stderr
+    aid = AID.get(name)
+    first = sim.run("run", name, *params, "--plan-out", "plan.json", aid=aid)
     assert first.returncode == 0, first.stdout + first.stderr
     plan_line = re.search(r"^Plan: .*$", first.stdout, re.M)
     assert plan_line and plan_line.group(0) != EMPTY, f"{name}: the first plan must have writes:\n{first.stdout}"
-    applied = sim.run("apply", "plan.json")
+    applied = sim.run("apply", "plan.json", aid=aid)
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert "Apply complete" in applied.stdout, applied.stdout
-    second = sim.run("run", name, *params, "--detailed-exitcode")
+    second = sim.run("run", name, *params, "--detailed-exitcode", aid=aid)
     assert second.returncode == 0, f"{name}: second plan not empty (exit {second.returncode}):\n{second.stdout}{second.stderr}"
     assert EMPTY in second.stdout, second.stdout
 
