@@ -1,6 +1,6 @@
 -- export_metrics_test.lua: exports metrics from the simulator and checks every sample
 -- against the latest round read back through te; the format itself is checked by a real
--- parser in tests/test_export_metrics.py.
+-- parser in Tests/Harness/runbooks/test_export_metrics.py.
 local testing = require("testing")
 local describe, it, assert = testing.describe, testing.it, testing.assert
 

@@ -1,5 +1,5 @@
 -- sync_tests_test.lua: export_tests and sync_tests on the simulator: the round trip plans no
--- change (tests/runbooks/test_tests_as_code.py also syncs into another account group),
+-- change (Tests/Harness/runbooks/test_tests_as_code.py also syncs into another account group),
 -- edits plan exactly their field diffs,
 -- prune respects max_delete, and bad files name the test and the field.
 local testing = require("testing")
