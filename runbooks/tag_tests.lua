@@ -59,12 +59,7 @@ if #tests == 0 then
   return
 end
 
-local tag
-for _, t in ipairs(te.get("/tags", { expand = "assignments" }).tags or {}) do
-  if t.objectType == "test" and t.key == key and t.value == value then
-    tag = t
-  end
-end
+local tag = te.tags.find(key, value, "test")
 
 local assigned = {}
 for _, a in ipairs(tag and tag.assignments or {}) do
@@ -91,17 +86,17 @@ if not tag then
   if params.color then
     body.color = params.color
   end
-  tag = te.post("/tags", body)
+  tag = te.tags.create(body)
   te.log.info("%s tag %s", te.dry_run and "would create" or "created", label)
 end
 
-local action = untag and "/unassign" or "/assign"
+local send = untag and te.tags.unassign or te.tags.assign
 for first = 1, #change, BATCH do
-  local assignments = {}
+  local ids = {}
   for i = first, math.min(first + BATCH - 1, #change) do
-    assignments[#assignments + 1] = { id = tostring(change[i].testId), type = "test" }
+    ids[#ids + 1] = change[i].testId
   end
-  te.post("/tags/" .. tostring(tag.id) .. action, { assignments = assignments })
+  send(tag.id, ids)
 end
 
 local done = te.mode == "plan" and "Would " .. verb or (te.mode == "confirm" and "Will " .. verb or (untag and "Untagged" or "Tagged"))
