@@ -52,15 +52,19 @@ if all then
     end
   end
 else
+  local seen = {}
   for _, id in ipairs(wanted) do
     if not tostring(id):match("^%d+$") then
       te.usage_error("tests", string.format('"%s" is not a testId; give testIds (tests=123,456) or tests=all', tostring(id)))
     end
-    local test = te.tests.get(id)
-    if not NETWORK_TYPES[test.type] then
-      te.usage_error("tests", string.format('test %s "%s" is a %s test, which has no network metrics', tostring(id), tostring(test.testName), tostring(test.type)))
+    if not seen[tostring(id)] then
+      seen[tostring(id)] = true
+      local test = te.tests.get(id)
+      if not NETWORK_TYPES[test.type] then
+        te.usage_error("tests", string.format('test %s "%s" is a %s test, which has no network metrics', tostring(id), tostring(test.testName), tostring(test.type)))
+      end
+      tests[#tests + 1] = test
     end
-    tests[#tests + 1] = test
   end
 end
 

@@ -38,7 +38,7 @@ end
 if not ok then
   te.usage_error("file", string.format("%s: %s", file, tostring(doc):gsub("^[^:]*:%d+: ", "")))
 end
-if type(doc) ~= "table" or type(doc.tests) ~= "table" then
+if type(doc) ~= "table" or type(doc.tests) ~= "table" or (next(doc.tests) ~= nil and #doc.tests == 0) then
   te.usage_error("file", string.format("%s: expected a mapping with a 'tests' list (as export_tests writes)", file))
 end
 
