@@ -23,7 +23,8 @@ struct LibraryCommandTests {
     }
     let export = try #require(lines.first { $0.hasPrefix("export_latency ") })
     #expect(export.contains("Exports a network metric of a test"))
-    #expect(!result.stdout.contains("_test"), "runbook tests are not runbooks")
+    let names = lines.dropFirst().compactMap { $0.split(separator: " ").first.map(String.init) }
+    #expect(!names.contains { $0.hasSuffix("_test") }, "runbook tests are not runbooks")
     #expect(!result.stdout.contains("tests.te"), "test fixtures are not runbooks")
   }
 
