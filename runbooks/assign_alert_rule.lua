@@ -48,9 +48,8 @@ end
 
 local changed, wanted = {}, {}
 for _, test in ipairs(matching) do
-  if (has[tostring(test.testId)] == true) ~= detach then
-    -- attaching: already has it; detaching: does not have it
-  else
+  -- attaching changes the tests that lack the rule; detaching, those that have it
+  if (has[tostring(test.testId)] == true) == detach then
     changed[#changed + 1] = test
     wanted[tostring(test.testId)] = true
   end
