@@ -1,4 +1,3 @@
-import CLuaBridge
 import Dispatch
 import Foundation
 import LuaHost
@@ -30,8 +29,8 @@ final class TEBridge {
 
   /// Runs `work` on Swift concurrency and blocks this thread until it ends. A killed run
   /// (timeout watchdog), or a REPL statement stopped by Ctrl-C or its timeout
-  /// (`terun_stop_requested`), cancels the work within 50 ms.
-  func block<T>(_ L: OpaquePointer, _ work: @escaping @Sendable () async throws -> T) throws -> T {
+  /// (`isStopRequested`), cancels the work within 50 ms.
+  func block<T>(_ state: LuaState, _ work: @escaping @Sendable () async throws -> T) throws -> T {
     let semaphore = DispatchSemaphore(value: 0)
     let outcome = Outcome<T>()
     let task = Task {
@@ -43,7 +42,7 @@ final class TEBridge {
       semaphore.signal()
     }
     while semaphore.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
-      if terun_stop_requested(L) != 0 {
+      if state.isStopRequested {
         task.cancel()
         semaphore.wait()
         throw LuaScriptError("stopped")
@@ -89,7 +88,7 @@ final class TEBridge {
       let client = self.client
       do {
         let sent = request
-        let received = try block(call.L) { try await client.send(sent).body }
+        let received = try block(call.state) { try await client.send(sent).body }
         bytes = context.isDryRun ? planner.amend(received, of: request, collectionKey: nil) : received
       } catch {
         throw failure(error, request: request, state: call.state)
@@ -175,18 +174,7 @@ final class TEBridge {
   /// `file:line` of the innermost runbook frame on the stack (the `te` library's frames,
   /// named `[C] te`, and C functions skipped), or `nil`.
   static func runbookLocation(_ L: OpaquePointer) -> String? {
-    var level: Int32 = 0
-    var record = lua_Debug()
-    while lua_getstack(L, level, &record) != 0 {
-      level += 1
-      guard lua_getinfo(L, "Sl", &record) != 0, record.currentline > 0 else { continue }
-      let source = withUnsafeBytes(of: &record.short_src) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      if source.contains("[C]") { continue }
-      return "\(source):\(record.currentline)"
-    }
-    return nil
+    LuaState.innermostLocation(on: L) { !$0.contains("[C]") }
   }
 
   /// A request without a token fails with one sentence (an uncaught one ends the run with
@@ -237,7 +225,7 @@ final class TEBridge {
     let key = try call.argument(5).stringValue
     var options = LuaJSON.DecodeOptions()
     if let key, let fields = try call.argument(6).tableValue?.array {
-      let shape: JSONProjection.Shape = lua_toboolean(call.L, 7) != 0 ? .values : .objects
+      let shape: JSONProjection.Shape = call.isTruthy(7) ? .values : .objects
       do {
         options.projection = try JSONProjection(
           collectionKey: key, fields: fields.compactMap(\.stringValue), shape: shape)
@@ -262,12 +250,12 @@ final class TEBridge {
     call.state.pushFunction("te.pages") { [self] inner in
       let page: Page?
       do {
-        page = try block(inner.L) { try await cursor.next() }
+        page = try block(inner.state) { try await cursor.next() }
       } catch {
         throw failure(error, request: request, state: inner.state)
       }
       guard let page else {
-        lua_pushnil(inner.L)
+        try inner.push(.nil)
         return 1
       }
       let body = context.isDryRun ? planner.amend(page.body, of: request, collectionKey: key) : page.body
@@ -303,7 +291,7 @@ final class TEBridge {
   /// `operation(id)` or `match(method, path)`: the catalog entry as a table, or nil.
   static func pushOperation(_ operation: ThousandEyes.Operation?, call: LuaCallContext) throws -> Int32 {
     guard let operation else {
-      lua_pushnil(call.L)
+      try call.push(.nil)
       return 1
     }
     var fields: [String: LuaValue] = [
@@ -333,7 +321,7 @@ final class TEBridge {
     }
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-      if terun_stop_requested(call.L) != 0 { break }
+      if call.isStopRequested { break }
       Thread.sleep(forTimeInterval: min(0.05, deadline.timeIntervalSinceNow))
     }
     return 0
@@ -369,7 +357,7 @@ final class TEBridge {
   }
 
   private static func body(_ call: LuaCallContext, index: Int32, function: String) throws -> [UInt8]? {
-    guard index <= call.argumentCount, lua_type(call.L, index) != LUA_TNIL else { return nil }
+    guard !call.isNilOrMissing(index) else { return nil }
     do {
       return try LuaJSON.encode(call.L, at: index)
     } catch {
@@ -401,7 +389,7 @@ final class TEBridge {
     options: LuaJSON.DecodeOptions = LuaJSON.DecodeOptions()
   ) throws -> Int32 {
     guard let bytes, !bytes.isEmpty else {
-      lua_pushnil(call.L)
+      try call.push(.nil)
       return 1
     }
     // The body counts against --max-memory while it is decoded into Lua values.
