@@ -84,7 +84,7 @@ let package = Package(
     .target(
       name: "TerunCLI",
       dependencies: [
-        "Runbook", "Simulator", "LuaHost", "ThousandEyes", "Scheduler", "REPL", "AtomicFile",
+        "Runbook", "Simulator", "ThousandEyes", "Scheduler", "REPL", "AtomicFile",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
       ]

@@ -73,13 +73,13 @@ final class TEBridge {
     request.maxResponseBytes = Self.responseAllowance(call.state)
     try requireToken()
     do {
-      try Self.validate(request, function: function, L: call.L)
+      try Self.validate(request, function: function, call: call)
     } catch let refusal as Refusal {
       if context.isDryRun { planner.refused(refusal.failure) }
       throw refusal.error
     }
     let bytes: [UInt8]?
-    if context.isDryRun, let planned = try plan(request, function: function, L: call.L) {
+    if context.isDryRun, let planned = try plan(request, function: function, call: call) {
       keptByPlan = true
       bytes = planned.body
     } else if context.isDryRun, let answer = try planner.answer(request) {
@@ -106,7 +106,7 @@ final class TEBridge {
   /// sent: a body the API would refuse raises a structured error shaped like the API's 400
   /// (`kind = "validation"`, `status = 400`, `errors = {{field, code, message}, ...}`), whose
   /// message names the runbook's line.
-  static func validate(_ request: APIRequest, function: String, L: OpaquePointer) throws {
+  static func validate(_ request: APIRequest, function: String, call: LuaCallContext) throws {
     guard request.method != .get, let operation = Catalog.match(method: request.method, path: request.path),
       operation.access == .write
     else { return }
@@ -118,18 +118,18 @@ final class TEBridge {
     }
     let problems = BodyValidator.problems(body, for: operation)
     guard !problems.isEmpty else { return }
-    throw refusal(request, operation: operation, problems: problems, function: function, L: L)
+    throw refusal(request, operation: operation, problems: problems, function: function, call: call)
   }
 
   /// The refusal of a write the API would answer with 400 `problems`: the failure, and a Lua
   /// error shaped like the API's 400 that names the runbook's line.
   static func refusal(
     _ request: APIRequest, operation: ThousandEyes.Operation, problems: [BodyValidator.Problem],
-    function: String, L: OpaquePointer
+    function: String, call: LuaCallContext
   ) -> Refusal {
     var failure = BodyValidationError(
       method: request.method.rawValue, path: request.path, operationId: operation.id, problems: problems)
-    let location = runbookLocation(L)
+    let location = runbookLocation(call)
     let message = (location.map { $0 + ": " } ?? "") + function + ": " + failure.message
     failure.location = location
     return Refusal(
@@ -173,8 +173,8 @@ final class TEBridge {
 
   /// `file:line` of the innermost runbook frame on the stack (the `te` library's frames,
   /// named `[C] te`, and C functions skipped), or `nil`.
-  static func runbookLocation(_ L: OpaquePointer) -> String? {
-    LuaState.innermostLocation(on: L) { !$0.contains("[C]") }
+  static func runbookLocation(_ call: LuaCallContext) -> String? {
+    call.innermostLocation { !$0.contains("[C]") }
   }
 
   /// A request without a token fails with one sentence (an uncaught one ends the run with
@@ -188,7 +188,7 @@ final class TEBridge {
   }
 
   /// In a dry run: `nil` for a read (send it), or the planner's answer for a write.
-  private func plan(_ request: APIRequest, function: String, L: OpaquePointer) throws -> (
+  private func plan(_ request: APIRequest, function: String, call: LuaCallContext) throws -> (
     body: [UInt8]?, Void
   )? {
     guard let operation = Catalog.match(method: request.method, path: request.path) else {
@@ -203,7 +203,7 @@ final class TEBridge {
       // What the API checks beyond the body's shape (a taken name, an id that does not exist):
       // a plan with it would fail at apply.
       let refusal = Self.refusal(
-        request, operation: operation, problems: refused.problems, function: function, L: L)
+        request, operation: operation, problems: refused.problems, function: function, call: call)
       planner.refused(refusal.failure)
       throw refusal.error
     }
@@ -359,7 +359,7 @@ final class TEBridge {
   private static func body(_ call: LuaCallContext, index: Int32, function: String) throws -> [UInt8]? {
     guard !call.isNilOrMissing(index) else { return nil }
     do {
-      return try LuaJSON.encode(call.L, at: index)
+      return try call.encodeJSON(index)
     } catch {
       throw LuaScriptError("\(function): body \(error.message)")
     }
@@ -396,7 +396,7 @@ final class TEBridge {
     try call.state.chargeHostMemory(bytes.count)
     defer { call.state.releaseHostMemory(bytes.count) }
     do {
-      try LuaJSON.decode(bytes, into: call.L, options: options)
+      try call.pushJSON(bytes, options: options)
     } catch {
       throw LuaScriptError("\(method.rawValue) \(path): the response is not valid JSON (\(error.message))")
     }
