@@ -65,7 +65,7 @@ public struct TEAPIInstaller: TEModuleInstaller {
     // Hand the real `te` table to the library chunk through a temporary global.
     try state.setGlobal(TELibrary.handoffGlobal, module.value)
     defer { try? state.setGlobal(TELibrary.handoffGlobal, .nil) }
-    let chunk = try state.load(source: TELibrary.source, chunkName: TELibrary.chunkName)
-    _ = try state.call(chunk, [.table(primitives)])
+    let library = try TELibrary.load(into: state)
+    _ = try state.call(library.library, [.table(primitives), library.loadPart])
   }
 }

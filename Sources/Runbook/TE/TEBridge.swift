@@ -172,9 +172,9 @@ final class TEBridge {
   }
 
   /// `file:line` of the innermost runbook frame on the stack (the `te` library's frames,
-  /// named `[C] te`, and C functions skipped), or `nil`.
+  /// named `te/...`, and C functions skipped), or `nil`.
   static func runbookLocation(_ call: LuaCallContext) -> String? {
-    call.innermostLocation { !$0.contains("[C]") }
+    call.innermostLocation { !$0.hasPrefix("[C]") && !InternalChunk.isInternal($0) }
   }
 
   /// A request without a token fails with one sentence (an uncaught one ends the run with

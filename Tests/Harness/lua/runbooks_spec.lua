@@ -1,4 +1,4 @@
--- Smoke tests of the shipped runbooks against tests/lua/fake_te.lua (a stand-in for the te
+-- Smoke tests of the shipped runbooks against Tests/Harness/lua/fake_te.lua (a stand-in for the te
 -- module). Expected values are computed from the fixture, not copied from runbook output.
 local suite = ...
 local describe, it, assert = suite.describe, suite.it, suite.assert
@@ -9,7 +9,7 @@ local tablex = require("tablex")
 local time = require("time")
 
 local here = (arg and arg[0] or ""):match("^(.*)[/\\]") or "."
-local RUNBOOKS = here .. "/../../runbooks/"
+local RUNBOOKS = here .. "/../../../runbooks/"
 local NOW = 1795748400 -- 2026-11-27T03:00:00Z
 
 local function fixture()

@@ -1,7 +1,7 @@
--- Runs the stdlib unit tests with the system interpreter: `lua5.4 tests/lua/run.lua`.
+-- Runs the stdlib unit tests with the system interpreter: `lua5.4 Tests/Harness/lua/run.lua`.
 -- Prints failures and "N passed, N failed"; exits non-zero when a test fails.
 local here = (arg and arg[0] or ""):match("^(.*)[/\\]") or "."
-local root = here .. "/../.."
+local root = here .. "/../../.."
 package.path = table.concat({ root .. "/stdlib/?.lua", here .. "/?.lua" }, ";")
 
 local testing = require("testing")
