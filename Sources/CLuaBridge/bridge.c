@@ -146,8 +146,9 @@ static int statement_stop(terun_limits *lim) {
 }
 
 /// Whether the code running must stop: the run was killed, or its statement stopped.
-static int must_stop(terun_limits *lim) {
-  return atomic_load(&lim->kill_reason) != TERUN_KILL_NONE || statement_stop(lim) != TERUN_STOP_NONE;
+static inline int must_stop(terun_limits *lim) {
+  if (atomic_load_explicit(&lim->kill_reason, memory_order_relaxed) != TERUN_KILL_NONE) return 1;
+  return lim->statement_active && statement_stop(lim) != TERUN_STOP_NONE;
 }
 
 static void raise_kill(lua_State *L) {
