@@ -60,7 +60,8 @@ extension LuaState {
       denied: options.deniedFiles.compactMap(FileIdentity.init(path:)))
     let findModule = function("require") { context in try loader.find(context) }
     let setup = try loadInternal("terun/sandbox.lua", from: EmbeddedLuaSources.library)
-    _ = try call(setup, [violation, patterns, findModule, guarded])
+    let internalPrefixes = LuaValue.table(LuaTable(array: InternalChunk.prefixes.map { .text($0) }))
+    _ = try call(setup, [violation, patterns, findModule, guarded, internalPrefixes])
   }
 }
 

@@ -11,7 +11,7 @@ struct InternalChunkTests {
     #expect(InternalChunk.isInternal("terun/sandbox.lua:3: in function 'require'"))
     #expect(!InternalChunk.isInternal("./te/x.lua:3:"))
     #expect(!InternalChunk.isInternal("tests/te/x.lua:3:"))
-    #expect(!InternalChunk.isInternal("stdlib/tablex.lua:3:"))
+    #expect(!InternalChunk.isInternal("stdlib/tables.lua:3:"))
     #expect(!InternalChunk.isInternal("[C]: in ?"))
   }
 
@@ -28,6 +28,20 @@ struct InternalChunkTests {
       _ = try state.call(chunk)
     } catch let error as LuaError {
       #expect(error.message == "\(shown):1: boom")
+    }
+  }
+
+  @Test func loadInTheSandboxGivesNoChunkAnInternalName() throws {
+    let state = try LuaState.sandboxed()
+    for (name, shown) in [
+      ("@te/http.lua", "./te/http.lua"), ("=terun/x", "./terun/x"), ("@a/te/x", "a/te/x"),
+    ] {
+      do {
+        _ = try state.run(source: "load(\"error('boom')\", \"\(name)\")()", chunkName: "user.lua")
+        Issue.record("no error for \(name)")
+      } catch let error as LuaError {
+        #expect(error.message == "\(shown):1: boom", "\(name)")
+      }
     }
   }
 

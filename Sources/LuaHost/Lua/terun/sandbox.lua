@@ -5,8 +5,10 @@
 --   find_module(name)    the compiled chunk and path of a module, or nil and a message;
 --   guarded              xpcall, coroutine.wrap/close, string.rep, table.move and a
 --                        setmetatable maker, in versions that keep the limits where stock Lua
---                        runs code with hooks off or loops in C.
-local violation, patterns, find_module, guarded = ...
+--                        runs code with hooks off or loops in C;
+--   internal_prefixes    the chunk-name prefixes of terun's own Lua ("te/", "terun/"), whose
+--                        frames users never see: `load` gives no runbook chunk such a name.
+local violation, patterns, find_module, guarded, internal_prefixes = ...
 
 -- Policy ---------------------------------------------------------------------------------
 
@@ -59,7 +61,22 @@ for name, f in pairs(patterns) do
   string[name] = f
 end
 
+-- A chunk name that would read as terun's own (`@te/x.lua`) gets a "./", as LuaState.load does.
+local function user_chunk_name(name)
+  local marker = type(name) == "string" and name:match("^[@=]")
+  if not marker then
+    return name
+  end
+  for _, prefix in ipairs(internal_prefixes) do
+    if name:sub(2, #prefix + 1) == prefix then
+      return marker .. "./" .. name:sub(2)
+    end
+  end
+  return name
+end
+
 G.load = function(chunk, name, mode, ...)
+  name = user_chunk_name(name)
   if mode ~= nil and mode ~= "t" then
     violation("load: only text chunks are allowed (mode '" .. tostring(mode) .. "' refused)")
   end

@@ -1,6 +1,7 @@
--- Argument checks shared by every part of the `te` library. A check that fails raises an error
--- at `level` (counted from the function that called the check, as `error` counts: 2 is that
--- function's caller), so the message's position is the runbook's line.
+-- Argument checks shared by every part of the `te` library, around one helper, `assert_arg`. A
+-- check that fails raises an error at `level` (counted from the function that called the check,
+-- as `error` counts: 2 is that function's caller), so the message's position is the runbook's
+-- line.
 local prim = ...
 local match, suggest = prim.match, prim.suggest
 local type, pairs, ipairs, tostring, error = type, pairs, ipairs, tostring, error
@@ -15,11 +16,31 @@ function checks.did_you_mean(name, names)
   return best and format("; did you mean '%s'?", best) or ""
 end
 
--- `level` counts from the caller of arg_error, as error's does (2: the caller's caller).
-local function arg_error(fname, n, expected, value, level)
-  error(format("bad argument #%d to '%s' (%s expected, got %s)", n, fname, expected, type(value)), (level or 2) + 1)
+-- Raises "bad argument #n to 'fname' (detail)" at `level`, counted from the caller of
+-- bad_argument as error counts (2, the default: that caller's caller).
+local function bad_argument(fname, n, detail, level)
+  error(format("bad argument #%d to '%s' (%s)", n, fname, detail), (level or 2) + 1)
 end
-checks.arg_error = arg_error
+
+-- Penlight's `utils.assert_arg(n, val, tp, verify, msg, lev)`, with the function's name first
+-- for the message: argument `n` of `fname` must have type `tp` and, given `verify`, satisfy
+-- `verify(val)` (else the message says `msg`). `tp` is a type name, or a set of type names with
+-- a `label` ({ string = true, number = true, label = "string or integer" }). `lev` counts from
+-- the caller of assert_arg, as error's level does (2, the default: the runbook that called it).
+-- Returns `val`.
+--
+--   assert_arg("te.items", 2, key, "string")  -- bad argument #2 to 'te.items' (string expected, got nil)
+function checks.assert_arg(fname, n, val, tp, verify, msg, lev)
+  local kind = type(val)
+  if kind ~= tp and (type(tp) ~= "table" or not tp[kind]) then
+    bad_argument(fname, n, format("%s expected, got %s", type(tp) == "table" and tp.label or tp, kind), (lev or 2) + 1)
+  end
+  if verify and not verify(val) then
+    bad_argument(fname, n, msg, (lev or 2) + 1)
+  end
+  return val
+end
+local assert_arg = checks.assert_arg
 
 -- A dot segment (`..`, `%2e%2e`) would name another resource once the path is normalised.
 local function dot_segment(path)
@@ -32,9 +53,7 @@ local function dot_segment(path)
 end
 
 function checks.path(fname, path)
-  if type(path) ~= "string" then
-    arg_error(fname, 1, "string", path, 3)
-  end
+  assert_arg(fname, 1, path, "string", nil, nil, 3)
   local dots = dot_segment(path)
   if dots then
     error(format("%s: the path %s has a '%s' segment; name each object by its id", fname,
@@ -43,24 +62,17 @@ function checks.path(fname, path)
   return path
 end
 
+-- Query parameters, or the options of a resource call: nil or a table.
 function checks.query(fname, n, query)
-  if query ~= nil and type(query) ~= "table" then
-    arg_error(fname, n, "table", query, 3)
+  if query ~= nil then
+    assert_arg(fname, n, query, "table", nil, nil, 3)
   end
 end
-
--- The options table of a resource call (`opts`, query parameters): nil or a table.
-function checks.opts(fname, n, opts)
-  if opts ~= nil and type(opts) ~= "table" then
-    arg_error(fname, n, "table", opts, 3)
-  end
-end
+checks.opts = checks.query
 
 -- A request body: a table.
 function checks.body(fname, n, body)
-  if type(body) ~= "table" then
-    arg_error(fname, n, "table", body, 3)
-  end
+  assert_arg(fname, n, body, "table", nil, nil, 3)
 end
 
 -- The terun options of an item iterator (`{ fields = {...}, as = "values" }`): returns the
@@ -70,9 +82,7 @@ function checks.options(fname, n, options, level, iterating)
   if options == nil then
     return nil, false
   end
-  if type(options) ~= "table" then
-    arg_error(fname, n, "table", options, level)
-  end
+  assert_arg(fname, n, options, "table", nil, nil, level)
   for k in pairs(options) do
     if k ~= "fields" and k ~= "as" then
       error(format("%s: unknown option '%s' (accepted: fields, as)", fname, tostring(k)), level)
@@ -133,7 +143,7 @@ end
 function checks.id_text(fname, n, id, level)
   local kind = type(id)
   if kind == "string" and (id == "." or id == "..") then
-    error(format("bad argument #%d to '%s' (id expected, got '%s')", n, fname, id), (level or 2) + 1)
+    bad_argument(fname, n, format("id expected, got '%s'", id), (level or 2) + 1)
   elseif kind == "string" and id ~= "" then
     return (id:gsub("[^%w%-%._~]", function(c)
       return format("%%%02X", c:byte())
@@ -145,7 +155,7 @@ function checks.id_text(fname, n, id, level)
       return format("%d", id)
     end
   end
-  error(format("bad argument #%d to '%s' (id expected as a string or an integer, got %s)", n, fname,
+  bad_argument(fname, n, format("id expected as a string or an integer, got %s",
     kind == "number" and tostring(id) or kind), (level or 2) + 1)
 end
 

@@ -2,9 +2,12 @@
 -- and the run's settings (`te.config`, `te.sleep`, `te.now`).
 local prim, te, checks = ...
 local request, settings = prim.request, prim.settings
-local type, pairs, error, pcall = type, pairs, error, pcall
+local pairs, error, pcall = pairs, error, pcall
 local pack, unpack = table.pack, table.unpack
-local arg_error, id_text = checks.arg_error, checks.id_text
+local assert_arg, id_text = checks.assert_arg, checks.id_text
+
+-- An account group id: a string or an integer (id_text checks the number).
+local id_types = { string = true, number = true, label = "string or integer" }
 
 local context = {}
 
@@ -35,13 +38,8 @@ function context.send(method, path, body, query)
 end
 
 function te.with_aid(aid, fn)
-  local kind = type(aid)
-  if kind ~= "string" and kind ~= "number" then
-    arg_error("te.with_aid", 1, "string or integer", aid)
-  end
-  if type(fn) ~= "function" then
-    arg_error("te.with_aid", 2, "function", fn)
-  end
+  assert_arg("te.with_aid", 1, aid, id_types)
+  assert_arg("te.with_aid", 2, fn, "function")
   local saved = current_aid
   current_aid = id_text("te.with_aid", 1, aid)
   local results = pack(pcall(fn))

@@ -5,7 +5,7 @@ local json = te.json
 local type, pairs, ipairs, tostring, error = type, pairs, ipairs, tostring, error
 local format, concat = string.format, table.concat
 local send, page_iterator = context.send, paging.pages
-local arg_error, id_text, did_you_mean = checks.arg_error, checks.id_text, checks.did_you_mean
+local assert_arg, id_text, did_you_mean = checks.assert_arg, checks.id_text, checks.did_you_mean
 
 -- te.get(path [, query]) and te.delete(path [, query]).
 local function call_without_body(method, fname)
@@ -34,17 +34,12 @@ te.put = call_with_body("PUT", "te.put")
 te.patch = call_with_body("PATCH", "te.patch")
 
 function te.call(operation_id, params, body)
-  if type(operation_id) ~= "string" then
-    arg_error("te.call", 1, "string", operation_id)
-  end
+  assert_arg("te.call", 1, operation_id, "string")
   local op = operation(operation_id)
   if op == nil then
     error(format("te.call: unknown operation '%s'", operation_id), 2)
   end
-  if params ~= nil and type(params) ~= "table" then
-    arg_error("te.call", 2, "table", params)
-  end
-  params = params or {}
+  params = params == nil and {} or assert_arg("te.call", 2, params, "table")
   local is_path, is_query = {}, { aid = true }
   for _, name in ipairs(op.path_params) do
     is_path[name] = true

@@ -90,9 +90,7 @@ end
 
 function te.items(path, key, query, options)
   checks.path("te.items", path)
-  if type(key) ~= "string" then
-    checks.arg_error("te.items", 2, "string", key)
-  end
+  checks.assert_arg("te.items", 2, key, "string")
   checks.query("te.items", 3, query)
   local fields, values = checks.options("te.items", 4, options, nil, true)
   return item_iterator(path, key, query, fields, values)

@@ -3,7 +3,7 @@ local prim, te, checks, paging = ...
 local match = prim.match
 local type, error = type, error
 local format = string.format
-local arg_error = checks.arg_error
+local assert_arg = checks.assert_arg
 
 local function results_path(fname, test_id, kind, opts, options, iterating)
   local segment = checks.id_text(fname, 1, test_id, 3)
@@ -11,11 +11,9 @@ local function results_path(fname, test_id, kind, opts, options, iterating)
     kind, opts, options = nil, kind, opts
   end
   kind = kind or "network"
-  if type(kind) ~= "string" then
-    arg_error(fname, 2, "string", kind, 3)
-  end
-  if opts ~= nil and type(opts) ~= "table" then
-    arg_error(fname, 3, "table", opts, 3)
+  assert_arg(fname, 2, kind, "string", nil, nil, 3)
+  if opts ~= nil then
+    assert_arg(fname, 3, opts, "table", nil, nil, 3)
   end
   local path = "/test-results/" .. segment .. "/" .. kind
   local op = match("GET", path)

@@ -6,7 +6,7 @@ local json = te.json
 local type, tostring, error = type, tostring, error
 local format = string.format
 local send, item_iterator = context.send, paging.items
-local arg_error, id_text = checks.arg_error, checks.id_text
+local assert_arg, id_text = checks.assert_arg, checks.id_text
 
 te.tests = resources.resource("tests", "/tests", "tests", { list = true })
 local test_types = {} -- "aid|testId" -> type
@@ -48,9 +48,7 @@ function te.tests.get(id, opts)
 end
 
 function te.tests.create(test_type, config, opts)
-  if type(test_type) ~= "string" then
-    arg_error("te.tests.create", 1, "string", test_type)
-  end
+  assert_arg("te.tests.create", 1, test_type, "string")
   checks.body("te.tests.create", 2, config)
   checks.opts("te.tests.create", 3, opts)
   if match("POST", "/tests/" .. test_type) == nil then
