@@ -209,7 +209,8 @@ void terun_statement_begin(
     lua_State *L, int64_t max_instructions, int64_t timeout_ns, volatile sig_atomic_t *interrupt) {
   if (lua_getallocf(L, NULL) != terun_alloc) return;
   terun_limits *lim = limits_of(L);
-  if (interrupt != NULL) *interrupt = 0;
+  // A flag already set is this statement's: Ctrl-C pressed after the line was read and before
+  // the statement began must not be lost. (The line reader takes the ones pressed at the prompt.)
   lim->statement_interrupt = interrupt;
   lim->statement_base = lim->instructions;
   lim->statement_max = max_instructions > 0 ? max_instructions : 0;

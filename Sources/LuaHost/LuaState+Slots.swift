@@ -95,8 +95,10 @@ public struct LuaStatementLimits {
   public var maxInstructions: Int64?
   /// Seconds of wall-clock time (nil: none).
   public var timeout: Double?
-  /// A flag a signal handler sets (Ctrl-C); cleared when the statement starts and read while it
-  /// runs (nil: none). It must outlive the statement.
+  /// A flag a signal handler sets (Ctrl-C), read while the statement runs; one already set when
+  /// it starts stops it at once (a Ctrl-C between reading the line and running it is not lost;
+  /// a host takes the ones meant for its prompt). The stop clears it. It must outlive the
+  /// statement (nil: none).
   public var interruptFlag: UnsafeMutablePointer<sig_atomic_t>?
 
   /// Makes limits.

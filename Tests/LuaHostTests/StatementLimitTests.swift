@@ -72,11 +72,24 @@ struct StatementLimitTests {
     let state = try LuaState.sandboxed()
     let flag = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
     defer { flag.deallocate() }
-    flag.pointee = 1  // a Ctrl-C from before the statement is not this statement's
+    flag.pointee = 0
     let address = UInt(bitPattern: flag)
     DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) {
       UnsafeMutablePointer<sig_atomic_t>(bitPattern: address)!.pointee = 1
     }
+    let outcome = try statement("while true do end", on: state, LuaStatementLimits(interruptFlag: flag))
+    #expect(outcome.stop == .interrupted)
+    #expect(flag.pointee == 0)
+    // The next statement runs: the stop took the flag.
+    #expect(try statement("return 1", on: state, LuaStatementLimits(interruptFlag: flag)).returned)
+  }
+
+  @Test func interruptBeforeTheStatementStartsIsNotLost() throws {
+    // Ctrl-C pressed after the line was read but before the statement began.
+    let state = try LuaState.sandboxed()
+    let flag = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
+    defer { flag.deallocate() }
+    flag.pointee = 1
     let outcome = try statement("while true do end", on: state, LuaStatementLimits(interruptFlag: flag))
     #expect(outcome.stop == .interrupted)
     #expect(flag.pointee == 0)

@@ -103,7 +103,8 @@ void terun_kill_with_handle(void *handle, int reason);
 int terun_kill_reason(lua_State *L);
 /// Arms the limits of one statement, for a host that keeps its state across statements (the
 /// REPL): a budget of `max_instructions` counted from now (0: none), a timeout in nanoseconds
-/// (0: none), and `interrupt`, a flag a signal handler sets (cleared now; NULL: none). The
+/// (0: none), and `interrupt`, a flag a signal handler sets (already set: the statement stops
+/// at once; the stop consumes it; NULL: none). The
 /// state's own hook, charges and trampoline check them as they check the kill switch, and a
 /// stopped statement raises the kill sentinel the same way; terun_statement_end clears it.
 void terun_statement_begin(
