@@ -90,15 +90,15 @@ let package = Package(
     .target(
       name: "TerunCLI",
       dependencies: [
-        "Runbook", "Simulator", "LuaHost", "ThousandEyes", "Scheduler", "REPL", "AtomicFile",
+        "Runbook", "Simulator", "ThousandEyes", "Scheduler", "REPL", "AtomicFile",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
       ]
     ),
     // libedit's readline-compatible line editing, for the REPL.
     .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
-    // The REPL's per-statement guard (count hook raising from C), SIGINT flag, libedit calls.
-    .target(name: "CREPLSupport", dependencies: ["CLua", "CLuaBridge", "CEditLine"]),
+    // The REPL's SIGINT flag and libedit calls (its statement limits are LuaHost's).
+    .target(name: "CREPLSupport", dependencies: ["CEditLine"]),
     // `terun repl`: the runbook environment, one statement at a time.
     .target(
       name: "REPL", dependencies: ["Runbook", "LuaHost", "ThousandEyes", "CREPLSupport", "AtomicFile"]),

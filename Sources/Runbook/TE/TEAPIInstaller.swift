@@ -1,4 +1,3 @@
-import CLuaBridge
 import Foundation
 import LuaHost
 import ThousandEyes
@@ -51,7 +50,7 @@ public struct TEAPIInstaller: TEModuleInstaller {
     primitives.fields["update_body"] = state.function("te.update") { try TEBridge.updateBody($0) }
     primitives.fields["raise"] = state.function("te.error") { try TEBridge.raise($0) }
     primitives.fields["now"] = state.function("te.now") { call in
-      lua_pushinteger(call.L, lua_Integer(Date().timeIntervalSince1970.rounded(.down)))
+      try call.push(.integer(Int64(Date().timeIntervalSince1970.rounded(.down))))
       return 1
     }
     var settings: [String: LuaValue] = [
@@ -64,13 +63,8 @@ public struct TEAPIInstaller: TEModuleInstaller {
     primitives.fields["settings"] = .table(LuaTable(fields: settings))
 
     // Hand the real `te` table to the library chunk through a temporary global.
-    let L = state.L
-    module.push()
-    lua_setglobal(L, TELibrary.handoffGlobal)
-    defer {
-      lua_pushnil(L)
-      lua_setglobal(L, TELibrary.handoffGlobal)
-    }
+    try state.setGlobal(TELibrary.handoffGlobal, module.value)
+    defer { try? state.setGlobal(TELibrary.handoffGlobal, .nil) }
     let library = try TELibrary.load(into: state)
     _ = try state.call(library.library, [.table(primitives), library.loadPart])
   }

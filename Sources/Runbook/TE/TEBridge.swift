@@ -1,4 +1,3 @@
-import CLuaBridge
 import Dispatch
 import Foundation
 import LuaHost
@@ -30,8 +29,8 @@ final class TEBridge {
 
   /// Runs `work` on Swift concurrency and blocks this thread until it ends. A killed run
   /// (timeout watchdog), or a REPL statement stopped by Ctrl-C or its timeout
-  /// (`terun_stop_requested`), cancels the work within 50 ms.
-  func block<T>(_ L: OpaquePointer, _ work: @escaping @Sendable () async throws -> T) throws -> T {
+  /// (`isStopRequested`), cancels the work within 50 ms.
+  func block<T>(_ state: LuaState, _ work: @escaping @Sendable () async throws -> T) throws -> T {
     let semaphore = DispatchSemaphore(value: 0)
     let outcome = Outcome<T>()
     let task = Task {
@@ -43,7 +42,7 @@ final class TEBridge {
       semaphore.signal()
     }
     while semaphore.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
-      if terun_stop_requested(L) != 0 {
+      if state.isStopRequested {
         task.cancel()
         semaphore.wait()
         throw LuaScriptError("stopped")
@@ -74,13 +73,13 @@ final class TEBridge {
     request.maxResponseBytes = Self.responseAllowance(call.state)
     try requireToken()
     do {
-      try Self.validate(request, function: function, L: call.L)
+      try Self.validate(request, function: function, call: call)
     } catch let refusal as Refusal {
       if context.isDryRun { planner.refused(refusal.failure) }
       throw refusal.error
     }
     let bytes: [UInt8]?
-    if context.isDryRun, let planned = try plan(request, function: function, L: call.L) {
+    if context.isDryRun, let planned = try plan(request, function: function, call: call) {
       keptByPlan = true
       bytes = planned.body
     } else if context.isDryRun, let answer = try planner.answer(request) {
@@ -89,7 +88,7 @@ final class TEBridge {
       let client = self.client
       do {
         let sent = request
-        let received = try block(call.L) { try await client.send(sent).body }
+        let received = try block(call.state) { try await client.send(sent).body }
         bytes = context.isDryRun ? planner.amend(received, of: request, collectionKey: nil) : received
       } catch {
         throw failure(error, request: request, state: call.state)
@@ -107,7 +106,7 @@ final class TEBridge {
   /// sent: a body the API would refuse raises a structured error shaped like the API's 400
   /// (`kind = "validation"`, `status = 400`, `errors = {{field, code, message}, ...}`), whose
   /// message names the runbook's line.
-  static func validate(_ request: APIRequest, function: String, L: OpaquePointer) throws {
+  static func validate(_ request: APIRequest, function: String, call: LuaCallContext) throws {
     guard request.method != .get, let operation = Catalog.match(method: request.method, path: request.path),
       operation.access == .write
     else { return }
@@ -119,18 +118,18 @@ final class TEBridge {
     }
     let problems = BodyValidator.problems(body, for: operation)
     guard !problems.isEmpty else { return }
-    throw refusal(request, operation: operation, problems: problems, function: function, L: L)
+    throw refusal(request, operation: operation, problems: problems, function: function, call: call)
   }
 
   /// The refusal of a write the API would answer with 400 `problems`: the failure, and a Lua
   /// error shaped like the API's 400 that names the runbook's line.
   static func refusal(
     _ request: APIRequest, operation: ThousandEyes.Operation, problems: [BodyValidator.Problem],
-    function: String, L: OpaquePointer
+    function: String, call: LuaCallContext
   ) -> Refusal {
     var failure = BodyValidationError(
       method: request.method.rawValue, path: request.path, operationId: operation.id, problems: problems)
-    let location = runbookLocation(L)
+    let location = runbookLocation(call)
     let message = (location.map { $0 + ": " } ?? "") + function + ": " + failure.message
     failure.location = location
     return Refusal(
@@ -174,19 +173,8 @@ final class TEBridge {
 
   /// `file:line` of the innermost runbook frame on the stack (the `te` library's frames,
   /// named `te/...`, and C functions skipped), or `nil`.
-  static func runbookLocation(_ L: OpaquePointer) -> String? {
-    var level: Int32 = 0
-    var record = lua_Debug()
-    while lua_getstack(L, level, &record) != 0 {
-      level += 1
-      guard lua_getinfo(L, "Sl", &record) != 0, record.currentline > 0 else { continue }
-      let source = withUnsafeBytes(of: &record.short_src) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      if source.hasPrefix("[C]") || InternalChunk.isInternal(source) { continue }
-      return "\(source):\(record.currentline)"
-    }
-    return nil
+  static func runbookLocation(_ call: LuaCallContext) -> String? {
+    call.innermostLocation { !$0.hasPrefix("[C]") && !InternalChunk.isInternal($0) }
   }
 
   /// A request without a token fails with one sentence (an uncaught one ends the run with
@@ -200,7 +188,7 @@ final class TEBridge {
   }
 
   /// In a dry run: `nil` for a read (send it), or the planner's answer for a write.
-  private func plan(_ request: APIRequest, function: String, L: OpaquePointer) throws -> (
+  private func plan(_ request: APIRequest, function: String, call: LuaCallContext) throws -> (
     body: [UInt8]?, Void
   )? {
     guard let operation = Catalog.match(method: request.method, path: request.path) else {
@@ -215,7 +203,7 @@ final class TEBridge {
       // What the API checks beyond the body's shape (a taken name, an id that does not exist):
       // a plan with it would fail at apply.
       let refusal = Self.refusal(
-        request, operation: operation, problems: refused.problems, function: function, L: L)
+        request, operation: operation, problems: refused.problems, function: function, call: call)
       planner.refused(refusal.failure)
       throw refusal.error
     }
@@ -237,7 +225,7 @@ final class TEBridge {
     let key = try call.argument(5).stringValue
     var options = LuaJSON.DecodeOptions()
     if let key, let fields = try call.argument(6).tableValue?.array {
-      let shape: JSONProjection.Shape = lua_toboolean(call.L, 7) != 0 ? .values : .objects
+      let shape: JSONProjection.Shape = call.isTruthy(7) ? .values : .objects
       do {
         options.projection = try JSONProjection(
           collectionKey: key, fields: fields.compactMap(\.stringValue), shape: shape)
@@ -262,12 +250,12 @@ final class TEBridge {
     call.state.pushFunction("te.pages") { [self] inner in
       let page: Page?
       do {
-        page = try block(inner.L) { try await cursor.next() }
+        page = try block(inner.state) { try await cursor.next() }
       } catch {
         throw failure(error, request: request, state: inner.state)
       }
       guard let page else {
-        lua_pushnil(inner.L)
+        try inner.push(.nil)
         return 1
       }
       let body = context.isDryRun ? planner.amend(page.body, of: request, collectionKey: key) : page.body
@@ -303,7 +291,7 @@ final class TEBridge {
   /// `operation(id)` or `match(method, path)`: the catalog entry as a table, or nil.
   static func pushOperation(_ operation: ThousandEyes.Operation?, call: LuaCallContext) throws -> Int32 {
     guard let operation else {
-      lua_pushnil(call.L)
+      try call.push(.nil)
       return 1
     }
     var fields: [String: LuaValue] = [
@@ -333,7 +321,7 @@ final class TEBridge {
     }
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-      if terun_stop_requested(call.L) != 0 { break }
+      if call.isStopRequested { break }
       Thread.sleep(forTimeInterval: min(0.05, deadline.timeIntervalSinceNow))
     }
     return 0
@@ -369,9 +357,9 @@ final class TEBridge {
   }
 
   private static func body(_ call: LuaCallContext, index: Int32, function: String) throws -> [UInt8]? {
-    guard index <= call.argumentCount, lua_type(call.L, index) != LUA_TNIL else { return nil }
+    guard !call.isNilOrMissing(index) else { return nil }
     do {
-      return try LuaJSON.encode(call.L, at: index)
+      return try call.encodeJSON(index)
     } catch {
       throw LuaScriptError("\(function): body \(error.message)")
     }
@@ -401,14 +389,14 @@ final class TEBridge {
     options: LuaJSON.DecodeOptions = LuaJSON.DecodeOptions()
   ) throws -> Int32 {
     guard let bytes, !bytes.isEmpty else {
-      lua_pushnil(call.L)
+      try call.push(.nil)
       return 1
     }
     // The body counts against --max-memory while it is decoded into Lua values.
     try call.state.chargeHostMemory(bytes.count)
     defer { call.state.releaseHostMemory(bytes.count) }
     do {
-      try LuaJSON.decode(bytes, into: call.L, options: options)
+      try call.pushJSON(bytes, options: options)
     } catch {
       throw LuaScriptError("\(method.rawValue) \(path): the response is not valid JSON (\(error.message))")
     }

@@ -60,6 +60,16 @@ struct ConnectionOptions: ParsableArguments {
     }
   }
 
+  /// Opens the connection (`open(environment:)`), runs `body` with it and closes it, however
+  /// `body` ends.
+  func withConnection<Result>(
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    _ body: (Connection) async throws -> Result
+  ) async throws -> Result {
+    let connection = try await open(environment: environment)
+    return try await withAsyncCleanup({ try await body(connection) }, cleanup: connection.close)
+  }
+
   /// Starts the simulator for `--sim` (printing one notice line on stderr), else reads the
   /// environment. A missing token is not an error here: only a runbook that calls the API needs one.
   func open(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Connection {
