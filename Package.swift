@@ -39,6 +39,7 @@ let package = Package(
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
     // The API v7 simulator. Shares no code with the client.
@@ -56,6 +57,8 @@ let package = Package(
         "LuaHost", "ThousandEyes", "AtomicFile",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
+      // The Lua halves of built-in modules, embedded by the plugin.
+      exclude: ["Lua"],
       plugins: ["EmbedLuaSources"]
     ),
     // Embeds stdlib/*.lua and runbooks/*.lua into Runbook at build time.
