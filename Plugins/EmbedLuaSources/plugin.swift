@@ -7,7 +7,7 @@ import PackagePlugin
 struct EmbedLuaSources: BuildToolPlugin {
   func createBuildCommands(context: PluginContext, target: Target) async throws -> [Command] {
     let root = context.package.directoryURL
-    let folders = ["stdlib", "runbooks"].map { root.appendingPathComponent($0) }
+    let folders = ["stdlib", "runbooks", "Sources/Runbook/Lua"].map { root.appendingPathComponent($0) }
     let output = context.pluginWorkDirectoryURL.appendingPathComponent("EmbeddedLuaSources.swift")
     var inputs: [URL] = []
     for folder in folders {
@@ -16,7 +16,7 @@ struct EmbedLuaSources: BuildToolPlugin {
     let tool = try context.tool(named: "EmbedLuaSourcesTool")
     return [
       .buildCommand(
-        displayName: "Embedding \(inputs.count) Lua sources from stdlib/ and runbooks/",
+        displayName: "Embedding \(inputs.count) Lua sources from stdlib/, runbooks/ and Sources/Runbook/Lua/",
         executable: tool.url,
         arguments: [output.path] + folders.map(\.path),
         inputFiles: inputs,

@@ -32,6 +32,14 @@ public struct TEAPIInstaller: TEModuleInstaller {
     let configuration = client.configuration
     var primitives = LuaTable()
     primitives.fields["request"] = state.function("te.request") { try bridge.request($0) }
+    primitives.fields["request_start"] = state.function("te.request") { try bridge.startRequest($0) }
+    primitives.fields["request_finish"] = state.function("te.request") { try bridge.finishRequest($0) }
+    primitives.fields["wait_any"] = state.function("te.parallel") { try bridge.waitAny($0) }
+    primitives.fields["new_group"] = state.function("te.parallel") { try bridge.newGroup($0) }
+    primitives.fields["cancel"] = state.function("te.parallel") { try bridge.cancelGroup($0) }
+    primitives.fields["default_concurrency"] = state.function("te.parallel") {
+      try bridge.defaultConcurrency($0)
+    }
     primitives.fields["pages"] = state.function("te.pages") { try bridge.pages($0) }
     primitives.fields["operation"] = state.function("te.call") { call in
       try TEBridge.pushOperation(Catalog.operation(id: try call.string(1)), call: call)
@@ -59,11 +67,12 @@ public struct TEAPIInstaller: TEModuleInstaller {
       "dry_run": .boolean(context.isDryRun),
       "mode": .text(context.configuration.mode.rawValue),
       "user_agent": .text(configuration.userAgent),
+      "max_concurrency": .integer(Int64(max(1, configuration.maxConcurrency))),
     ]
     if let aid = configuration.aid { settings["aid"] = .text(aid) }
     primitives.fields["settings"] = .table(LuaTable(fields: settings))
 
-    // Hand the real `te` table to the library chunk through a temporary global.
+    // Hand the real `te` table to the library chunks through a temporary global.
     let L = state.L
     module.push()
     lua_setglobal(L, TELibrary.handoffGlobal)
@@ -71,7 +80,17 @@ public struct TEAPIInstaller: TEModuleInstaller {
       lua_pushnil(L)
       lua_setglobal(L, TELibrary.handoffGlobal)
     }
+    // te.parallel's scheduler gives the library its request function: asynchronous inside a
+    // te.parallel coroutine, blocking elsewhere.
+    let parallelChunk = try state.load(source: Self.parallelSource, chunkName: TELibrary.chunkName)
+    let scheduler = try state.call(parallelChunk, [.table(primitives)])
+    guard scheduler.count == 2 else { throw LuaScriptError("te.parallel: the scheduler did not load") }
+    primitives.fields["request"] = scheduler[0]
     let chunk = try state.load(source: TELibrary.source, chunkName: TELibrary.chunkName)
     _ = try state.call(chunk, [.table(primitives)])
+    _ = try state.call(scheduler[1])
   }
+
+  /// The Lua of `te.parallel` (Sources/Runbook/Lua/te/parallel.lua).
+  static var parallelSource: String { EmbeddedLuaSources.library["te.parallel"] ?? "" }
 }
