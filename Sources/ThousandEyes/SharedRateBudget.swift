@@ -29,6 +29,8 @@ public final class SharedRateBudget: Sendable {
     var reset: Double?
     /// The window's length in seconds, once two consecutive resets were seen.
     var window: Double?
+    /// The reset of the window before this one, once one rolled over.
+    var previous: Double?
     /// Requests counted in the current window.
     var used = 0
     /// Requests promised to the window after the current one.
@@ -125,10 +127,14 @@ public final class SharedRateBudget: Sendable {
       guard let reset, reset > time else { return }
       if let known = entry.reset, reset > known {
         // A window we had not rolled into yet: what was promised to it is its count so far.
-        let gap = reset - known
-        if entry.window.map({ gap < $0 }) ?? true { entry.window = gap }
+        entry.previous = known
         entry.used = entry.next
         entry.next = 0
+      }
+      if entry.reset != reset, let previous = entry.previous, reset > previous {
+        // Consecutive resets are a window apart (or more, after an idle spell): keep the least.
+        let gap = reset - previous
+        if entry.window.map({ gap < $0 }) ?? true { entry.window = gap }
       }
       entry.reset = reset
       if let limit = entry.limit, let remaining {
@@ -194,6 +200,7 @@ public final class SharedRateBudget: Sendable {
     guard let reset = entry.reset, time >= reset + resetMargin else { return }
     entry.used = entry.next
     entry.next = 0
+    entry.previous = reset
     guard let window = entry.window, window > 0 else {
       entry.reset = nil
       return

@@ -311,6 +311,9 @@ final class TEBridge {
       let body = context.isDryRun ? planner.amend(page.body, of: request, collectionKey: key) : page.body
       return try Self.pushDecoded(body, call: inner, method: method, path: path, options: options)
     }
+    // The function was pushed on the main thread; a call from a coroutine (te.parallel's, or
+    // the runbook's own) returns it on its own stack.
+    if call.L != call.state.L { lua_xmove(call.state.L, call.L, 1) }
     return 1
   }
 
