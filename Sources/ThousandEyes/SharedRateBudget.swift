@@ -186,7 +186,7 @@ public final class SharedRateBudget: Sendable {
     entry.updated = time
     file.budgets[key] = entry
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     let bytes = [UInt8](try encoder.encode(file))
     guard ftruncate(fd, 0) == 0, Self.writeAll(fd, bytes) else {
       throw SharedBudgetError(path: path, reason: String(cString: strerror(errno)))

@@ -135,7 +135,8 @@ struct ParallelSchedulerTests {
       let world = try await SimulatorServer.start(options)
       defer { Task { await world.stop() } }
       let client = try ThousandEyesClient(
-        configuration: ClientConfiguration(baseURL: URL(string: world.baseURL)!, token: APIToken(TEHarness.token)))
+        configuration: ClientConfiguration(
+          baseURL: URL(string: world.baseURL)!, token: APIToken(TEHarness.token)))
       defer { Task { try? await client.shutdown() } }
       let planner = DryRunPlanner(client: client)
       let run = try await Self.run(body + "\n" + source, dryRun: true, planner: planner)
