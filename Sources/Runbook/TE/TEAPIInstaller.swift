@@ -80,17 +80,7 @@ public struct TEAPIInstaller: TEModuleInstaller {
       lua_pushnil(L)
       lua_setglobal(L, TELibrary.handoffGlobal)
     }
-    // te.parallel's scheduler gives the library its request function: asynchronous inside a
-    // te.parallel coroutine, blocking elsewhere.
-    let parallelChunk = try state.load(source: Self.parallelSource, chunkName: TELibrary.chunkName)
-    let scheduler = try state.call(parallelChunk, [.table(primitives)])
-    guard scheduler.count == 2 else { throw LuaScriptError("te.parallel: the scheduler did not load") }
-    primitives.fields["request"] = scheduler[0]
-    let chunk = try state.load(source: TELibrary.source, chunkName: TELibrary.chunkName)
-    _ = try state.call(chunk, [.table(primitives)])
-    _ = try state.call(scheduler[1])
+    let library = try TELibrary.load(into: state)
+    _ = try state.call(library.library, [.table(primitives), library.loadPart])
   }
-
-  /// The Lua of `te.parallel` (Sources/Runbook/Lua/te/parallel.lua).
-  static var parallelSource: String { EmbeddedLuaSources.library["te.parallel"] ?? "" }
 }

@@ -3,11 +3,10 @@
 -- yields, and this scheduler resumes it when its answer is in (wait_any). Lua stays
 -- single-threaded; only the HTTP work overlaps. See docs/te.md.
 --
--- Loaded before the te library with the host's primitives and the te table; sets
--- te.parallel and returns the request function the library uses (asynchronous inside
--- te.parallel, blocking elsewhere) and a function to call once the library is installed.
-local prim = ...
-local te = rawget(_ENV, "__terun_te_install")
+-- Loaded before the parts that send requests: it replaces prim.request with one that is
+-- asynchronous inside a te.parallel coroutine and blocking elsewhere, and adds te.parallel.
+local prim, te, checks = ...
+local assert_arg = checks.assert_arg
 
 local blocking_request = prim.request
 local request_start, request_finish = prim.request_start, prim.request_finish
@@ -48,15 +47,17 @@ local function is_kill(value)
   return type(value) == "userdata"
 end
 
+local function positive_integer(value)
+  return math_type(value) == "integer" and value >= 1
+end
+
 local function check_options(options)
   if options == nil then
     return nil, false
   end
-  if type(options) ~= "table" then
-    error(format("bad argument #3 to 'te.parallel' (table expected, got %s)", type(options)), 3)
-  end
+  assert_arg("te.parallel", 3, options, "table", nil, nil, 3)
   local concurrency, fail_fast = options.concurrency, options.fail_fast
-  if concurrency ~= nil and (math_type(concurrency) ~= "integer" or concurrency < 1) then
+  if concurrency ~= nil and not positive_integer(concurrency) then
     error(format("te.parallel: concurrency must be a positive integer, got %s", tostring(concurrency)), 3)
   end
   if fail_fast ~= nil and type(fail_fast) ~= "boolean" then
@@ -74,12 +75,8 @@ end
 
 -- te.parallel(items, fn [, {concurrency = N, fail_fast = false}]) -> results, errors
 local function parallel(items, fn, options)
-  if type(items) ~= "table" then
-    error(format("bad argument #1 to 'te.parallel' (table expected, got %s)", type(items)), 2)
-  end
-  if type(fn) ~= "function" then
-    error(format("bad argument #2 to 'te.parallel' (function expected, got %s)", type(fn)), 2)
-  end
+  assert_arg("te.parallel", 1, items, "table")
+  assert_arg("te.parallel", 2, fn, "function")
   local concurrency, fail_fast = check_options(options)
   local cap = settings.max_concurrency
   local limit = concurrency or default_concurrency()
@@ -183,11 +180,14 @@ local function parallel(items, fn, options)
 end
 
 te.parallel = parallel
+prim.request = request
+
+local scheduler = {}
 
 -- te.with_aid changes the account group of every call until its function returns: inside a
--- te.parallel item, other items would run in that group while it waits. It is refused there
--- (a call's own `aid` option works).
-local function after_library()
+-- te.parallel item, other items would run in that group while it waits. Once the library is
+-- installed, it is refused there (a call's own `aid` option works).
+function scheduler.guard_with_aid()
   local with_aid = te.with_aid
   te.with_aid = function(aid, fn)
     if owners[running()] ~= nil then
@@ -198,4 +198,4 @@ local function after_library()
   end
 end
 
-return request, after_library
+return scheduler
