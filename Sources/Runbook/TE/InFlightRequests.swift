@@ -10,7 +10,6 @@ final class InFlightRequests: @unchecked Sendable {
   struct Pending {
     let group: Int
     let request: APIRequest
-    let function: String
     /// Host memory charged for its body while it lasts.
     let charged: Int
     let task: Task<Void, Never>
@@ -34,7 +33,7 @@ final class InFlightRequests: @unchecked Sendable {
 
   /// Starts `work` for `group`; returns its handle.
   func start(
-    group: Int, request: APIRequest, function: String, charged: Int,
+    group: Int, request: APIRequest, charged: Int,
     _ work: @escaping @Sendable () async throws -> [UInt8]
   ) -> Int {
     condition.lock()
@@ -51,7 +50,7 @@ final class InFlightRequests: @unchecked Sendable {
       complete(handle, result)
     }
     pending[handle] = Pending(
-      group: group, request: request, function: function, charged: charged, task: task)
+      group: group, request: request, charged: charged, task: task)
     return handle
   }
 
@@ -63,13 +62,6 @@ final class InFlightRequests: @unchecked Sendable {
     completed[handle] = result
     order.append(handle)
     condition.broadcast()
-  }
-
-  /// How many requests of `group` are in flight or completed but not yet taken.
-  func count(group: Int) -> Int {
-    condition.lock()
-    defer { condition.unlock() }
-    return pending.values.filter { $0.group == group }.count
   }
 
   /// Blocks until a request of `group` has completed and returns its handle (the earliest

@@ -22,7 +22,7 @@ extension TEBridge {
     let client = self.client
     let request = prepared.request
     let handle = inFlight.start(
-      group: group, request: request, function: prepared.function, charged: prepared.charged
+      group: group, request: request, charged: prepared.charged
     ) {
       try await client.send(request).body
     }

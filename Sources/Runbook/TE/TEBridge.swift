@@ -82,7 +82,6 @@ final class TEBridge {
   /// `request_start` share before anything is sent.
   struct PreparedRequest {
     let request: APIRequest
-    let function: String
     /// Host memory charged for the body (and its decoded trees) while the request lasts.
     let charged: Int
     /// Whether a dry run's plan keeps the body (its charge stays for the run).
@@ -128,7 +127,7 @@ final class TEBridge {
     // From here the caller owns the charge.
     handedOver = true
     return PreparedRequest(
-      request: request, function: function, charged: charged, keptByPlan: planned, answer: answer)
+      request: request, charged: charged, keptByPlan: planned, answer: answer)
   }
 
   /// A received body as the runbook sees it: amended by the planner in a dry run.
