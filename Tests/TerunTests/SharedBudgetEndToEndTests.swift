@@ -63,6 +63,37 @@ struct SharedBudgetEndToEndTests {
     #expect(!budget.contains(server.token))
   }
 
+  /// A te.parallel item that never finishes is stopped by the run's limits like any Lua: one
+  /// spinning in Lua, one sending requests forever, one spinning while others wait on answers.
+  @Test(arguments: [
+    ("--timeout 2s", "while true do end", "timeout after 2s (--timeout)"),
+    ("--timeout 2s", "while true do te.get('/account-groups') end", "timeout after 2s (--timeout)"),
+    (
+      "--max-instructions 5000000", "if item == 2 then while true do end end te.get('/account-groups')",
+      "instruction limit exceeded (--max-instructions 5000000)"
+    ),
+  ])
+  func aRunawayItemIsStoppedByTheLimits(limit: String, body: String, message: String) throws {
+    let folder = try ScratchFolder()
+    try folder.write(
+      "spin.lua",
+      """
+      runbook { name = "spin" }
+      print("before")
+      te.parallel({ 1, 2, 3, 4 }, function(item)
+        \(body)
+      end)
+      print("after")
+      """)
+    let result = try TerunProcess.run(
+      ["run", "--sim", "spin.lua"] + limit.split(separator: " ").map(String.init), in: folder.url,
+      deadline: 60)
+    #expect(!result.timedOut)
+    #expect(result.status == 3, "\(limit) \(body): exit \(result.status)\n\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("terun: \(message)"), "\(result.stderr)")
+    #expect(result.stdout == "before\n")
+  }
+
   @Test func maxConcurrencyMustBePositive() throws {
     let result = try TerunProcess.run(["run", "--sim", "--max-concurrency", "0", "hello", "name=x"])
     #expect(result.status == 2)
