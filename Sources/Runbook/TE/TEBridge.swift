@@ -14,6 +14,8 @@ final class TEBridge {
   let client: ThousandEyesClient
   let context: RunContext
   let planner: TEWritePlanner
+  /// The requests `te.parallel` has in flight.
+  let inFlight = InFlightRequests()
 
   init(client: ThousandEyesClient, context: RunContext, planner: TEWritePlanner?) {
     self.client = client
@@ -56,6 +58,41 @@ final class TEBridge {
   /// `request(method, path, query, body)`: one API request; returns the decoded body (nil
   /// when empty). In a dry run, writes go to the planner and unclassifiable requests stop.
   func request(_ call: LuaCallContext) throws -> Int32 {
+    let prepared = try prepare(call)
+    defer { if !prepared.keptByPlan { call.state.releaseHostMemory(prepared.charged) } }
+    let bytes: [UInt8]?
+    if let answer = prepared.answer {
+      bytes = answer
+    } else {
+      let client = self.client
+      let request = prepared.request
+      do {
+        let body = try block(call.state) { try await client.send(request).body }
+        bytes = received(body, of: request)
+      } catch {
+        throw failure(error, request: request, state: call.state)
+      }
+    }
+    return try Self.pushDecoded(
+      bytes, call: call, method: prepared.request.method, path: prepared.request.path)
+  }
+
+  /// A request checked and, in a dry run, planned: what `request` and `te.parallel`'s
+  /// `request_start` share before anything is sent.
+  struct PreparedRequest {
+    let request: APIRequest
+    /// Host memory charged for the body (and its decoded trees) while the request lasts.
+    let charged: Int
+    /// Whether a dry run's plan keeps the body (its charge stays for the run).
+    let keptByPlan: Bool
+    /// The answer when nothing is sent (a planned write, the planner's answer); nil to send.
+    let answer: [UInt8]??
+  }
+
+  /// Checks the arguments of `request(method, path, query, body)`, charges the body's memory,
+  /// validates the write and, in a dry run, plans it. The caller releases `charged` unless
+  /// `keptByPlan`; on a throw, nothing stays charged.
+  func prepare(_ call: LuaCallContext) throws -> PreparedRequest {
     let function = "te." + (try call.string(1)).lowercased()
     guard let method = HTTPMethodName(name: try call.string(1)) else {
       throw LuaScriptError("\(function): unknown HTTP method")
@@ -67,8 +104,8 @@ final class TEBridge {
     // charged while the request lasts, and for the whole run once a dry run's plan keeps it.
     let charged = (body?.count ?? 0) * (1 + Self.bodyDecodingFactor)
     try call.state.chargeHostMemory(charged)
-    var keptByPlan = false
-    defer { if !keptByPlan { call.state.releaseHostMemory(charged) } }
+    var handedOver = false
+    defer { if !handedOver { call.state.releaseHostMemory(charged) } }
     var request = APIRequest(method, path, query: query, body: Self.arraysForEmptyTables(body, method, path))
     request.maxResponseBytes = Self.responseAllowance(call.state)
     try requireToken()
@@ -78,23 +115,23 @@ final class TEBridge {
       if context.isDryRun { planner.refused(refusal.failure) }
       throw refusal.error
     }
-    let bytes: [UInt8]?
-    if context.isDryRun, let planned = try plan(request, function: function, call: call) {
-      keptByPlan = true
-      bytes = planned.body
-    } else if context.isDryRun, let answer = try planner.answer(request) {
-      bytes = answer
-    } else {
-      let client = self.client
-      do {
-        let sent = request
-        let received = try block(call.state) { try await client.send(sent).body }
-        bytes = context.isDryRun ? planner.amend(received, of: request, collectionKey: nil) : received
-      } catch {
-        throw failure(error, request: request, state: call.state)
-      }
+    var answer: [UInt8]?? = nil
+    var planned = false
+    if context.isDryRun, let plannedWrite = try plan(request, function: function, call: call) {
+      planned = true
+      answer = .some(plannedWrite.body)
+    } else if context.isDryRun, let given = try planner.answer(request) {
+      answer = .some(given)
     }
-    return try Self.pushDecoded(bytes, call: call, method: method, path: path)
+    // From here the caller owns the charge.
+    handedOver = true
+    return PreparedRequest(
+      request: request, charged: charged, keptByPlan: planned, answer: answer)
+  }
+
+  /// A received body as the runbook sees it: amended by the planner in a dry run.
+  func received(_ bytes: [UInt8], of request: APIRequest) -> [UInt8]? {
+    context.isDryRun ? planner.amend(bytes, of: request, collectionKey: nil) : bytes
   }
 
   /// Bytes of host memory a request body takes per byte while it is decoded into a `PlanJSON`
@@ -247,7 +284,7 @@ final class TEBridge {
       }
     }
     let cursor = PageCursor(client.pages(request, collectionKey: key).makeAsyncIterator())
-    call.state.pushFunction("te.pages") { [self] inner in
+    call.pushFunction("te.pages") { [self] inner in
       let page: Page?
       do {
         page = try block(inner.state) { try await cursor.next() }
@@ -375,7 +412,7 @@ final class TEBridge {
 
   /// The Lua error for a failed request; a body refused because it would not fit in the
   /// memory the run has left stops the run at its memory limit.
-  private func failure(_ error: Error, request: APIRequest, state: LuaState) -> Error {
+  func failure(_ error: Error, request: APIRequest, state: LuaState) -> Error {
     if let transport = error as? TransportError, transport.kind == .responseTooLarge,
       let allowance = request.maxResponseBytes, allowance < client.configuration.maxResponseBytes
     {
@@ -384,7 +421,7 @@ final class TEBridge {
     return TEErrors.luaError(error)
   }
 
-  private static func pushDecoded(
+  static func pushDecoded(
     _ bytes: [UInt8]?, call: LuaCallContext, method: HTTPMethodName, path: String,
     options: LuaJSON.DecodeOptions = LuaJSON.DecodeOptions()
   ) throws -> Int32 {

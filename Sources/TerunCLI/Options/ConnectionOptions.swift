@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runbook
+import Scheduler
 import Simulator
 import ThousandEyes
 
@@ -49,6 +50,14 @@ struct ConnectionOptions: ParsableArguments {
     name: .customLong("read-timeout"),
     help: ArgumentHelp("Read timeout: 30s, 2m, ... (default 60s).", valueName: "duration"))
   var readTimeout: String?
+
+  @Option(
+    name: .customLong("max-concurrency"),
+    help: ArgumentHelp(
+      "The most requests te.parallel keeps in flight (default 8; its default concurrency comes from the "
+        + "rate limit and the measured latency, up to this).",
+      valueName: "n"))
+  var maxConcurrency: Int?
 
   /// A connection prepared for one run; `close()` stops the in-process simulator, if any.
   struct Connection {
@@ -99,7 +108,7 @@ struct ConnectionOptions: ParsableArguments {
       // still holds the real one: the sandbox never lets a runbook read it.
       configuration.tokenFile =
         tokenFile ?? (try? Profile.selected(name: self.profile, environment: environment))??.tokenFile
-      try apply(to: &configuration)
+      try apply(to: &configuration, environment: environment)
       return Connection(client: configuration, simulator: server)
     }
     var configuration: ClientConfiguration
@@ -114,13 +123,22 @@ struct ConnectionOptions: ParsableArguments {
     } catch {
       throw CommandFailure(.usage, "\(error)")
     }
-    try apply(to: &configuration)
+    try apply(to: &configuration, environment: environment)
     return Connection(client: configuration, simulator: nil)
   }
 
   /// Applies the options that hold for the simulator and the real API alike.
-  private func apply(to configuration: inout ClientConfiguration) throws {
+  private func apply(to configuration: inout ClientConfiguration, environment: [String: String]) throws {
     configuration.auditFile = audit
+    // Every terun on this host (runs, scheduled jobs, the REPL) paces from one shared budget.
+    configuration.sharedBudgetFile = SharedRateBudget.path(
+      inStateDirectory: StateDirectory.fromEnvironment(environment).path)
+    if let maxConcurrency {
+      guard maxConcurrency >= 1 else {
+        throw CommandFailure(.usage, "--max-concurrency: expected a positive integer, got \(maxConcurrency)")
+      }
+      configuration.maxConcurrency = maxConcurrency
+    }
     if let connectTimeout {
       configuration.connectTimeout = try Self.duration(connectTimeout, option: "--connect-timeout")
     }

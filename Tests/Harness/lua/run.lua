@@ -21,6 +21,7 @@ local files = {
   "rounds_spec",
   "runbooks_spec",
   "te_spec",
+  "parallel_spec",
   "prelude_spec",
   "sandbox_spec",
 }
