@@ -21,6 +21,7 @@ local files = {
   "te_spec",
   "prelude_spec",
   "sandbox_spec",
+  "json_spec",
 }
 
 local suite = testing.new()
