@@ -171,11 +171,14 @@ public final class RunbookRunner: @unchecked Sendable {
     let base = try ["tostring", "select", "pcall", "error", "type"].map { try state.global($0) }
     let table = try state.global("table")
     let string = try state.global("string")
+    // Where `runbook { ... }` is accepted (see terun/prelude.lua).
+    let headerRule =
+      configuration.acceptsRepeatedHeaders ? "any" : configuration.header.line != nil ? "first" : "none"
     let prelude = try Prelude.load(into: state)
     let results = try state.call(
       prelude,
       [
-        write, emit, .table(enabled), .boolean(configuration.header.line != nil), base[0], base[1],
+        write, emit, .table(enabled), .text(headerRule), base[0], base[1],
         table["concat"], string["format"], base[2], base[3], base[4],
       ])
     guard results.count == 3 else {
