@@ -56,9 +56,7 @@ public final class RunbookRunner: @unchecked Sendable {
         Self.abandon(stoppedBy: kind, limits: limits, sink: sink)
       }
       do {
-        let chunk = try state.load(
-          source: configuration.source.bytes, chunkName: configuration.source.displayName)
-        _ = try state.call(chunk)
+        _ = try state.call(try configuration.source.compile(in: state))
       } catch {
         // A failed run writes nothing: writers left open are discarded.
         context.fileWriters.abortAll()

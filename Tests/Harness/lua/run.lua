@@ -22,6 +22,7 @@ local files = {
   "prelude_spec",
   "sandbox_spec",
   "json_spec",
+  "test_driver_spec",
 }
 
 local suite = testing.new()
