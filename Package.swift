@@ -59,6 +59,7 @@ let package = Package(
       dependencies: [
         "LuaHost", "ThousandEyes", "AtomicFile",
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["Lua"],
       plugins: ["EmbedLuaSources"]

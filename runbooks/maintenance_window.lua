@@ -20,6 +20,7 @@ runbook {
 }
 
 local admin = require("admin")
+local selection = require("selection")
 local tables = require("tables")
 local time = require("time")
 
@@ -30,28 +31,7 @@ if pattern == "" then
   te.usage_error("pattern", "must not be empty; give a test name glob such as pattern=\"*checkout*\"")
 end
 
---- Turns a glob into an anchored Lua pattern over lower-cased text.
-local function glob_to_pattern(glob)
-  if not glob:find("[%*%?]") then
-    glob = "*" .. glob .. "*"
-  end
-  local parts = { "^" }
-  for ch in glob:lower():gmatch(".") do
-    if ch == "*" then
-      parts[#parts + 1] = ".*"
-    elseif ch == "?" then
-      parts[#parts + 1] = "."
-    elseif ch:match("%W") then
-      parts[#parts + 1] = "%" .. ch
-    else
-      parts[#parts + 1] = ch
-    end
-  end
-  parts[#parts + 1] = "$"
-  return table.concat(parts)
-end
-
-local lua_pattern = glob_to_pattern(pattern)
+local lua_pattern = selection.glob_pattern(pattern)
 local duration = time.parse_window(params.duration or "1h")
 local now = time.to_epoch(te.now and te.now()) or time.now()
 local start = params.start and math.floor(time.parse_iso(params.start)) or now

@@ -8,6 +8,8 @@
 ---@field dry_run boolean Whether this run is a dry run (writes are planned, not sent).
 ---@field mode "live"|"plan"|"confirm" What becomes of writes: sent now ("live"), planned and never sent by this run ("plan": --dry-run, --plan-out), or planned and applied once the user confirms ("confirm": --confirm).
 ---@field json te.json
+---@field yaml te.yaml
+---@field spec te.spec
 ---@field log te.log
 ---@field fs te.fs
 ---@field csv te.csv
@@ -19,6 +21,7 @@
 ---@field roles te.resource
 ---@field account_groups te.account_groups
 ---@field permissions te.permissions
+---@field tags te.tags
 te = {}
 
 ---@alias te.id string|integer An API id; numbers are accepted and sent as integers.
@@ -138,6 +141,27 @@ function resource.delete(id, opts) end
 ---@field get fun(id: te.id, opts?: te.query): te.object
 ---@field update fun(id: te.id, changes: te.object, opts?: te.query): te.object
 ---@field delete fun(id: te.id, opts?: te.query): true
+
+---@class te.tags: te.resource
+local tags = {}
+---The tag `key:value` for `object_type` objects (default "test"), with its `assignments`; nil if none.
+---@param key string
+---@param value string
+---@param object_type? string
+---@param opts? te.query
+---@return te.object?
+function tags.find(key, value, object_type, opts) end
+---Assigns the tag to objects (test ids, or `{ id, type }`); earlier assignments stay.
+---@param id te.id
+---@param objects (te.id|{ id: te.id, type: string })[]
+---@param opts? te.query
+---@return te.object
+function tags.assign(id, objects, opts) end
+---Removes the tag from objects (test ids, or `{ id, type }`).
+---@param id te.id
+---@param objects (te.id|{ id: te.id, type: string })[]
+---@param opts? te.query
+function tags.unassign(id, objects, opts) end
 
 ---@class te.tests
 ---@field list fun(opts?: te.query, options?: te.iterate_options): te.object[]
@@ -268,6 +292,13 @@ function te.now() end
 ---@field decode fun(text: string): any
 ---@field array fun(t?: table): table Marks `t` as a JSON array.
 ---@field object fun(t?: table): table Marks `t` as a JSON object.
+
+---@class te.yaml
+---@field encode fun(value: any): string YAML of the value te.json.encode would write (keys sorted; strings YAML would read as another type quoted).
+---@field decode fun(text: string): any The value te.json.decode would give for the document's JSON.
+
+---@class te.spec
+---@field writable_fields fun(method: string, path: string): string[]? Fields the request body of `method path` takes (read-only ones left out), sorted; nil when no operation matches or it takes no body.
 
 ---@class te.log
 ---@field debug fun(fmt: string, ...: any)

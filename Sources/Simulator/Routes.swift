@@ -5,6 +5,7 @@ enum Routes {
     AccountGroupHandlers.routes + UserHandlers.routes + RoleHandlers.routes + AgentHandlers.routes
     + TestHandlers.routes + ResultHandlers.routes + AlertHandlers.routes + AlertRuleHandlers.routes
     + SuppressionWindowHandlers.routes + EndpointAgentHandlers.routes + InstantTestHandlers.routes
+    + TagHandlers.routes
 }
 
 extension SimulatorServer {

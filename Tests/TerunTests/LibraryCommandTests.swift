@@ -4,8 +4,11 @@ import Testing
 @Suite("terun list, describe by name, test, and the README's export, end to end")
 struct LibraryCommandTests {
   static let shippedRunbooks = [
-    "active_alerts", "assign_users", "bulk_create_users", "cloud_agent_ips", "create_role", "export_latency",
-    "latency_report", "maintenance_window", "tests_inventory", "toggle_interval",
+    "active_alerts", "assign_alert_rule", "assign_users", "bulk_create_users", "cloud_agent_ips",
+    "create_role",
+    "export_latency", "export_metrics", "export_tests", "latency_report", "maintenance_window",
+    "offboard_users",
+    "swap_agent", "sync_tests", "tag_tests", "tests_inventory", "toggle_interval",
   ]
 
   @Test func listShowsTheBuiltInRunbooksWithDescriptions() throws {
@@ -20,7 +23,8 @@ struct LibraryCommandTests {
     }
     let export = try #require(lines.first { $0.hasPrefix("export_latency ") })
     #expect(export.contains("Exports a network metric of a test"))
-    #expect(!result.stdout.contains("_test"), "runbook tests are not runbooks")
+    let names = lines.dropFirst().compactMap { $0.split(separator: " ").first.map(String.init) }
+    #expect(!names.contains { $0.hasSuffix("_test") }, "runbook tests are not runbooks")
     #expect(!result.stdout.contains("tests.te"), "test fixtures are not runbooks")
   }
 

@@ -90,8 +90,7 @@ public final class DryRunPlanner: TEWritePlanner {
         write.naturalKey = key
       }
     case .update, .delete:
-      write.objectId =
-        operation.pathParameters.isEmpty ? nil : request.path.split(separator: "/").last.map(String.init)
+      write.objectId = Self.objectId(path: request.path, template: operation.path)
       let current = try currentObject(request, write: write)
       if let current {
         if current.live {
@@ -393,13 +392,36 @@ public final class DryRunPlanner: TEWritePlanner {
   public static func readRequest(path: String, aid: String?, for operation: ThousandEyes.Operation)
     -> APIRequest?
   {
-    guard let reader = Catalog.match(method: .get, path: path), reader.access == .read else { return nil }
+    // Only a read of the write's own path: `POST /tags/unassign` must not be read as the tag
+    // `unassign` (`GET /tags/{id}`), nor `POST /tags/{id}/assign` as anything.
+    guard let reader = Catalog.match(method: .get, path: path), reader.access == .read,
+      Self.sameTemplate(reader.path, operation.path)
+    else { return nil }
     var read = APIRequest(.get, path)
     if let aid { read = read.settingQuery("aid", to: aid) }
     if reader.queryParameters.contains("expand"), operation.requestFields?.contains("agents") == true {
       read = read.settingQuery("expand", to: "agent")
     }
     return read
+  }
+
+  /// Whether two path templates are the same path, whatever their parameters are called.
+  static func sameTemplate(_ a: String, _ b: String) -> Bool {
+    func shape(_ template: String) -> [Substring] {
+      template.split(separator: "/").map { $0.hasPrefix("{") ? "{}" : $0 }
+    }
+    return shape(a) == shape(b)
+  }
+
+  /// The id of the object a write at `path` acts on: the path's last parameter
+  /// (`/tags/{id}/assign` acts on tag `id`), `nil` when the template has none.
+  static func objectId(path: String, template: String) -> String? {
+    let parts = path.split(separator: "/")
+    let segments = template.split(separator: "/")
+    guard parts.count == segments.count,
+      let last = segments.lastIndex(where: { $0.hasPrefix("{") })
+    else { return nil }
+    return String(parts[last])
   }
 
   /// `value` without its top-level `_links`.

@@ -56,11 +56,12 @@ public enum PlanConsistency {
       if let problem = queryProblem(write.query, for: operation) {
         throw fail(problem)
       }
-      // The planner names the object of an update or delete by its path's last segment.
+      // The planner names the object of an update or delete by its path's last parameter
+      // (`/tags/{id}/assign` acts on tag `id`).
       let lastParameter =
-        operation.pathParameters.isEmpty || DryRunPlanner.action(of: operation) == .create
-        ? nil : write.path.split(separator: "/").last
-      if write.objectId != lastParameter.map(String.init) {
+        DryRunPlanner.action(of: operation) == .create
+        ? nil : DryRunPlanner.objectId(path: write.path, template: operation.path)
+      if write.objectId != lastParameter {
         throw fail(
           "its objectId is \(write.objectId.map { "'\($0)'" } ?? "absent"), but its path names "
             + (lastParameter.map { "'\($0)'" } ?? "no object"))

@@ -133,7 +133,7 @@ public final class RunbookRunner: @unchecked Sendable {
     return options
   }
 
-  /// Installs `te.params`, `te.dry_run`, `te.mode`, `te.json`, `te.fs`, `te.csv`, `te.log`,
+  /// Installs `te.params`, `te.dry_run`, `te.mode`, `te.json`, `te.yaml`, `te.spec`, `te.fs`, `te.csv`, `te.log`,
   /// `te.fail`, `te.usage_error`, `te.fail_count`, and the globals `print`
   /// and `runbook`.
   private func installCore(into module: TEModule, context: RunContext) throws {
@@ -148,6 +148,8 @@ public final class RunbookRunner: @unchecked Sendable {
         throw LuaError(kind: .runtime, message: String(describing: error))
       }
     }
+    YAMLModule.install(into: module)
+    TESpecModule.install(into: module)
     try installFileSystem(into: module, context: context)
     installOutcome(into: module, tally: context.tally)
     // te.csv.format_row: csv.format_row in C (stdlib/csv.lua uses it when present).

@@ -131,3 +131,20 @@ struct EndpointAgentRecord {
   var enabled: Bool
   var version: String
 }
+
+/// A tag: a key and value for one object type, with the objects it is statically assigned to.
+struct TagRecord {
+  /// One object a tag is assigned to.
+  struct Assignment: Equatable {
+    var id: String
+    var type: String
+  }
+
+  var id: String
+  var aid: String
+  /// The settable fields as the API spells them (`key`, `value`, `objectType`, `color`, ...).
+  var fields: JSONObject
+  var createDate: String
+  var modifiedDate: String?
+  var assignments: [Assignment]
+}

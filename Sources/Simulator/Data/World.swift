@@ -16,6 +16,7 @@ final class World: @unchecked Sendable {
     var alerts: [AlertRecord] = []
     var suppressionWindows: [SuppressionWindowRecord] = []
     var endpointAgents: [EndpointAgentRecord] = []
+    var tags: [TagRecord] = []
     /// The user the token belongs to.
     var currentUid = ""
     /// Ids handed out for new objects, per kind.

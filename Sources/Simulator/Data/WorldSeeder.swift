@@ -37,6 +37,7 @@ struct WorldSeeder {
     seedAlerts(state)
     seedSuppressionWindows(state)
     seedEndpointAgents(state)
+    seedTags(state)
     return state
   }
 
@@ -343,6 +344,31 @@ struct WorldSeeder {
       id += 1
     }
     state.nextIds["window"] = id
+  }
+
+  /// Two test tags per account group; `env:production` is on the group's first test.
+  private func seedTags(_ state: World.State) {
+    var n: UInt64 = 0
+    for aid in ["1234", "5678"] {
+      for (key, value, color) in [("env", "production", "#D32F2F"), ("team", "netops", "#1976D2")] {
+        var f = JSONObject()
+        f["key"] = .string(key)
+        f["value"] = .string(value)
+        f["objectType"] = "test"
+        f["type"] = "static"
+        f["accessType"] = "all"
+        f["color"] = .string(color)
+        let first = state.tests.first { $0.aid == aid }
+        let assigned =
+          key == "env" ? first.map { [TagRecord.Assignment(id: $0.testId, type: "test")] } ?? [] : []
+        state.tags.append(
+          TagRecord(
+            id: Self.uuid(hash(0x7A6, n)), aid: aid, fields: f,
+            createDate: ISODate.format(state.epoch - 90 * 86400),
+            modifiedDate: nil, assignments: assigned))
+        n += 1
+      }
+    }
   }
 
   private func seedEndpointAgents(_ state: World.State) {

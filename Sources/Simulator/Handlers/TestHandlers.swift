@@ -328,6 +328,9 @@ enum TestHandlers {
         for i in state.suppressionWindows.indices {
           state.suppressionWindows[i].testIds.removeAll { $0 == id }
         }
+        for i in state.tags.indices {
+          state.tags[i].assignments.removeAll { $0 == TagRecord.Assignment(id: id, type: "test") }
+        }
         return .noContent
       }
     }

@@ -255,6 +255,49 @@ def test_endpoint_agents(sim):
     check(sim, "GET", "/endpoint/agents", "/endpoint/agents?max=-1", expect=400)
 
 
+def test_tags(sim):
+    base, one = "/tags", "/tags/{id}"
+    listed = check(sim, "GET", base, base + "?expand=assignments", expect=200)
+    seeded = [t for t in listed.body["tags"] if t["key"] == "env"][0]
+    assert {"id": "123456", "type": "test"} in seeded["assignments"]
+    body = {"key": "site", "value": "sfo", "objectType": "test", "color": "#00FF00"}
+    created = check(sim, "POST", base, base, body, expect=201)
+    tag_id = created.body["id"]
+    check(sim, "POST", base, base, body, expect=409)
+    check(sim, "POST", base, base, {"key": "site", "objectType": "test"}, expect=400)
+    bulk = check(sim, "POST", "/tags/bulk", "/tags/bulk",
+                 {"tags": [{"key": "site", "value": "lon", "objectType": "test"}, body]}, expect=207)
+    assert [t["value"] for t in bulk.body["tags"]] == ["lon"] and bulk.body["errors"][0]["responseCode"] == 409
+    check(sim, "POST", "/tags/bulk", "/tags/bulk", {"tags": "all"}, expect=400)
+    check(sim, "GET", one, fill(one, id=tag_id) + "?expand=assignments", expect=200)
+    check(sim, "PUT", one, fill(one, id=tag_id), {"color": "#0000FF"}, expect=200)
+    check(sim, "PUT", one, fill(one, id=tag_id), {"color": 7}, expect=400)
+    assign = {"assignments": [{"id": "123456", "type": "test"}]}
+    check(sim, "POST", "/tags/{id}/assign", fill("/tags/{id}/assign", id=tag_id), assign, expect=207)
+    check(sim, "POST", "/tags/{id}/assign", fill("/tags/{id}/assign", id=tag_id),
+          {"assignments": [{"id": "42", "type": "test"}]}, expect=400)
+    check(sim, "POST", "/tags/{id}/assign", fill("/tags/{id}/assign", id=tag_id),
+          {"assignments": [{"id": "123456", "type": "dashboard"}]}, expect=400)
+    got = check(sim, "GET", one, fill(one, id=tag_id) + "?expand=assignments", expect=200)
+    assert got.body["assignments"] == [{"id": "123456", "type": "test"}]
+    check(sim, "POST", "/tags/{id}/unassign", fill("/tags/{id}/unassign", id=tag_id), assign, expect=204)
+    check(sim, "POST", "/tags/{id}/unassign", fill("/tags/{id}/unassign", id=tag_id), {"assignments": 1}, expect=400)
+    many = {"tags": [{"tagId": tag_id, "assignments": [{"id": "123456", "type": "test"}]}]}
+    check(sim, "POST", "/tags/assign", "/tags/assign", many, expect=207)
+    check(sim, "POST", "/tags/assign", "/tags/assign", {"tags": [{"tagId": "nope", "assignments": []}]}, expect=400)
+    got = check(sim, "GET", one, fill(one, id=tag_id) + "?expand=assignments", expect=200)
+    assert got.body["assignments"] == [{"id": "123456", "type": "test"}]
+    check(sim, "POST", "/tags/unassign", "/tags/unassign", many, expect=207)
+    check(sim, "POST", "/tags/unassign", "/tags/unassign", {"tags": [{"tagId": tag_id}]}, expect=400)
+    got = check(sim, "GET", one, fill(one, id=tag_id) + "?expand=assignments", expect=200)
+    assert got.body["assignments"] == []
+    check(sim, "DELETE", one, fill(one, id=tag_id), expect=204)
+    for method in ("GET", "PUT", "DELETE"):
+        check(sim, method, one, fill(one, id=tag_id), {"color": "#000000"} if method == "PUT" else None, expect=404)
+    for action in ("assign", "unassign"):
+        check(sim, "POST", "/tags/{id}/" + action, fill("/tags/{id}/" + action, id=tag_id), assign, expect=404)
+
+
 SAMPLE_IDS = {"id": "1234", "agentId": "3", "testId": "123456", "ruleId": "9001", "windowId": "7001",
               "alertId": "00000000-0000-4000-a000-000000000000"}
 

@@ -17,6 +17,8 @@ local files = {
   "svg_spec",
   "testing_spec",
   "admin_spec",
+  "selection_spec",
+  "openmetrics_spec",
   "rounds_spec",
   "runbooks_spec",
   "te_spec",
