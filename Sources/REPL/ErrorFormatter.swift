@@ -1,12 +1,14 @@
 import Foundation
 import LuaHost
+import Runbook
 
 /// Describes a Lua error value for the REPL, with raw reads only (no `__tostring` runs).
 ///
 /// - An API error (`{kind = "api", status, title, detail, method, path, errors}`) reads
 ///   `API error 404 Not Found` then the request and the detail on their own lines.
 /// - Another structured error prints its `message`; a string prints as is (with its
-///   traceback when `traceback` is set); anything else is rendered by the printer.
+///   traceback, without terun's own frames, when `traceback` is set); anything else is
+///   rendered by the printer.
 public enum ErrorFormatter {
   /// Describes the error value `error` (read in place).
   public static func describe(_ error: LuaSlot, printer: ValuePrinter, traceback: Bool) -> String {
@@ -14,7 +16,12 @@ public enum ErrorFormatter {
     case .string:
       let text = error.text ?? ""
       let parts = text.components(separatedBy: "\nstack traceback:\n")
-      if traceback && parts.count > 1 { return parts[0] + "\nstack traceback:\n" + parts[1] }
+      // As a run's: without terun's own frames (its embedded Lua, C functions).
+      if traceback && parts.count > 1,
+        let frames = RunbookErrorReport.userFrames("stack traceback:\n" + parts[1])
+      {
+        return parts[0] + "\n" + frames
+      }
       return parts[0]
     case .table:
       if field(error, "kind") == "api" { return describeAPIError(error) }

@@ -60,6 +60,9 @@ public final class REPLSession {
   ) throws -> (LuaState, OpenFileWriters) {
     let installers: [any TEModuleInstaller] =
       client.map { [TEAPIInstaller(client: $0, planner: planner)] } ?? []
+    // Typed input and :load may use the `runbook { ... }` header form, any number of times.
+    var configuration = configuration
+    configuration.acceptsRepeatedHeaders = true
     let (state, fileWriters) = try RunbookRunner(
       configuration: configuration, sink: sink, installers: installers
     )
@@ -71,8 +74,6 @@ public final class REPLSession {
     state.armBackstop(grace: RunbookRunner.backstopGrace) { kind in
       RunbookRunner.abandon(stoppedBy: kind, limits: limits, sink: sink)
     }
-    // Typed input and :load may use the `runbook { ... }` header form.
-    _ = try state.run(source: acceptHeaderSource, chunkName: "=repl")
     return (state, fileWriters)
   }
 
@@ -330,16 +331,6 @@ public final class REPLSession {
     try state.setField("params", of: "te", to: .table(LuaTable(fields: fields)))
   }
 }
-
-/// Replaces the prelude's `runbook` (which insists on being the file's first statement, once)
-/// by one that accepts a header each time: `:load` runs several runbooks in one state.
-private let acceptHeaderSource = """
-  local type, error = type, error
-  runbook = function(header)
-    if type(header) ~= "table" then error("runbook expects a table", 2) end
-    return header
-  end
-  """
 
 /// Runs async work from the session's thread (never a Swift concurrency thread) and waits.
 enum Blocking {

@@ -55,9 +55,7 @@ public final class RunbookRunner: @unchecked Sendable {
         Self.abandon(stoppedBy: kind, limits: limits, sink: sink)
       }
       do {
-        let chunk = try state.load(
-          source: configuration.source.bytes, chunkName: configuration.source.displayName)
-        _ = try state.call(chunk)
+        _ = try state.call(try configuration.source.compile(in: state))
       } catch {
         // A failed run writes nothing: writers left open are discarded.
         context.fileWriters.abortAll()
@@ -165,11 +163,14 @@ public final class RunbookRunner: @unchecked Sendable {
     let base = try ["tostring", "select", "pcall", "error", "type"].map { try state.global($0) }
     let table = try state.global("table")
     let string = try state.global("string")
+    // Where `runbook { ... }` is accepted (see terun/prelude.lua).
+    let headerRule =
+      configuration.acceptsRepeatedHeaders ? "any" : configuration.header.line != nil ? "first" : "none"
     let prelude = try Prelude.load(into: state)
     let results = try state.call(
       prelude,
       [
-        write, emit, .table(enabled), .boolean(configuration.header.line != nil), base[0], base[1],
+        write, emit, .table(enabled), .text(headerRule), base[0], base[1],
         table["concat"], string["format"], base[2], base[3], base[4],
       ])
     guard results.count == 3 else {
