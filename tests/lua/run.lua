@@ -16,6 +16,7 @@ local files = {
   "testing_spec",
   "admin_spec",
   "rounds_spec",
+  "export_spec",
   "runbooks_spec",
 }
 
