@@ -1,7 +1,6 @@
--- export_latency.lua: the guide's CSV export, done right. One row per test round (Round ID,
--- then the round's date), one column per agent (named, in a stable order), the chosen network
--- metric in the cells, an empty cell where an agent has no value. export.pivot_csv streams the
--- rows into a file that appears when the export is complete, so memory stays flat.
+-- export_latency.lua: the guide's CSV export, done right: one row per round, one column per
+-- agent, a network metric in the cells. export.pivot_csv streams the rows into a file that
+-- appears when the export is complete, so memory stays flat however long the range.
 --
 --   terun export_latency test_id=123456
 --   terun export_latency test_id=123456 window=24h metric=loss out=loss.csv
@@ -29,15 +28,11 @@ local test_id = tostring(params.test_id)
 local range = time.range(params)
 range.query.direction = params.direction
 
--- The test's own agents give columns even to agents that returned nothing in the range.
-local test = te.tests.get(test_id, { expand = "agent" })
+local test = te.tests.get(test_id, { expand = "agent" }) -- its agents all get a column
 te.log.info('exporting %s of test %s "%s" (%s), %s', params.metric, test_id, tostring(test.testName), tostring(test.type), range.label)
 
 local summary = export.pivot_csv(te, test_id, "network", {
-  query = range.query,
-  metric = params.metric,
-  agents = test.agents,
-  out = params.out,
+  query = range.query, metric = params.metric, agents = test.agents, out = params.out,
 })
 
 if summary.duplicates > 0 then
