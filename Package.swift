@@ -30,7 +30,10 @@ let package = Package(
     // Atomic file replacement: the one way every file terun writes is written.
     .target(name: "AtomicFile"),
     // The lua_State wrapper: values, functions, JSON, sandbox, limits, require.
-    .target(name: "LuaHost", dependencies: ["CLuaBridge", "AtomicFile"]),
+    // Its Lua (the sandbox set-up) is in Lua/, embedded by EmbedLuaSources.
+    .target(
+      name: "LuaHost", dependencies: ["CLuaBridge", "AtomicFile"], exclude: ["Lua"],
+      plugins: ["EmbedLuaSources"]),
     // The HTTP client for the ThousandEyes API v7 and its generated operation catalog.
     .target(
       name: "ThousandEyes",
@@ -49,16 +52,18 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
-    // The `te` module, runbook headers and parameters, dry-run, the runner.
+    // The `te` module, runbook headers and parameters, dry-run, the runner. Its Lua (the `te`
+    // library, the prelude) is in Lua/, embedded by EmbedLuaSources with stdlib/ and runbooks/.
     .target(
       name: "Runbook",
       dependencies: [
         "LuaHost", "ThousandEyes", "AtomicFile",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
+      exclude: ["Lua"],
       plugins: ["EmbedLuaSources"]
     ),
-    // Embeds stdlib/*.lua and runbooks/*.lua into Runbook at build time.
+    // Embeds a target's Lua/ folder (and, into Runbook, stdlib/*.lua and runbooks/*.lua) at build time.
     .plugin(
       name: "EmbedLuaSources", capability: .buildTool(), dependencies: ["EmbedLuaSourcesTool"],
       path: "Plugins/EmbedLuaSources"

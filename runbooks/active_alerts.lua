@@ -19,7 +19,7 @@ runbook {
 
 local csv = require("csv")
 local report = require("report")
-local tablex = require("tablex")
+local tables = require("tables")
 local time = require("time")
 
 local params = te.params
@@ -88,8 +88,8 @@ for alert in te.alerts.each(query) do
 end
 
 -- Most severe first; newest first within a severity.
-rows = tablex.sort_by(rows, "started_epoch", "desc")
-rows = tablex.sort_by(rows, function(r)
+rows = tables.sort_by(rows, "started_epoch", "desc")
+rows = tables.sort_by(rows, function(r)
   return SEVERITY_RANK[r.severity] or 9
 end)
 

@@ -26,7 +26,7 @@ runbook {
 
 local admin = require("admin")
 local csv = require("csv")
-local tablex = require("tablex")
+local tables = require("tables")
 
 local params = te.params
 local update = params.update
@@ -51,7 +51,7 @@ local existing, aid_of = admin.users_by_email(te, searched)
 local text = te.fs.read(params.csv)
 local records, lines, header, problems = csv.read_records(text, { lower_header = true, lenient = true })
 for _, column in ipairs({ "name", "email", "account_group", "roles" }) do
-  if not tablex.contains(header, column) then
+  if not tables.contains(header, column) then
     error(string.format("%s: the header must name the columns name,email,account_group,roles (missing '%s')", params.csv, column), 0)
   end
 end

@@ -19,7 +19,7 @@ runbook {
 }
 
 local csv = require("csv")
-local tablex = require("tablex")
+local tables = require("tables")
 
 local params = te.params
 local format = params.format
@@ -39,8 +39,8 @@ end
 
 --- An agent's addresses (ipAddresses, then publicIpAddresses), unique, of the wanted version.
 local function addresses(agent)
-  local all = tablex.concat_lists(agent.ipAddresses or {}, agent.publicIpAddresses or {})
-  return tablex.filter(tablex.uniq(all), function(ip)
+  local all = tables.concat_lists(agent.ipAddresses or {}, agent.publicIpAddresses or {})
+  return tables.filter(tables.uniq(all), function(ip)
     return type(ip) == "string" and ip ~= "" and wanted(ip)
   end)
 end
@@ -54,10 +54,10 @@ local function ip_sort_key(ip)
   return "6:" .. ip:lower()
 end
 
-local name_filter = params.names and #params.names > 0 and tablex.set(tablex.map(params.names, function(n)
+local name_filter = params.names and #params.names > 0 and tables.set(tables.map(params.names, function(n)
   return n:lower()
 end)) or nil
-local country_filter = params.countries and #params.countries > 0 and tablex.set(tablex.map(params.countries, function(c)
+local country_filter = params.countries and #params.countries > 0 and tables.set(tables.map(params.countries, function(c)
   return c:upper()
 end)) or nil
 
@@ -88,7 +88,7 @@ if name_filter then
   end
 end
 
-agents = tablex.sort_by(agents, function(a)
+agents = tables.sort_by(agents, function(a)
   return tostring(a.agentName or ""):lower()
 end)
 
@@ -101,7 +101,7 @@ if format == "ips" then
       ips[#ips + 1] = ip
     end
   end
-  ips = tablex.sort_by(tablex.uniq(ips), ip_sort_key)
+  ips = tables.sort_by(tables.uniq(ips), ip_sort_key)
   count = #ips
   text = #ips > 0 and (table.concat(ips, "\n") .. "\n") or ""
 elseif format == "json" then

@@ -21,7 +21,7 @@ runbook {
 }
 
 local admin = require("admin")
-local tablex = require("tablex")
+local tables = require("tables")
 
 local params = te.params
 local dry = te.dry_run == true
@@ -35,7 +35,7 @@ local permissions = te.permissions.list()
 local find_permission = admin.finder(permissions, "permissionId", "label")
 local permission_ids, problems = admin.resolve_all(params.permissions, find_permission, "permissionId", "permission")
 if #problems > 0 then
-  local labels = tablex.sort_by(tablex.map(permissions, function(p)
+  local labels = tables.sort_by(tables.map(permissions, function(p)
     return tostring(p.label)
   end))
   error(table.concat(problems, "; ") .. "\navailable permissions: " .. table.concat(labels, ", "), 0)
@@ -47,7 +47,7 @@ end
 -- 2. The role: create it, or bring the existing one to exactly these permissions, in the
 -- account group calls go to now. Returns its id; `where` names the group in the messages.
 local function ensure_role(where)
-  local existing = tablex.find(te.roles.list(), function(r)
+  local existing = tables.find(te.roles.list(), function(r)
     return tostring(r.name):lower() == role_name:lower()
   end)
   if existing then
@@ -56,7 +56,7 @@ local function ensure_role(where)
       error(string.format('"%s" is a built-in role and cannot be changed; choose another name', existing.name), 0)
     end
     local detail = te.roles.get(id)
-    local current = tablex.map(detail.permissions or {}, function(p)
+    local current = tables.map(detail.permissions or {}, function(p)
       return tostring(p.permissionId)
     end)
     if admin.same_set(current, permission_ids) then

@@ -20,7 +20,7 @@ runbook {
 
 local stats = require("stats")
 local svg = require("svg")
-local tablex = require("tablex")
+local tables = require("tables")
 local time = require("time")
 
 local UNITS = { avgLatency = "ms", minLatency = "ms", maxLatency = "ms", jitter = "ms", loss = "%" }
@@ -55,7 +55,7 @@ for result in te.results.each(test_id, "network", range.query) do
   end
 end
 
-local agents = tablex.sort_by(tablex.values(by_agent), function(a)
+local agents = tables.sort_by(tables.values(by_agent), function(a)
   return tostring(a.name):lower() .. "\0" .. a.id
 end)
 
@@ -65,7 +65,7 @@ local chart = svg.line_chart({
   y_label = string.format("%s (%s)", metric, unit),
   width = 960,
   height = 420,
-  series = tablex.map(agents, function(a)
+  series = tables.map(agents, function(a)
     return { name = a.name, points = a.points }
   end),
 })

@@ -20,7 +20,7 @@ runbook {
 }
 
 local admin = require("admin")
-local tablex = require("tablex")
+local tables = require("tables")
 local time = require("time")
 
 local params = te.params
@@ -70,7 +70,7 @@ end
 if #tests == 0 then
   error(string.format('no test name in account group "%s" matches "%s"; nothing to suppress', tostring(group.accountGroupName), pattern), 0)
 end
-tests = tablex.sort_by(tests, function(t)
+tests = tables.sort_by(tests, function(t)
   return tostring(t.testName):lower()
 end)
 
@@ -79,12 +79,12 @@ local body = {
   isEnabled = true,
   startDate = time.format_iso(start),
   duration = duration,
-  testIds = te.json.array(tablex.map(tests, function(t)
+  testIds = te.json.array(tables.map(tests, function(t)
     return tostring(t.testId)
   end)),
 }
 
-local existing = tablex.find(te.alerts.suppression_windows.list(), function(w)
+local existing = tables.find(te.alerts.suppression_windows.list(), function(w)
   return w.name == window_name
 end)
 

@@ -15,11 +15,11 @@ runbook {
 }
 
 local csv = require("csv")
-local tablex = require("tablex")
+local tables = require("tables")
 
 local params = te.params
 local out = params.out
-local type_filter = params.types and #params.types > 0 and tablex.set(params.types) or nil
+local type_filter = params.types and #params.types > 0 and tables.set(params.types) or nil
 
 local all_groups = params.all_groups
 
@@ -38,13 +38,13 @@ local function inventory(group)
       tests[#tests + 1] = test
     end
   end
-  tests = tablex.sort_by(tests, function(t)
+  tests = tables.sort_by(tests, function(t)
     return tonumber(t.testId) or math.huge
   end)
 
   for i, summary in ipairs(tests) do
     local test = te.tests.get(summary.testId, { expand = "agent,alert-rule" })
-    local rules = tablex.map(test.alertRules or {}, function(r)
+    local rules = tables.map(test.alertRules or {}, function(r)
       return tostring(r.ruleName or r.ruleId)
     end)
     local agent_count = test.agents and #test.agents or nil

@@ -15,7 +15,7 @@ command -v lua5.4 >/dev/null 2>&1 || need_apt+=(lua5.4)
 [ -f /usr/include/sqlite3.h ] || need_apt+=(libsqlite3-dev)
 # systemd-analyze verifies the units `terun schedule export --to systemd` writes.
 command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
-# Headless Chromium opens the scheduler's status page in tests/schedule.
+# Headless Chromium opens the scheduler's status page in Tests/Harness/schedule.
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 
 if [ ${#need_apt[@]} -gt 0 ]; then

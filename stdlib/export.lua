@@ -30,7 +30,7 @@
 --- `duplicates`.
 local csv = require("csv")
 local rounds = require("rounds")
-local tablex = require("tablex")
+local tables = require("tables")
 local time = require("time")
 
 local export = {}
@@ -69,7 +69,7 @@ end
 -- The columns: one per agent, ordered by name, then id. Names shared by several agents get
 -- their id. Returns the columns ({ id, name }) and the header row.
 local function layout(agents)
-  local columns = tablex.sort_by(tablex.values(agents), function(a)
+  local columns = tables.sort_by(tables.values(agents), function(a)
     return tostring(a.name or ""):lower() .. "\0" .. string.format("%20s", a.id)
   end)
   local name_count = {}

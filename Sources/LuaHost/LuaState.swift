@@ -210,9 +210,16 @@ public final class LuaState {
 
   /// Compiles a text chunk (binary chunks are refused). `chunkName` is what errors show,
   /// e.g. `hello.lua` gives `hello.lua:12: ...`. Returns the chunk as a function.
+  /// A name that would read as terun's own Lua (`te/x.lua`) gets a `./` (see ``InternalChunk``).
   public func load(source: [UInt8], chunkName: String) throws -> LuaValue {
     // Lua's convention: "@file" names a file, "=text" is shown as is.
     let name = chunkName.hasPrefix("=") || chunkName.hasPrefix("@") ? chunkName : "@" + chunkName
+    return try load(bytes: source, name: InternalChunk.userChunkName(name))
+  }
+
+  /// Compiles a text chunk under `name`, given in Lua's convention (`@file` or `=text`).
+  func load(bytes source: [UInt8], name: String) throws -> LuaValue {
+    let chunkName = String(name.dropFirst())
     let status = source.withUnsafeBufferPointer { buf in
       buf.baseAddress.map { base in
         base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
@@ -340,7 +347,7 @@ public final class LuaState {
     lua_setfield(thread, terun_registryindex(), "terun.traceback")
     let location = traceback.split(separator: "\n").dropFirst().lazy
       .map { $0.trimmingCharacters(in: .whitespaces) }
-      .first { !$0.hasPrefix("[C]") }
+      .first { !$0.hasPrefix("[C]") && !InternalChunk.isInternal($0) }
       .flatMap { LuaError.location(in: String($0)) }
     return LuaError(kind: .runtime, message: message, location: location, traceback: traceback, value: value)
   }

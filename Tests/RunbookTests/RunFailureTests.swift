@@ -60,9 +60,9 @@ struct RunFailureTests {
 
   @Test func tracebacksNeverShowInternalFrames() {
     let error = LuaError(
-      kind: .runtime, message: "[C] te:160: boom",
+      kind: .runtime, message: "te/http.lua:160: boom",
       traceback:
-        "stack traceback:\n\t[C]: in ?\n\t[C] te:160: in function 'te.get'\n\tterun:12: in upvalue 'x'\n\trb.lua:2: in main chunk"
+        "stack traceback:\n\t[C]: in ?\n\tte/http.lua:160: in function 'te.get'\n\tterun/prelude.lua:12: in upvalue 'x'\n\trb.lua:2: in main chunk"
     )
     let failure = CommandFailure(error, limits: limits)
     #expect(failure.message == "boom\nstack traceback:\n\trb.lua:2: in main chunk")

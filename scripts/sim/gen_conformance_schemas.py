@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Extract the response schemas of the simulator's implemented operations from the spec.
 
-Usage: scripts/sim/gen_conformance_schemas.py [SPEC] > tests/conformance/response_schemas.json
+Usage: scripts/sim/gen_conformance_schemas.py [SPEC] > Tests/Harness/conformance/response_schemas.json
 
 The conformance harness validates against this extraction so CI needs no copy of the spec
 folder; it is the official spec's own text (operations' responses and every schema they

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Extract the official spec's text for the simulator's implemented operations.
 
-Usage: scripts/sim/gen_fuzz_spec.py [SPEC] > tests/conformance/openapi.json
+Usage: scripts/sim/gen_fuzz_spec.py [SPEC] > Tests/Harness/conformance/openapi.json
 
-The schemathesis run (tests/conformance/test_schemathesis.py) fuzzes the simulator with this
+The schemathesis run (Tests/Harness/conformance/test_schemathesis.py) fuzzes the simulator with this
 extraction, so CI needs no copy of the spec folder. It is the official spec unchanged,
 restricted to the implemented operations (scripts/sim/routes.py) and every component they
 reach (schemas, parameters, responses, headers, request bodies, examples, security schemes).

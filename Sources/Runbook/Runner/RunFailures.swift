@@ -80,11 +80,12 @@ struct RunbookErrorReport {
     self.traceback = Self.userFrames(error.traceback)
   }
 
-  /// Whether a `file:line` or traceback frame is terun's own: the `te` library (`[C] te`),
-  /// the prelude (`terun`), or a C function (`[C]`).
+  /// Whether a `file:line` or traceback frame is terun's own: its embedded Lua (the `te`
+  /// library, `te/...`, the prelude and the sandbox, `terun/...`; see ``InternalChunk``), or a
+  /// C function (`[C]`).
   static func isInternal(_ location: String) -> Bool {
     let text = location.trimmingCharacters(in: .whitespaces)
-    return text.hasPrefix("[C]") || text.hasPrefix("terun:") || text.hasPrefix("(...tail calls...)")
+    return text.hasPrefix("[C]") || InternalChunk.isInternal(text) || text.hasPrefix("(...tail calls...)")
   }
 
   /// The `file:line` in runbook code where the error was raised: the error's own location
@@ -104,7 +105,9 @@ struct RunbookErrorReport {
   /// The message without a leading internal `file:line: ` (an error raised inside terun's own
   /// Lua code at a level that points at itself).
   static func withoutInternalLocation(_ message: String) -> String {
-    guard let match = message.range(of: #"^(\[C\] te|terun):[0-9]+: "#, options: .regularExpression) else {
+    guard let match = message.range(of: #"^[^:\n]+:[0-9]+: "#, options: .regularExpression),
+      InternalChunk.isInternal(message[match])
+    else {
       return message
     }
     return String(message[match.upperBound...])

@@ -171,7 +171,7 @@ public final class RunbookRunner: @unchecked Sendable {
     let base = try ["tostring", "select", "pcall", "error", "type"].map { try state.global($0) }
     let table = try state.global("table")
     let string = try state.global("string")
-    let prelude = try state.load(source: Prelude.source, chunkName: Prelude.chunkName)
+    let prelude = try Prelude.load(into: state)
     let results = try state.call(
       prelude,
       [

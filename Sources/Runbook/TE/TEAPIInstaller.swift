@@ -71,7 +71,7 @@ public struct TEAPIInstaller: TEModuleInstaller {
       lua_pushnil(L)
       lua_setglobal(L, TELibrary.handoffGlobal)
     }
-    let chunk = try state.load(source: TELibrary.source, chunkName: TELibrary.chunkName)
-    _ = try state.call(chunk, [.table(primitives)])
+    let library = try TELibrary.load(into: state)
+    _ = try state.call(library.library, [.table(primitives), library.loadPart])
   }
 }

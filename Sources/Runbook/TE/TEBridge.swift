@@ -173,7 +173,7 @@ final class TEBridge {
   }
 
   /// `file:line` of the innermost runbook frame on the stack (the `te` library's frames,
-  /// named `[C] te`, and C functions skipped), or `nil`.
+  /// named `te/...`, and C functions skipped), or `nil`.
   static func runbookLocation(_ L: OpaquePointer) -> String? {
     var level: Int32 = 0
     var record = lua_Debug()
@@ -183,7 +183,7 @@ final class TEBridge {
       let source = withUnsafeBytes(of: &record.short_src) { raw in
         String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
       }
-      if source.contains("[C]") { continue }
+      if source.hasPrefix("[C]") || InternalChunk.isInternal(source) { continue }
       return "\(source):\(record.currentline)"
     }
     return nil

@@ -1,11 +1,13 @@
---- tablex: helpers for arrays ("lists") and tables.
+--- tables: helpers for arrays ("lists") and tables.
 ---
---- Named `tablex` so it never shadows Lua's own `table`. No function changes its input;
+--- Named `tables` so it never shadows Lua's own `table`. It is not Penlight's `tablex` (it
+--- was called that once): the list comes first, functions get `(value, index)`, `keys` and
+--- `values` are sorted, and `index_by` maps key -> element. No function changes its input;
 --- each returns a new table. Where a "key" is asked for, it is either a field name
 --- (`"agentName"`) or a function of the element (`function(a) return a.agent.agentName end`).
-local tablex = {}
+local tables = {}
 
----@alias tablex.Key string|integer|fun(value: any): any
+---@alias tables.Key string|integer|fun(value: any): any
 
 local function accessor(key)
   if type(key) == "function" then
@@ -25,7 +27,7 @@ end
 ---@param list any[]
 ---@param fn fun(value: any, index: integer): any
 ---@return any[]
-function tablex.map(list, fn)
+function tables.map(list, fn)
   local out = {}
   for i = 1, #list do
     out[i] = fn(list[i], i)
@@ -37,7 +39,7 @@ end
 ---@param list any[]
 ---@param pred fun(value: any, index: integer): any
 ---@return any[]
-function tablex.filter(list, pred)
+function tables.filter(list, pred)
   local out = {}
   for i = 1, #list do
     if pred(list[i], i) then
@@ -52,7 +54,7 @@ end
 ---@param pred fun(value: any, index: integer): any
 ---@return any value
 ---@return integer? index
-function tablex.find(list, pred)
+function tables.find(list, pred)
   for i = 1, #list do
     if pred(list[i], i) then
       return list[i], i
@@ -65,7 +67,7 @@ end
 ---@param list any[]
 ---@param pred? fun(value: any, index: integer): any
 ---@return integer
-function tablex.count(list, pred)
+function tables.count(list, pred)
   if not pred then
     return #list
   end
@@ -81,10 +83,10 @@ end
 --- Groups elements by key. Returns the groups (key -> array, each in input order) and the
 --- keys in order of first appearance. Elements whose key is nil are left out.
 ---@param list any[]
----@param key tablex.Key
+---@param key tables.Key
 ---@return table<any, any[]> groups
 ---@return any[] order
-function tablex.group_by(list, key)
+function tables.group_by(list, key)
   local get = accessor(key)
   local groups, order = {}, {}
   for i = 1, #list do
@@ -105,10 +107,10 @@ end
 --- Maps key -> element. When two elements share a key the last one wins; the keys seen more
 --- than once are returned second. Elements whose key is nil are left out.
 ---@param list any[]
----@param key tablex.Key
+---@param key tables.Key
 ---@return table<any, any> index
 ---@return any[] duplicates
-function tablex.index_by(list, key)
+function tables.index_by(list, key)
   local get = accessor(key)
   local index, duplicates, seen = {}, {}, {}
   for i = 1, #list do
@@ -131,7 +133,7 @@ local type_rank = { number = 1, string = 2, boolean = 3 }
 ---@param a any
 ---@param b any
 ---@return boolean
-function tablex.less(a, b)
+function tables.less(a, b)
   if a == nil or b == nil then
     return a ~= nil and b == nil
   end
@@ -152,17 +154,17 @@ function tablex.less(a, b)
   return false
 end
 
----@class tablex.SortOptions
+---@class tables.SortOptions
 ---@field desc? boolean sort descending (nil keys still last)
 
 --- A stably sorted copy: elements with equal keys keep their input order. `opts` may be
---- `{ desc = true }` or the string `"desc"`. Keys compare with `tablex.less`, so numbers come
+--- `{ desc = true }` or the string `"desc"`. Keys compare with `tables.less`, so numbers come
 --- before strings and elements without the key come last, in either direction.
 ---@param list any[]
----@param key? tablex.Key  nil sorts the values themselves
----@param opts? tablex.SortOptions|"asc"|"desc"
+---@param key? tables.Key  nil sorts the values themselves
+---@param opts? tables.SortOptions|"asc"|"desc"
 ---@return any[]
-function tablex.sort_by(list, key, opts)
+function tables.sort_by(list, key, opts)
   local get = accessor(key)
   local desc = opts == "desc" or (type(opts) == "table" and opts.desc == true)
   local decorated = {}
@@ -178,17 +180,17 @@ function tablex.sort_by(list, key, opts)
       return x.i < y.i
     end
     if desc then
-      if tablex.less(b, a) then
+      if tables.less(b, a) then
         return true
       end
-      if tablex.less(a, b) then
+      if tables.less(a, b) then
         return false
       end
     else
-      if tablex.less(a, b) then
+      if tables.less(a, b) then
         return true
       end
-      if tablex.less(b, a) then
+      if tables.less(b, a) then
         return false
       end
     end
@@ -201,24 +203,24 @@ function tablex.sort_by(list, key, opts)
   return out
 end
 
---- The keys of `t`, sorted with `tablex.less` (numbers, then strings, ...).
+--- The keys of `t`, sorted with `tables.less` (numbers, then strings, ...).
 ---@param t table
 ---@return any[]
-function tablex.keys(t)
+function tables.keys(t)
   local out = {}
   for k in pairs(t) do
     out[#out + 1] = k
   end
-  table.sort(out, tablex.less)
+  table.sort(out, tables.less)
   return out
 end
 
 --- The values of `t`, ordered by their sorted keys.
 ---@param t table
 ---@return any[]
-function tablex.values(t)
+function tables.values(t)
   local out = {}
-  for i, k in ipairs(tablex.keys(t)) do
+  for i, k in ipairs(tables.keys(t)) do
     out[i] = t[k]
   end
   return out
@@ -226,9 +228,9 @@ end
 
 --- Unique elements (or elements with unique keys), keeping the first of each, in order.
 ---@param list any[]
----@param key? tablex.Key
+---@param key? tables.Key
 ---@return any[]
-function tablex.uniq(list, key)
+function tables.uniq(list, key)
   local get = accessor(key)
   local seen, out = {}, {}
   for i = 1, #list do
@@ -246,9 +248,9 @@ end
 
 --- The sum of the elements (or of their keys). Integers stay integers; nil keys count as 0.
 ---@param list any[]
----@param key? tablex.Key
+---@param key? tables.Key
 ---@return number
-function tablex.sum(list, key)
+function tables.sum(list, key)
   local get = accessor(key)
   local total = 0
   for i = 1, #list do
@@ -263,7 +265,7 @@ end
 --- The lists given, one after the other, in one new list.
 ---@param ... any[]
 ---@return any[]
-function tablex.concat_lists(...)
+function tables.concat_lists(...)
   local out = {}
   for a = 1, select("#", ...) do
     local list = select(a, ...)
@@ -278,7 +280,7 @@ end
 ---@param list any[]
 ---@param value any
 ---@return boolean
-function tablex.contains(list, value)
+function tables.contains(list, value)
   for i = 1, #list do
     if list[i] == value then
       return true
@@ -289,9 +291,9 @@ end
 
 --- A set (value -> true) of the elements or their keys.
 ---@param list any[]
----@param key? tablex.Key
+---@param key? tables.Key
 ---@return table<any, boolean>
-function tablex.set(list, key)
+function tables.set(list, key)
   local get = accessor(key)
   local out = {}
   for i = 1, #list do
@@ -303,4 +305,4 @@ function tablex.set(list, key)
   return out
 end
 
-return tablex
+return tables

@@ -1,14 +1,15 @@
--- Runs the stdlib unit tests with the system interpreter: `lua5.4 tests/lua/run.lua`.
+-- Runs the Lua unit tests with the system interpreter: `lua5.4 Tests/Harness/lua/run.lua`: the
+-- stdlib's, and those of terun's own Lua (the `te` library, the prelude, the sandbox set-up).
 -- Prints failures and "N passed, N failed"; exits non-zero when a test fails.
 local here = (arg and arg[0] or ""):match("^(.*)[/\\]") or "."
-local root = here .. "/../.."
+local root = here .. "/../../.."
 package.path = table.concat({ root .. "/stdlib/?.lua", here .. "/?.lua" }, ";")
 
 local testing = require("testing")
 
 local files = {
   "csv_spec",
-  "tablex_spec",
+  "tables_spec",
   "time_spec",
   "stats_spec",
   "report_spec",
@@ -18,6 +19,9 @@ local files = {
   "rounds_spec",
   "export_spec",
   "runbooks_spec",
+  "te_spec",
+  "prelude_spec",
+  "sandbox_spec",
 }
 
 local suite = testing.new()

@@ -1,11 +1,12 @@
-"""Runs the Lua stdlib unit tests (tests/lua/run.lua) with the system Lua 5.4 interpreter."""
+"""Runs the Lua stdlib unit tests (Tests/Harness/lua/run.lua) with the system Lua 5.4 interpreter."""
 
 import pathlib
 import re
 import shutil
 import subprocess
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 
 
 def _lua() -> str:
@@ -16,7 +17,7 @@ def _lua() -> str:
 
 def test_stdlib_lua_unit_tests_pass():
     proc = subprocess.run(
-        [_lua(), str(ROOT / "tests" / "lua" / "run.lua")],
+        [_lua(), str(HERE / "lua" / "run.lua")],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,15 +1,15 @@
--- Smoke tests of the shipped runbooks against tests/lua/fake_te.lua (a stand-in for the te
+-- Smoke tests of the shipped runbooks against Tests/Harness/lua/fake_te.lua (a stand-in for the te
 -- module). Expected values are computed from the fixture, not copied from runbook output.
 local suite = ...
 local describe, it, assert = suite.describe, suite.it, suite.assert
 local csv = require("csv")
 local fake_te = require("fake_te")
 local stats = require("stats")
-local tablex = require("tablex")
+local tables = require("tables")
 local time = require("time")
 
 local here = (arg and arg[0] or ""):match("^(.*)[/\\]") or "."
-local RUNBOOKS = here .. "/../../runbooks/"
+local RUNBOOKS = here .. "/../../../runbooks/"
 local NOW = 1795748400 -- 2026-11-27T03:00:00Z
 
 local function fixture()
@@ -164,7 +164,7 @@ describe("headers", function()
         assert.truthy(type(spec.help) == "string" and spec.help ~= "", where .. ": help")
         assert.falsy(spec.required and spec.default ~= nil, where .. ": required with a default")
         if spec.type == "enum" and spec.default ~= nil then
-          assert.truthy(tablex.contains(spec.values, spec.default), where .. ": default is one of the values")
+          assert.truthy(tables.contains(spec.values, spec.default), where .. ": default is one of the values")
         end
       end
     end
@@ -221,7 +221,7 @@ describe("cloud_agent_ips", function()
     local te, printed = must_run("cloud_agent_ips", { names = { "singapore", "Nowhere" }, format = "json", ip_version = "6", out = "a.json" })
     assert.equals("Wrote 1 agents to a.json", printed[1])
     assert.truthy(te.files["a.json"]:find('"ipAddresses": [\n      "2001:db8::3"\n    ]', 1, true))
-    assert.truthy(tablex.find(te.logs, function(l)
+    assert.truthy(tables.find(te.logs, function(l)
       return l == "warn: no Cloud Agent named Nowhere"
     end))
   end)
@@ -400,10 +400,10 @@ describe("bulk_create_users", function()
     assert.matches("line 9: ANA@example.com: email ANA@example.com already appears on line 2", text)
     assert.matches("line 10: short@example.com: expected 4 fields, found 2", text)
     assert.equals("Created 3, updated 0, skipped 1, failed 5 (9 row(s) in users.csv)", printed[#printed])
-    local created = tablex.filter(te.writes, function(w)
+    local created = tables.filter(te.writes, function(w)
       return w.method == "POST"
     end)
-    assert.same({ "ana@example.com", "bo@example.com", "ed@example.com" }, tablex.map(created, function(w)
+    assert.same({ "ana@example.com", "bo@example.com", "ed@example.com" }, tables.map(created, function(w)
       return w.body.email
     end))
     assert.same({ name = "Ana", email = "ana@example.com", loginAccountGroupId = "11", accountGroupRoles = { { accountGroupId = "11", roleIds = { "57", "59" } } } }, created[1].body)
@@ -416,7 +416,7 @@ describe("bulk_create_users", function()
 
   it("update=true gives existing users the file's roles, once", function()
     local te, printed = must_report(5, "bulk_create_users", { csv = "users.csv", update = true }, { state = with_file(fixture()) })
-    local put = tablex.find(te.writes, function(w)
+    local put = tables.find(te.writes, function(w)
       return w.method == "PUT"
     end)
     assert.equals("/users/u1", put.path)
@@ -428,7 +428,7 @@ describe("bulk_create_users", function()
 
   it("reports API failures per row and goes on; strict stops before any write", function()
     local te, printed = must_report(6, "bulk_create_users", { csv = "users.csv" }, { state = with_file(fixture()), reject_emails = { ["bo@example.com"] = true } })
-    assert.truthy(tablex.find(printed, function(l)
+    assert.truthy(tables.find(printed, function(l)
       return l == "line 4: bo@example.com: POST /v7/users: 400 Bad Request: email rejected"
     end))
     assert.equals("Created 2, updated 0, skipped 1, failed 6 (9 row(s) in users.csv)", printed[#printed])

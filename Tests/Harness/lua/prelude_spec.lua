@@ -1,0 +1,53 @@
+-- Unit tests for the prelude (Sources/Runbook/Lua/terun/prelude.lua).
+local suite = ...
+local describe, it, assert = suite.describe, suite.it, suite.assert
+local library = require("te_library")
+
+local function prelude(has_header)
+  local out, logged = {}, {}
+  local write = function(text)
+    out[#out + 1] = text
+  end
+  local emit = function(level, message)
+    logged[#logged + 1] = level .. ": " .. message
+  end
+  local enabled = { debug = false, info = true, warn = true, error = true }
+  local print, log, runbook = library.load("terun/prelude.lua")(write, emit, enabled, has_header, tostring,
+    select, table.concat, string.format, pcall, error, type)
+  return print, log, runbook, out, logged
+end
+
+describe("prelude", function()
+  it("prints its arguments with tabs, nils included", function()
+    local print, _, _, out = prelude(true)
+    print(1, nil, "x", true)
+    print()
+    assert.same({ "1\tnil\tx\ttrue\n", "\n" }, out)
+  end)
+
+  it("logs formatted messages at enabled levels only", function()
+    local _, log, _, _, logged = prelude(true)
+    log.info("%d agents", 3)
+    log.debug("hidden")
+    assert.same({ "info: 3 agents" }, logged)
+    assert.has_error(function()
+      log.warn({})
+    end, "bad argument #1 to 'te.log.warn' (string expected, got table)")
+    assert.has_error(function()
+      log.error("%d", "x")
+    end, "te.log.error: ")
+  end)
+
+  it("takes the runbook header once, only when it is the first statement", function()
+    local _, _, runbook = prelude(true)
+    local header = { name = "x" }
+    assert.equals(header, runbook(header))
+    assert.has_error(function()
+      runbook(header)
+    end, "runbook { ... } may appear only once")
+    local _, _, late = prelude(false)
+    assert.has_error(function()
+      late({})
+    end, "the runbook { ... } header must be the first statement of the file")
+  end)
+end)
