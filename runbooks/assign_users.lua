@@ -27,8 +27,8 @@ local admin = require("admin")
 local csv = require("csv")
 
 local params = te.params
-local mode = params.mode or "add"
-local strict = params.strict == true
+local mode = params.mode
+local strict = params.strict
 local dry = te.dry_run == true
 local trim = admin.trim
 
@@ -69,7 +69,7 @@ if #entries == 0 then
   error("no users given: use emails=a@x,b@y or csv=FILE", 0)
 end
 
-local searched, scope = admin.scope(groups, te.account_groups.current(), params.all_groups ~= false)
+local searched, scope = admin.scope(groups, te.account_groups.current(), params.all_groups)
 te.log.info("looking for users in %s", scope)
 local users_by_email, aid_of = admin.users_by_email(te, searched)
 

@@ -29,8 +29,8 @@ local csv = require("csv")
 local tables = require("tables")
 
 local params = te.params
-local update = params.update == true
-local strict = params.strict == true
+local update = params.update
+local strict = params.strict
 local dry = te.dry_run == true
 local trim = admin.trim
 
@@ -43,7 +43,7 @@ end, "roleId", "name")
 
 -- Users of every account group (all_groups, the default): a user created by an earlier run in
 -- another group is found.
-local searched, scope = admin.scope(groups, te.account_groups.current(), params.all_groups ~= false)
+local searched, scope = admin.scope(groups, te.account_groups.current(), params.all_groups)
 te.log.info("looking for existing users in %s", scope)
 local existing, aid_of = admin.users_by_email(te, searched)
 

@@ -20,6 +20,7 @@ local files = {
   "selection_spec",
   "openmetrics_spec",
   "rounds_spec",
+  "export_spec",
   "runbooks_spec",
   "te_spec",
   "parallel_spec",
