@@ -29,13 +29,16 @@ let package = Package(
     .target(name: "CLuaBridge", dependencies: ["CLua"]),
     // Atomic file replacement: the one way every file terun writes is written.
     .target(name: "AtomicFile"),
+    // JSON's byte-level grammar (strings, numbers, skipping), shared by LuaHost's decoder and
+    // ThousandEyes' page scanner. No dependencies.
+    .target(name: "JSONScan"),
     // The lua_State wrapper: values, functions, JSON, sandbox, limits, require.
-    .target(name: "LuaHost", dependencies: ["CLuaBridge", "AtomicFile"]),
+    .target(name: "LuaHost", dependencies: ["CLuaBridge", "AtomicFile", "JSONScan"]),
     // The HTTP client for the ThousandEyes API v7 and its generated operation catalog.
     .target(
       name: "ThousandEyes",
       dependencies: [
-        "AtomicFile",
+        "AtomicFile", "JSONScan",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -101,6 +104,7 @@ let package = Package(
     .executableTarget(name: "json-bench", dependencies: ["LuaHost"], path: "bench/json/Sources"),
 
     .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile"]),
+    .testTarget(name: "JSONScanTests", dependencies: ["JSONScan"]),
     .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
     .testTarget(
       name: "ThousandEyesTests",
