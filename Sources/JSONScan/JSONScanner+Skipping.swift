@@ -29,19 +29,13 @@ extension JSONScanner {
   @inlinable
   @discardableResult
   public mutating func skipContainer(depth: Int) throws(JSONScanError) -> Int {
-    if depth > maxDepth { throw failure("nesting deeper than \(maxDepth) levels") }
     let isObject = position.pointee == JSONByte.openBrace
     let closing = isObject ? JSONByte.closeBrace : JSONByte.closeBracket
-    position += 1
-    skipWhitespace()
-    if at(closing) {
-      position += 1
-      return 0
-    }
+    guard try openContainer(depth: depth) else { return 0 }
     var elements = 0
     while true {
       if isObject {
-        guard at(JSONByte.quote) else { throw failure("expected a string key, found \(found())") }
+        try expectKey()
         _ = try scanString(validatesUTF8: false)
         try expectColon()
       }

@@ -83,6 +83,28 @@ public struct JSONScanner {
     throw failure("invalid literal, expected '\(literal)'")
   }
 
+  /// Enters the array or object whose bracket is at `position`, at `depth`: checks the depth
+  /// limit, consumes the bracket and the whitespace after it. An empty container is consumed
+  /// whole and the answer is false; otherwise it is true, with `position` at the first element.
+  @inlinable @inline(__always)
+  public mutating func openContainer(depth: Int) throws(JSONScanError) -> Bool {
+    if depth > maxDepth { throw failure("nesting deeper than \(maxDepth) levels") }
+    let closing = position.pointee &+ 2  // '{' + 2 is '}', '[' + 2 is ']'
+    position += 1
+    skipWhitespace()
+    if at(closing) {
+      position += 1
+      return false
+    }
+    return true
+  }
+
+  /// Checks that an object member's key (its opening quote) is at `position`.
+  @inlinable @inline(__always)
+  public func expectKey() throws(JSONScanError) {
+    guard at(JSONByte.quote) else { throw failure("expected a string key, found \(found())") }
+  }
+
   /// Consumes a `:` between a key and its value, and the whitespace around it.
   @inlinable @inline(__always)
   public mutating func expectColon() throws(JSONScanError) {

@@ -182,16 +182,9 @@ public struct PageScanner {
     depth: Int, until body: (inout PageScanner, [UInt8]) throws(JSONScanError) -> Bool
   ) throws(JSONScanError) {
     guard input.at(JSONByte.openBrace) else { throw input.failure("expected '{', found \(input.found())") }
-    input.position += 1
-    input.skipWhitespace()
-    if input.at(JSONByte.closeBrace) {
-      input.position += 1
-      return
-    }
+    guard try input.openContainer(depth: depth) else { return }
     while true {
-      guard input.at(JSONByte.quote) else {
-        throw input.failure("expected a string key, found \(input.found())")
-      }
+      try input.expectKey()
       let key = try readString()
       try input.expectColon()
       if try body(&self, key) { return }

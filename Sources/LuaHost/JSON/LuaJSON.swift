@@ -1,4 +1,5 @@
 import CLua
+import JSONScan
 
 /// JSON <-> Lua values, straight between bytes and the Lua stack.
 ///
@@ -22,8 +23,8 @@ public enum LuaJSON {
   /// The address of the `te.json.null` light userdata: one shared value for the whole process.
   public static var null: UnsafeMutableRawPointer { NullSentinel.address }
 
-  /// The default limit on nested arrays and objects, for decoding and encoding.
-  public static let defaultMaxDepth = 512
+  /// The default limit on nested arrays and objects, for decoding and encoding (JSONScan's).
+  public static let defaultMaxDepth = JSONScanner.defaultMaxDepth
 
   /// Options for ``decode(_:into:options:)``.
   public struct DecodeOptions: Sendable {

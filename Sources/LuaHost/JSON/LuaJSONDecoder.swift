@@ -200,28 +200,22 @@ struct JSONStackDecoder {
 
   mutating func enterContainer(depth: Int) throws(JSONScanError) {
     try checkNotKilled()
-    if depth > input.maxDepth {
-      throw input.failure("nesting deeper than \(input.maxDepth) levels")
-    }
     if lua_checkstack(L, 4) == 0 {
       throw input.failure("Lua stack exhausted")
     }
   }
 
-  /// Enters the array or object whose bracket is at the input's position: checks the depth,
+  /// Enters the array or object whose bracket is at the input's position: checks the limits,
   /// pushes its table (`slots` reserved unless it is empty) with the shared metatable of its
   /// kind, and consumes an empty container whole. Returns false when it was empty.
   @inline(__always)
   mutating func beginContainer(depth: Int, array: Bool, slots: Int32) throws(JSONScanError) -> Bool {
     try enterContainer(depth: depth)
-    input.position += 1
-    input.skipWhitespace()
-    let isEmpty = input.at(array ? JSONByte.closeBracket : JSONByte.closeBrace)
-    lua_createtable(L, array && !isEmpty ? slots : 0, !array && !isEmpty ? slots : 0)
+    let hasElements = try input.openContainer(depth: depth)
+    lua_createtable(L, array && hasElements ? slots : 0, !array && hasElements ? slots : 0)
     lua_pushvalue(L, array ? arrayMetatable : objectMetatable)
     lua_setmetatable(L, -2)
-    if isEmpty { input.position += 1 }
-    return !isEmpty
+    return hasElements
   }
 
   mutating func decodeArray(depth: Int) throws(JSONScanError) {
@@ -246,9 +240,7 @@ struct JSONStackDecoder {
     var members = 0
     defer { noteShape(array: false, depth: depth, count: members) }
     while true {
-      guard input.at(JSONByte.quote) else {
-        throw input.failure("expected a string key, found \(input.found())")
-      }
+      try input.expectKey()
       try decodeString()
       try input.expectColon()
       if try decodeValue(depth: depth, inObject: true) {

@@ -11,9 +11,7 @@ extension JSONStackDecoder {
     let collectionKey = Array(projection.collectionKey.utf8)
     guard try beginContainer(depth: 1, array: false, slots: 4) else { return }
     while true {
-      guard input.at(JSONByte.quote) else {
-        throw input.failure("expected a string key, found \(input.found())")
-      }
+      try input.expectKey()
       try decodeString()
       var length = 0
       let key = lua_tolstring(L, -1, &length)!
@@ -64,9 +62,7 @@ extension JSONStackDecoder {
   mutating func decodeProjectedObject(depth: Int, node: JSONProjection.Node) throws(JSONScanError) {
     guard try beginContainer(depth: depth, array: false, slots: Int32(node.count)) else { return }
     while true {
-      guard input.at(JSONByte.quote) else {
-        throw input.failure("expected a string key, found \(input.found())")
-      }
+      try input.expectKey()
       let member = try projectedKey(node)
       try input.expectColon()
       if member >= 0 {
@@ -94,15 +90,11 @@ extension JSONStackDecoder {
   /// not objects leave their slots empty.
   mutating func decodeFlatArray(depth: Int, node: JSONProjection.Node, width: Int) throws(JSONScanError) {
     try enterContainer(depth: depth)
-    input.position += 1
-    input.skipWhitespace()
-    let isEmpty = input.at(JSONByte.closeBracket)
-    lua_createtable(L, isEmpty ? 0 : shapeHint(array: true, depth: depth), 1)
+    let hasElements = try input.openContainer(depth: depth)
+    lua_createtable(L, hasElements ? shapeHint(array: true, depth: depth) : 0, 1)
     let table = lua_gettop(L)
     var items = 0
-    if isEmpty {
-      input.position += 1
-    } else {
+    if hasElements {
       defer { noteShape(array: true, depth: depth, count: items * width) }
       while true {
         if input.at(JSONByte.openBrace) {
@@ -124,17 +116,9 @@ extension JSONStackDecoder {
   mutating func decodeFlatObject(depth: Int, node: JSONProjection.Node, table: Int32, base: Int)
     throws(JSONScanError)
   {
-    if depth > input.maxDepth { throw input.failure("nesting deeper than \(input.maxDepth) levels") }
-    input.position += 1
-    input.skipWhitespace()
-    if input.at(JSONByte.closeBrace) {
-      input.position += 1
-      return
-    }
+    guard try input.openContainer(depth: depth) else { return }
     while true {
-      guard input.at(JSONByte.quote) else {
-        throw input.failure("expected a string key, found \(input.found())")
-      }
+      try input.expectKey()
       let member = try projectedKey(node, pushingKey: false)
       try input.expectColon()
       if member < 0 {
