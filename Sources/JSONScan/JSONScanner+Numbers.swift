@@ -71,7 +71,7 @@ public enum JSONNumber: Equatable, Sendable {
 extension JSONScanner {
   /// Checks the number at `position` against JSON's grammar (`-`? int frac? exp?, no leading
   /// zero) and moves past it, accumulating its digits on the way.
-  @inlinable
+  @inlinable @inline(__always)
   public mutating func scanNumber() throws(JSONScanError) -> JSONNumberToken {
     guard position < end else { throw failure("expected a number, found end of input") }
     let numberStart = position

@@ -52,7 +52,7 @@ extension JSONScanner {
   /// Control bytes, unknown escapes, `\u` without four hex digits and lone surrogates
   /// (`\uD800` without its low half, `\uDC00` alone) are errors; with `validatesUTF8`, so is
   /// invalid UTF-8 (see ``UTF8Sequence/validLength(_:available:)``).
-  @inlinable
+  @inlinable @inline(__always)
   public mutating func scanString(validatesUTF8: Bool) throws(JSONScanError) -> JSONStringToken {
     let open = position
     let first = open + 1
