@@ -102,6 +102,9 @@ let package = Package(
     .executableTarget(name: "terun", dependencies: ["TerunCLI"]),
     // JSON codec benchmark (bench/json/run).
     .executableTarget(name: "json-bench", dependencies: ["LuaHost"], path: "bench/json/Sources"),
+    // Page scanner benchmark (bench/pagescan/run).
+    .executableTarget(
+      name: "page-scan-bench", dependencies: ["ThousandEyes"], path: "bench/pagescan/Sources"),
 
     .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile"]),
     .testTarget(name: "JSONScanTests", dependencies: ["JSONScan"]),
