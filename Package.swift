@@ -29,16 +29,19 @@ let package = Package(
     .target(name: "CLuaBridge", dependencies: ["CLua"]),
     // Atomic file replacement: the one way every file terun writes is written.
     .target(name: "AtomicFile"),
+    // JSON's byte-level grammar (strings, numbers, skipping), shared by LuaHost's decoder and
+    // ThousandEyes' page scanner. No dependencies.
+    .target(name: "JSONScan"),
     // The lua_State wrapper: values, functions, JSON, sandbox, limits, require.
-    // Its Lua (the sandbox set-up) is in Lua/, embedded by EmbedLuaSources.
+    // Its Lua (the sandbox set-up, te.json's wrapper) is in Lua/, embedded by EmbedLuaSources.
     .target(
-      name: "LuaHost", dependencies: ["CLuaBridge", "AtomicFile"], exclude: ["Lua"],
+      name: "LuaHost", dependencies: ["CLuaBridge", "AtomicFile", "JSONScan"], exclude: ["Lua"],
       plugins: ["EmbedLuaSources"]),
     // The HTTP client for the ThousandEyes API v7 and its generated operation catalog.
     .target(
       name: "ThousandEyes",
       dependencies: [
-        "AtomicFile",
+        "AtomicFile", "JSONScan",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -106,8 +109,12 @@ let package = Package(
     .executableTarget(name: "terun", dependencies: ["TerunCLI"]),
     // JSON codec benchmark (bench/json/run).
     .executableTarget(name: "json-bench", dependencies: ["LuaHost"], path: "bench/json/Sources"),
+    // Page scanner benchmark (bench/pagescan/run).
+    .executableTarget(
+      name: "page-scan-bench", dependencies: ["ThousandEyes"], path: "bench/pagescan/Sources"),
 
     .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile"]),
+    .testTarget(name: "JSONScanTests", dependencies: ["JSONScan"]),
     .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
     .testTarget(
       name: "ThousandEyesTests",
