@@ -7,7 +7,7 @@ local json = te.json
 local type, tostring, ipairs, pairs, error = type, tostring, ipairs, pairs, error
 local format = string.format
 local send = context.send
-local id_text, arg_error = checks.id_text, checks.arg_error
+local id_text, assert_arg = checks.id_text, checks.assert_arg
 
 te.tags = resources.resource("tags", "/tags", "tags",
   { list = true, get = true, create = true, update = true, delete = true })
@@ -15,9 +15,7 @@ te.tags = resources.resource("tags", "/tags", "tags",
 -- `objects` as the API's assignments: `{ id, type }` tables as given, ids (strings or
 -- integers) as tests.
 local function assignments(fname, objects)
-  if type(objects) ~= "table" then
-    arg_error(fname, 2, "table", objects, 3)
-  end
+  assert_arg(fname, 2, objects, "table", nil, nil, 3)
   local out = {}
   for i, object in ipairs(objects) do
     if type(object) == "table" then
@@ -53,12 +51,8 @@ te.tags.unassign = change("unassign")
 -- te.tags.find(key, value [, object_type [, opts]]): the tag `key:value` for `object_type`
 -- objects (default "test"), with its `assignments`; nil when there is none.
 function te.tags.find(key, value, object_type, opts)
-  if type(key) ~= "string" then
-    arg_error("te.tags.find", 1, "string", key)
-  end
-  if type(value) ~= "string" then
-    arg_error("te.tags.find", 2, "string", value)
-  end
+  assert_arg("te.tags.find", 1, key, "string")
+  assert_arg("te.tags.find", 2, value, "string")
   object_type = object_type or "test"
   checks.opts("te.tags.find", 4, opts)
   local query = { expand = "assignments" }
