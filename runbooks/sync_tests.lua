@@ -47,6 +47,20 @@ te.log.info('syncing the tests of account group "%s" (%s); --aid ID uses another
 local find_agent = admin.finder(te.agents.list(), "agentId", "agentName")
 local find_rule = admin.finder(te.alerts.rules.list(), "ruleId", "ruleName")
 
+--- The file's value of a field as a request takes it.
+local function request_value(name, value)
+  if name == "agents" then
+    local refs = {}
+    for k, id in ipairs(value) do
+      refs[k] = { agentId = id }
+    end
+    return te.json.array(refs)
+  elseif name == "alertRules" then
+    return te.json.array(value)
+  end
+  return value
+end
+
 -- Check every entry before planning anything: structure, types, names, fields, references.
 local problems = {}
 local entries = {}
@@ -107,6 +121,17 @@ for i, entry in ipairs(doc.tests) do
           request[name] = value
         end
       end
+      -- Types and values as the spec has them (what a write's plan would refuse), for the
+      -- whole entry, so a bad value is named before anything is planned.
+      local body = te.json.object({})
+      for name, value in pairs(request) do
+        body[name] = request_value(name, value)
+      end
+      for _, refused in ipairs(te.spec.body_problems("POST", "/tests/" .. entry.type, body) or {}) do
+        if refused.code ~= "REQUIRED" and refused.code ~= "MISSING_BODY" then
+          problem(label, string.format("field %s: %s", refused.field, refused.message))
+        end
+      end
       entries[#entries + 1] = { index = i, label = label, entry = entry, key = key, request = request }
     end
   end
@@ -136,20 +161,6 @@ local function current_value(test, form, name)
     return ids
   end
   return form[name]
-end
-
---- The file's value of a field as a request takes it.
-local function request_value(name, value)
-  if name == "agents" then
-    local refs = {}
-    for k, id in ipairs(value) do
-      refs[k] = { agentId = id }
-    end
-    return te.json.array(refs)
-  elseif name == "alertRules" then
-    return te.json.array(value)
-  end
-  return value
 end
 
 -- The tests the file does not list; prune's limit is checked before anything is written.

@@ -78,4 +78,25 @@ struct YAMLModuleTests {
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == "true\ttrue\tnil\tnil\tnil\n")
   }
+
+  @Test func specNamesTheFieldsABodyGetsWrong() throws {
+    let result = try run(
+      """
+      local bad = te.spec.body_problems("POST", "/tests/http-server",
+        { testName = "Web", url = "https://x.example", interval = "fast", enabled = "yes" })
+      table.sort(bad, function(a, b) return a.field < b.field end)
+      for _, p in ipairs(bad) do print(p.field, p.code, p.message) end
+      local good = te.spec.body_problems("POST", "/tests/http-server",
+        { testName = "Web", url = "https://x.example", interval = 300 })
+      print(#good, te.spec.body_problems("GET", "/nothing", {}))
+      """)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stdout == """
+        enabled\tINVALID_TYPE\tenabled must be a boolean, not a string.
+        interval\tINVALID_TYPE\tinterval must be an integer, not a string.
+        0\tnil
+
+        """)
+  }
 }

@@ -77,3 +77,25 @@ def test_prune_over_max_delete_is_refused_with_exit_2_and_nothing_changes(sim):
         assert test["testName"] in refused.stderr
     allowed = sim.run("run", "sync_tests", "file=tests.yaml", "prune=true", "max_delete=2", "--detailed-exitcode")
     assert allowed.returncode == 2 and "Plan: 0 to create, 0 to update, 2 to delete." in allowed.stdout, allowed.stdout
+
+
+def test_unknown_fields_and_bad_types_name_the_test_and_field_before_anything_is_planned(sim):
+    run_ok(sim, "run", "export_tests", "out=tests.yaml")
+    path = sim.work / "tests.yaml"
+    doc = yaml.safe_load(path.read_text())
+    existing = next(t for t in doc["tests"] if t["type"] == "agent-to-server")
+    existing["interval"] = "fast"
+    existing["enabled"] = "yes"
+    doc["tests"].append({"type": "http-server", "testName": "New web", "url": "https://new.example",
+                         "interval": "often", "agents": ["Singapore"], "colour": "red"})
+    path.write_text(yaml.safe_dump(doc))
+    plan = sim.run("run", "sync_tests", "file=tests.yaml", "--plan-out", "p.json")
+    assert plan.returncode == 2, plan.stdout + plan.stderr
+    name = existing["testName"]
+    for line in (f'test {doc["tests"].index(existing) + 1} "{name}": field enabled: enabled must be a boolean, not a string.',
+                 f'"{name}": field interval: interval must be an integer, not a string.',
+                 '"New web": field colour: unknown field for http-server tests',
+                 '"New web": field interval: interval must be an integer, not a string.'):
+        assert line in plan.stderr, plan.stderr
+    assert "4 problem(s)" in plan.stderr, plan.stderr
+    assert "Would create" not in plan.stdout and not (sim.work / "p.json").exists(), plan.stdout
