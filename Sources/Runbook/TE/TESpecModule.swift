@@ -13,8 +13,10 @@ import ThousandEyes
 ///   request body of `method path` (the checks a write's plan makes), as a list of
 ///   `{ field, code, message }`, empty when the body's shape is accepted; `nil` when no operation
 ///   matches. A runbook can check data of its own (each test of a file) before it plans anything.
+/// - `te.spec.write_only_fields(method, path)`: the body's fields the spec marks write-only (the
+///   API takes them but never returns them, such as passwords), sorted; `nil` as above.
 enum TESpecModule {
-  /// Installs `te.spec.writable_fields` and `te.spec.body_problems` into `module`.
+  /// Installs `te.spec.writable_fields`, `write_only_fields` and `body_problems` into `module`.
   static func install(into module: TEModule) {
     module.setFunction("spec.body_problems") { call in
       let (method, path) = try methodAndPath(call, function: "te.spec.body_problems")
@@ -39,6 +41,21 @@ enum TESpecModule {
           ]))
       }
       try call.push(.table(LuaTable(array: problems)))
+      return 1
+    }
+    module.setFunction("spec.write_only_fields") { call in
+      let (method, path) = try methodAndPath(call, function: "te.spec.write_only_fields")
+      guard let operation = Catalog.match(method: method, path: path),
+        let entry = RequestSchemaTable.shared.body(of: operation.id)
+      else {
+        try call.push(.nil)
+        return 1
+      }
+      let table = RequestSchemaTable.shared
+      let properties = table.resolve(entry.body).properties ?? [:]
+      let names = properties.filter { $0.value.isWriteOnly || table.resolve($0.value).isWriteOnly }.keys
+        .sorted()
+      try call.push(.table(LuaTable(array: names.map { .text($0) })))
       return 1
     }
     module.setFunction("spec.writable_fields") { call in
