@@ -208,11 +208,12 @@ for _, e in ipairs(entries) do
   elseif test then
     local form = testcode.desired_form(te, test)
     local changes, names = te.json.object({}), {}
-    -- A write-only field the test as read lacks (a password) cannot be compared: it is sent
-    -- when the test is created, and left alone after.
+    -- A write-only text field the test as read lacks (a password) cannot be compared: it is
+    -- sent when the test is created, and left alone after. (Write-only lists, such as labels,
+    -- are requests' ids for objects the test lists, and are compared.)
     local write_only = testcode.write_only(te, test.type)
     for name, value in pairs(e.request) do
-      local unreadable = write_only[name] and test[name] == nil
+      local unreadable = write_only[name] and type(value) == "string" and test[name] == nil
       if name ~= "testName" and not unreadable and not testcode.equal(value, current_value(test, form, name)) then
         changes[name] = request_value(name, value)
         names[#names + 1] = name
