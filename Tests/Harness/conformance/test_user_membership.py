@@ -47,3 +47,4 @@ def test_deleting_a_users_only_role_in_a_group_drops_the_user_there(sim):
     assert sim.call("DELETE", f"/roles/{custom.body['roleId']}").status == 204
     assert "temp.m@example.com" not in emails(sim, "5678")
     assert "temp.m@example.com" in emails(sim, "1234")
+
