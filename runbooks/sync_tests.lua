@@ -47,6 +47,30 @@ te.log.info('syncing the tests of account group "%s" (%s); --aid ID uses another
 local find_agent = admin.finder(te.agents.list(), "agentId", "agentName")
 local find_rule = admin.finder(te.alerts.rules.list(), "ruleId", "ruleName")
 
+-- The group's tests by (type, name); two of one type with one name cannot be matched.
+local current, twice = {}, {}
+for _, test in ipairs(selection.tests(te, { with_agents = true })) do
+  local key = test.type .. "\0" .. test.testName
+  if current[key] then
+    twice[key] = true
+  end
+  current[key] = test
+end
+
+--- The file's value of a field as a request takes it.
+local function request_value(name, value)
+  if name == "agents" then
+    local refs = {}
+    for k, id in ipairs(value) do
+      refs[k] = { agentId = id }
+    end
+    return te.json.array(refs)
+  elseif name == "alertRules" then
+    return te.json.array(value)
+  end
+  return value
+end
+
 -- Check every entry before planning anything: structure, types, names, fields, references.
 local problems = {}
 local entries = {}
@@ -107,22 +131,27 @@ for i, entry in ipairs(doc.tests) do
           request[name] = value
         end
       end
+      -- Types and values as the spec has them (what a write's plan would refuse), for the
+      -- whole entry, so a bad value is named before anything is planned.
+      local body = te.json.object({})
+      for name, value in pairs(request) do
+        body[name] = request_value(name, value)
+      end
+      for _, refused in ipairs(te.spec.body_problems("POST", "/tests/" .. entry.type, body) or {}) do
+        if refused.code ~= "REQUIRED" and refused.code ~= "MISSING_BODY" then
+          problem(label, string.format("field %s: %s", refused.field, refused.message))
+        elseif refused.code == "REQUIRED" and not current[key] then
+          -- A test to create needs it; the API never returns write-only fields (passwords),
+          -- so a file exported from another account group lacks them.
+          problem(label, string.format("field %s: %s The test does not exist here, so the file must set it (the API never returns write-only fields such as passwords).", refused.field, refused.message))
+        end
+      end
       entries[#entries + 1] = { index = i, label = label, entry = entry, key = key, request = request }
     end
   end
 end
 if #problems > 0 then
   te.usage_error("file", string.format("%s: %d problem(s):\n  %s", file, #problems, table.concat(problems, "\n  ")))
-end
-
--- The group's tests by (type, name); two of one type with one name cannot be matched.
-local current, twice = {}, {}
-for _, test in ipairs(selection.tests(te, { with_agents = true })) do
-  local key = test.type .. "\0" .. test.testName
-  if current[key] then
-    twice[key] = true
-  end
-  current[key] = test
 end
 
 --- The current value of a field in request form, for comparison with the file's.
@@ -136,20 +165,6 @@ local function current_value(test, form, name)
     return ids
   end
   return form[name]
-end
-
---- The file's value of a field as a request takes it.
-local function request_value(name, value)
-  if name == "agents" then
-    local refs = {}
-    for k, id in ipairs(value) do
-      refs[k] = { agentId = id }
-    end
-    return te.json.array(refs)
-  elseif name == "alertRules" then
-    return te.json.array(value)
-  end
-  return value
 end
 
 -- The tests the file does not list; prune's limit is checked before anything is written.
@@ -193,8 +208,13 @@ for _, e in ipairs(entries) do
   elseif test then
     local form = testcode.desired_form(te, test)
     local changes, names = te.json.object({}), {}
+    -- A write-only text field the test as read lacks (a password) cannot be compared: it is
+    -- sent when the test is created, and left alone after. (Write-only lists, such as labels,
+    -- are requests' ids for objects the test lists, and are compared.)
+    local write_only = testcode.write_only(te, test.type)
     for name, value in pairs(e.request) do
-      if name ~= "testName" and not testcode.equal(value, current_value(test, form, name)) then
+      local unreadable = write_only[name] and type(value) == "string" and test[name] == nil
+      if name ~= "testName" and not unreadable and not testcode.equal(value, current_value(test, form, name)) then
         changes[name] = request_value(name, value)
         names[#names + 1] = name
       end

@@ -14,11 +14,14 @@ local openmetrics = {}
 
 local TYPES = { gauge = true, counter = true, unknown = true, info = true, stateset = true }
 
---- A label value (or HELP text) escaped as the format requires.
+--- A label value (or HELP text) escaped as the format requires. A carriage return (alone or
+--- before a line feed) is written as a line break, `\n`: the format has no escape for it, and
+--- line-based readers (Python's text files, editors) would split the line there.
 ---@param text any
 ---@return string
 function openmetrics.escape(text)
-  return (tostring(text):gsub("[\\\"\n]", { ["\\"] = "\\\\", ['"'] = '\\"', ["\n"] = "\\n" }))
+  local plain = tostring(text):gsub("\r\n?", "\n")
+  return (plain:gsub("[\\\"\n]", { ["\\"] = "\\\\", ['"'] = '\\"', ["\n"] = "\\n" }))
 end
 
 --- A sample value as the format writes numbers: integers as integers, others with 15

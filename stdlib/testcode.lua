@@ -43,6 +43,24 @@ function testcode.writable(te, type)
   return writable_cache[type]
 end
 
+local write_only_cache = {}
+
+--- The fields of a test of `type` the spec marks write-only (a set): the API takes them but
+--- never returns them (passwords), so a file cannot be compared with them.
+---@param te table
+---@param type string
+---@return table<string, boolean>
+function testcode.write_only(te, type)
+  if not write_only_cache[type] then
+    local set = {}
+    for _, name in ipairs(te.spec.write_only_fields("POST", "/tests/" .. type) or {}) do
+      set[name] = true
+    end
+    write_only_cache[type] = set
+  end
+  return write_only_cache[type]
+end
+
 local function sorted_names(list, key)
   local names = {}
   for _, item in ipairs(list or {}) do

@@ -314,6 +314,8 @@ function te.now() end
 
 ---@class te.spec
 ---@field writable_fields fun(method: string, path: string): string[]? Fields the request body of `method path` takes (read-only ones left out), sorted; nil when no operation matches or it takes no body.
+---@field write_only_fields fun(method: string, path: string): string[]? Fields of the request body of `method path` the spec marks write-only (never returned, such as passwords), sorted; nil when no operation matches.
+---@field body_problems fun(method: string, path: string, body: table?): {field: string, code: string, message: string}[]? What the API would refuse in `body` as the request body of `method path` (as a write's plan checks it); empty when accepted; nil when no operation matches.
 
 ---@class te.log
 ---@field debug fun(fmt: string, ...: any)

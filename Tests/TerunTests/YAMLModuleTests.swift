@@ -78,4 +78,29 @@ struct YAMLModuleTests {
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == "true\ttrue\tnil\tnil\tnil\n")
   }
+
+  @Test func specNamesTheFieldsABodyGetsWrong() throws {
+    let result = try run(
+      """
+      local bad = te.spec.body_problems("POST", "/tests/http-server",
+        { testName = "Web", url = "https://x.example", interval = "fast", enabled = "yes" })
+      local ftp = te.spec.write_only_fields("POST", "/tests/ftp-server")
+      print(table.concat(ftp, ","), te.spec.write_only_fields("GET", "/nothing"))
+      table.sort(bad, function(a, b) return a.field < b.field end)
+      for _, p in ipairs(bad) do print(p.field, p.code, p.message) end
+      local good = te.spec.body_problems("POST", "/tests/http-server",
+        { testName = "Web", url = "https://x.example", interval = 300, agents = { { agentId = "3" } } })
+      print(#good, te.spec.body_problems("GET", "/nothing", {}))
+      """)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stdout == """
+        alertRules,labels,monitors,password,sharedWithAccounts,tags\tnil
+        agents\tREQUIRED\tagents is required.
+        enabled\tINVALID_TYPE\tenabled must be a boolean, not a string.
+        interval\tINVALID_TYPE\tinterval must be an integer, not a string.
+        0\tnil
+
+        """)
+  }
 }

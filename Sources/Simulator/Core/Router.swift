@@ -63,16 +63,9 @@ struct Router: Sendable {
       }
     }
     if let best {
-      // A literal route of another method must not be shadowed by a parameter route.
-      if let literal = routes.first(where: {
-        $0.segments.count == parts.count && $0.literalCount > best.0.literalCount
-          && zip($0.segments, parts).allSatisfy { segment, part in
-            if case .literal(let l) = segment { return l == part }
-            return true
-          }
-      }), literal.method != method {
-        return .methodNotAllowed
-      }
+      // A literal route of another method does not shadow a parameter route of this one:
+      // `DELETE /tags/unassign` is `DELETE /tags/{id}` for a tag that does not exist (404, which
+      // the operation documents), not 405, as the API's router matches the method first.
       return .found(best.0, best.1)
     }
     return pathMatched ? .methodNotAllowed : .notFound

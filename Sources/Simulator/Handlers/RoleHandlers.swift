@@ -129,6 +129,8 @@ enum RoleHandlers {
         for k in state.users[i].accountGroupRoles.indices {
           state.users[i].accountGroupRoles[k].roleIds.removeAll { $0 == role.roleId }
         }
+        // A user left with no role in a group is no longer in it.
+        state.users[i].accountGroupRoles.removeAll { $0.roleIds.isEmpty }
         state.users[i].allAccountGroupRoleIds.removeAll { $0 == role.roleId }
       }
       return .noContent

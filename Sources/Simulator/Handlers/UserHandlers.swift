@@ -126,7 +126,8 @@ enum UserHandlers {
               code: "INVALID_VALUE", field: "accountGroupRoles[\(n)].roleIds[\(k)]",
               message: "Role \(roleId) does not exist."))
         }
-        roles.append((aid: aid, roleIds: roleIds))
+        // A group given no roles is one the user is not in (as when every role is taken away).
+        if !roleIds.isEmpty { roles.append((aid: aid, roleIds: roleIds)) }
       }
       user.accountGroupRoles = roles
     }

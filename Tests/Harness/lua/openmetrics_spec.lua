@@ -18,6 +18,8 @@ describe("openmetrics", function()
 
   it("escapes label values and prints numbers the format accepts", function()
     assert.equals('a\\"b\\\\c\\nd', openmetrics.escape('a"b\\c\nd'))
+    -- A carriage return is a line break to line-based readers (Python's text files): written as \n.
+    assert.equals("a\\nb\\nc", openmetrics.escape("a\r\nb\rc"))
     assert.equals("NaN", openmetrics.number(0 / 0))
     assert.equals("+Inf", openmetrics.number(math.huge))
     assert.equals("-Inf", openmetrics.number(-math.huge))

@@ -4,6 +4,7 @@ metrics` (Debian's prometheus package, installed by scripts/bootstrap.sh). Also:
 appears only complete while exports run and are read at the same time.
 """
 import collections
+import json
 import shutil
 import subprocess
 import threading
@@ -81,3 +82,29 @@ def test_a_reader_never_sees_half_a_file(sim):
         list(text_string_to_metric_families(text))
     leftovers = [p.name for p in (sim.work / "out").iterdir() if p.name != "thousandeyes.prom"]
     assert not leftovers, leftovers
+
+
+HOSTILE = ['Quote "q" test', "Back\\slash\\ test", "New\nline test", "Carriage\r\nreturn\rtest",
+           "Ünïcødé 東京 ✓", "Tab\tand } , = chars"]
+
+
+def test_hostile_test_names_survive_every_reader(sim):
+    (sim.work / "names.json").write_text(json.dumps(HOSTILE))
+    (sim.work / "hostile.lua").write_text(
+        'runbook { name = "hostile", description = "tests with hostile names", params = {} }\n'
+        "local agent = tostring(te.agents.list()[1].agentId)\n"
+        'for _, name in ipairs(te.json.decode(te.fs.read("names.json"))) do\n'
+        '  te.tests.create("agent-to-server", { testName = name, server = "example.org", interval = 60,'
+        " agents = { { agentId = agent } } })\nend\n")
+    made = sim.run("run", "hostile.lua")
+    assert made.returncode == 0, made.stdout + made.stderr
+    export(sim)
+    path = sim.work / "out" / "thousandeyes.prom"
+    # As a text reader (universal newlines) and as bytes: the same samples, every name intact.
+    for text in (path.read_text(), path.read_bytes().decode()):
+        families = {f.name: f for f in text_string_to_metric_families(text)}
+        names = {s.labels["test"] for s in families["thousandeyes_network_latency_seconds"].samples}
+        for name in HOSTILE:
+            assert name.replace("\r\n", "\n").replace("\r", "\n") in names, (name, names)
+    checked = subprocess.run(["promtool", "check", "metrics"], input=path.read_bytes(), capture_output=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
