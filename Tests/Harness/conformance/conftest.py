@@ -4,31 +4,19 @@ The binary comes from TERUN_BIN (CI passes `$(swift build --show-bin-path)/terun
 otherwise the debug build's path is asked from SwiftPM.
 """
 import json
-import os
 import pathlib
-import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from terun_harness import ROOT, free_port, terun_bin  # noqa: E402
+
 TOKEN = "conformance-token"
-
-
-def terun_bin():
-    if os.environ.get("TERUN_BIN"):
-        return os.environ["TERUN_BIN"]
-    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True, check=True)
-    return str(pathlib.Path(out.stdout.strip()) / "terun")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Reply:
