@@ -44,37 +44,37 @@ enum TESpecModule {
       return 1
     }
     module.setFunction("spec.write_only_fields") { call in
-      let (method, path) = try methodAndPath(call, function: "te.spec.write_only_fields")
-      guard let operation = Catalog.match(method: method, path: path),
-        let entry = RequestSchemaTable.shared.body(of: operation.id)
-      else {
-        try call.push(.nil)
-        return 1
+      try pushFieldNames(call, function: "te.spec.write_only_fields") { schema, table in
+        schema.isWriteOnly || table.resolve(schema).isWriteOnly
       }
-      let table = RequestSchemaTable.shared
-      let properties = table.resolve(entry.body).properties ?? [:]
-      let names = properties.filter { $0.value.isWriteOnly || table.resolve($0.value).isWriteOnly }.keys
-        .sorted()
-      try call.push(.table(LuaTable(array: names.map { .text($0) })))
-      return 1
     }
     module.setFunction("spec.writable_fields") { call in
-      let (method, path) = try methodAndPath(call, function: "te.spec.writable_fields")
-      guard let operation = Catalog.match(method: method, path: path),
-        let entry = RequestSchemaTable.shared.body(of: operation.id)
-      else {
-        try call.push(.nil)
-        return 1
+      try pushFieldNames(call, function: "te.spec.writable_fields") { schema, table in
+        !RequestShape.isReadOnly(schema, table)
       }
-      let table = RequestSchemaTable.shared
-      let properties = table.resolve(entry.body).properties ?? [:]
-      let names = properties.filter { !RequestShape.isReadOnly($0.value, table) }.keys.sorted()
-      try call.push(.table(LuaTable(array: names.map { .text($0) })))
-      return 1
     }
   }
 
   /// The HTTP method and path of arguments 1 and 2.
+  /// Pushes the sorted names of the request-body fields of the operation `method path` (the
+  /// call's arguments) whose schema `includes`; nil when the operation takes no body.
+  private static func pushFieldNames(
+    _ call: LuaCallContext, function: String,
+    where includes: (RequestSchema, RequestSchemaTable) -> Bool
+  ) throws -> Int32 {
+    let (method, path) = try methodAndPath(call, function: function)
+    let table = RequestSchemaTable.shared
+    guard let operation = Catalog.match(method: method, path: path), let entry = table.body(of: operation.id)
+    else {
+      try call.push(.nil)
+      return 1
+    }
+    let properties = table.resolve(entry.body).properties ?? [:]
+    let names = properties.filter { includes($0.value, table) }.keys.sorted()
+    try call.push(.table(LuaTable(array: names.map { .text($0) })))
+    return 1
+  }
+
   private static func methodAndPath(_ call: LuaCallContext, function: String) throws -> (
     HTTPMethodName, String
   ) {
