@@ -62,6 +62,14 @@ public final class SharedRateBudget: Sendable {
   /// The entry's key: the API origin and a digest of the token.
   public let key: String
   private let now: @Sendable () -> Double
+  /// The file, kept open between updates (one `open` and folder check per process, not per
+  /// request); `lock` serializes this process's threads, which one `flock` does not tell apart.
+  private let lock = NSLock()
+  nonisolated(unsafe) private var descriptor: Int32 = -1
+
+  deinit {
+    if descriptor >= 0 { close(descriptor) }
+  }
 
   /// A budget in the file at `path` for requests to `baseURL` with `token`.
   public convenience init(path: String, baseURL: URL, token: APIToken?) {
@@ -164,16 +172,9 @@ public final class SharedRateBudget: Sendable {
   /// Runs `body` on this key's entry, rolled to the current window, under an exclusive lock,
   /// then writes the file back (dropping stale entries).
   private func update<T>(_ body: (inout Entry, Double) throws -> T) throws -> T {
-    let folder = (path as NSString).deletingLastPathComponent
-    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw SharedBudgetError(path: path, reason: String(cString: strerror(errno))) }
-    defer { close(fd) }
-    while flock(fd, LOCK_EX) != 0 {
-      guard errno == EINTR else {
-        throw SharedBudgetError(path: path, reason: String(cString: strerror(errno)))
-      }
-    }
+    lock.lock()
+    defer { lock.unlock() }
+    let fd = try lockedFile()
     defer { flock(fd, LOCK_UN) }
     // A file cut short by a crash reads as empty: the server's headers refill it.
     var file = (try? JSONDecoder().decode(File.self, from: Self.readAll(fd))) ?? File()
@@ -192,6 +193,40 @@ public final class SharedRateBudget: Sendable {
       throw SharedBudgetError(path: path, reason: String(cString: strerror(errno)))
     }
     return result
+  }
+
+  /// The file's descriptor, locked with `flock`: the one kept open, unless the path now names
+  /// another file (removed or replaced since), which is then opened instead.
+  private func lockedFile() throws -> Int32 {
+    if descriptor < 0 {
+      let folder = (path as NSString).deletingLastPathComponent
+      try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+    while true {
+      if descriptor < 0 {
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+          throw SharedBudgetError(path: path, reason: String(cString: strerror(errno)))
+        }
+      }
+      while flock(descriptor, LOCK_EX) != 0 {
+        guard errno == EINTR else {
+          throw SharedBudgetError(path: path, reason: String(cString: strerror(errno)))
+        }
+      }
+      var held = stat()
+      var named = stat()
+      if fstat(descriptor, &held) == 0, stat(path, &named) == 0, held.st_dev == named.st_dev,
+        held.st_ino == named.st_ino
+      {
+        return descriptor
+      }
+      flock(descriptor, LOCK_UN)
+      close(descriptor)
+      descriptor = -1
+      let folder = (path as NSString).deletingLastPathComponent
+      try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
   }
 
   /// Moves `entry` into the window holding `time`: once a reset has passed, what was promised
