@@ -27,6 +27,10 @@ public final class ThousandEyesClient: Sendable {
   let audit: AuditLog?
   private let endpointPrefix: String
   private let sharedBudgetWarned = Atomic<Bool>(false)
+  /// Set once a successful response came without `X-Organization-Rate-Limit-*` headers: the
+  /// server reports no organization budget (a simulator with `--rate-limit off`), so there is
+  /// nothing to share and requests skip the shared file. Cleared when the headers appear.
+  private let serverReportsNoBudget = Atomic<Bool>(false)
   private let sleeper: @Sendable (Double) async throws -> Void
 
   /// Creates a client and its HTTP connection pool; opens the audit file if configured.
@@ -108,6 +112,11 @@ public final class ThousandEyesClient: Sendable {
       advisor.record(
         latency: (ContinuousClock.now - started).seconds, limit: organization.limit, reset: organization.reset
       )
+      let reportsBudget =
+        organization.limit != nil || organization.remaining != nil || organization.reset != nil
+      if reportsBudget || (200..<300).contains(response.status) {
+        serverReportsNoBudget.store(!reportsBudget, ordering: .relaxed)
+      }
       shareBudget {
         try $0.record(limit: organization.limit, remaining: organization.remaining, reset: organization.reset)
       }
@@ -185,7 +194,7 @@ public final class ThousandEyesClient: Sendable {
   /// Waits for a request of the organization's budget shared on this host; false when there is
   /// none or its file cannot be used (the local limiter paces instead).
   private func paceShared() async throws -> Bool {
-    guard let sharedBudget else { return false }
+    guard let sharedBudget, !serverReportsNoBudget.load(ordering: .relaxed) else { return false }
     while true {
       let reservation: SharedRateBudget.Reservation
       do {

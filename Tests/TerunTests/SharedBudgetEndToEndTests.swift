@@ -100,4 +100,33 @@ struct SharedBudgetEndToEndTests {
     #expect(
       result.stderr.contains("--max-concurrency: expected a positive integer, got 0"), "\(result.stderr)")
   }
+
+  /// A server that reports no organization budget (no `X-Organization-Rate-Limit-*` headers)
+  /// has none to share: after its first answer, requests no longer go through the file.
+  @Test(.timeLimit(.minutes(2)))
+  func aServerWithoutABudgetIsNotPacedThroughTheFile() async throws {
+    var options = SimulatorOptions()
+    options.rateLimit = nil
+    let server = try await SimulatorServer.start(options)
+    defer { Task { await server.stop() } }
+    let folder = try ScratchFolder()
+    try folder.write(
+      "reads.lua",
+      """
+      runbook { name = "reads" }
+      for _ = 1, 6 do te.get("/agents") end
+      print("read 6 times")
+      """)
+    let state = folder.url.appendingPathComponent("state")
+    let environment = [
+      "TE_BASE_URL": server.baseURL, "TE_TOKEN": server.token, "TERUN_STATE_DIR": state.path,
+    ]
+    let run = try await RunbookBulkUsersTests.runTerun(
+      ["reads.lua"], in: folder.url, environment: environment)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout == "read 6 times\n")
+    let file = try String(contentsOf: state.appendingPathComponent("rate-budgets.json"), encoding: .utf8)
+    // Only the first request, sent before any answer, was counted in the file.
+    #expect(file.contains("\"used\":1"), "\(file)")
+  }
 }
