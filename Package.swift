@@ -29,19 +29,23 @@ let package = Package(
     .target(name: "CLuaBridge", dependencies: ["CLua"]),
     // Atomic file replacement: the one way every file terun writes is written.
     .target(name: "AtomicFile"),
+    // JSON's byte-level grammar (strings, numbers, skipping), shared by LuaHost's decoder and
+    // ThousandEyes' page scanner. No dependencies.
+    .target(name: "JSONScan"),
     // The lua_State wrapper: values, functions, JSON, sandbox, limits, require.
-    // Its Lua (the sandbox set-up) is in Lua/, embedded by EmbedLuaSources.
+    // Its Lua (the sandbox set-up, te.json's wrapper) is in Lua/, embedded by EmbedLuaSources.
     .target(
-      name: "LuaHost", dependencies: ["CLuaBridge", "AtomicFile"], exclude: ["Lua"],
+      name: "LuaHost", dependencies: ["CLuaBridge", "AtomicFile", "JSONScan"], exclude: ["Lua"],
       plugins: ["EmbedLuaSources"]),
     // The HTTP client for the ThousandEyes API v7 and its generated operation catalog.
     .target(
       name: "ThousandEyes",
       dependencies: [
-        "AtomicFile",
+        "AtomicFile", "JSONScan",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
     // The API v7 simulator. Shares no code with the client.
@@ -90,23 +94,27 @@ let package = Package(
     .target(
       name: "TerunCLI",
       dependencies: [
-        "Runbook", "Simulator", "LuaHost", "ThousandEyes", "Scheduler", "REPL", "AtomicFile",
+        "Runbook", "Simulator", "ThousandEyes", "Scheduler", "REPL", "AtomicFile",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
       ]
     ),
     // libedit's readline-compatible line editing, for the REPL.
     .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
-    // The REPL's per-statement guard (count hook raising from C), SIGINT flag, libedit calls.
-    .target(name: "CREPLSupport", dependencies: ["CLua", "CLuaBridge", "CEditLine"]),
+    // The REPL's SIGINT flag and libedit calls (its statement limits are LuaHost's).
+    .target(name: "CREPLSupport", dependencies: ["CEditLine"]),
     // `terun repl`: the runbook environment, one statement at a time.
     .target(
       name: "REPL", dependencies: ["Runbook", "LuaHost", "ThousandEyes", "CREPLSupport", "AtomicFile"]),
     .executableTarget(name: "terun", dependencies: ["TerunCLI"]),
     // JSON codec benchmark (bench/json/run).
     .executableTarget(name: "json-bench", dependencies: ["LuaHost"], path: "bench/json/Sources"),
+    // Page scanner benchmark (bench/pagescan/run).
+    .executableTarget(
+      name: "page-scan-bench", dependencies: ["ThousandEyes"], path: "bench/pagescan/Sources"),
 
     .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile"]),
+    .testTarget(name: "JSONScanTests", dependencies: ["JSONScan"]),
     .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
     .testTarget(
       name: "ThousandEyesTests",

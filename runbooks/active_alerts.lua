@@ -23,8 +23,8 @@ local tables = require("tables")
 local time = require("time")
 
 local params = te.params
-local format = params.format or "table"
-local out = params.out or "-"
+local format = params.format
+local out = params.out
 
 local SEVERITY_RANK = { critical = 1, major = 2, minor = 3, info = 4, unknown = 5 }
 local severity_filter
@@ -97,7 +97,7 @@ local columns = { "alertId", "severity", "alertType", "testId", "testName", "sta
 local text
 if format == "csv" then
   local sink, contents = csv.buffer_sink()
-  local writer = csv.writer({ sink = sink, newline = out == "-" and "\n" or "\r\n", header = columns })
+  local writer = csv.writer({ sink = sink, out = out, header = columns })
   for _, r in ipairs(rows) do
     local values = { n = #columns }
     for i, c in ipairs(columns) do

@@ -27,8 +27,8 @@ local admin = require("admin")
 local csv = require("csv")
 
 local params = te.params
-local mode = params.mode or "add"
-local strict = params.strict == true
+local mode = params.mode
+local strict = params.strict
 local dry = te.dry_run == true
 local trim = admin.trim
 
@@ -69,7 +69,7 @@ if #entries == 0 then
   error("no users given: use emails=a@x,b@y or csv=FILE", 0)
 end
 
-local searched, scope = admin.scope(groups, te.account_groups.current(), params.all_groups ~= false)
+local searched, scope = admin.scope(groups, te.account_groups.current(), params.all_groups)
 te.log.info("looking for users in %s", scope)
 local users_by_email, aid_of = admin.users_by_email(te, searched)
 
@@ -86,7 +86,8 @@ local function problem(entry, message)
   end
 end
 
-for _, entry in ipairs(entries) do
+-- What is wrong with an entry, or nil and the user, group and role ids to give it.
+local function check(entry)
   local user = users_by_email[entry.email:lower()]
   local group, why = find_group(entry.group)
   local role_ids, role_problems = {}, {}
@@ -94,47 +95,88 @@ for _, entry in ipairs(entries) do
     role_ids, role_problems = admin.resolve_all(entry.roles, roles_of(group.aid), "roleId", "role")
   end
   if entry.problem then
-    problem(entry, entry.problem)
+    return entry.problem
   elseif not admin.is_email(entry.email) then
-    problem(entry, string.format("'%s' is not an email address", entry.email))
+    return string.format("'%s' is not an email address", entry.email)
   elseif not user then
-    problem(entry, "no user has this email")
+    return "no user has this email"
   elseif trim(entry.group) == "" then
-    problem(entry, "no account group given (account_group=...)")
+    return "no account group given (account_group=...)"
   elseif not group then
-    problem(entry, string.format("account group '%s' %s", trim(entry.group), why))
+    return string.format("account group '%s' %s", trim(entry.group), why)
   elseif #role_problems > 0 then
-    problem(entry, table.concat(role_problems, "; "))
+    return table.concat(role_problems, "; ")
   elseif #role_ids == 0 then
-    problem(entry, "no roles given (roles=...)")
+    return "no roles given (roles=...)"
+  end
+  return nil, { entry = entry, user = user, group = group, role_ids = role_ids }
+end
+
+-- Gives one checked entry its roles; returns whether it changed and the line to print.
+local function assign(job)
+  local entry, user, group = job.entry, job.user, job.group
+  local scope = { aid = aid_of[tostring(user.uid)] }
+  local detail = te.users.get(user.uid, scope)
+  local aid = tostring(group.aid)
+  local groups, changed = admin.apply_roles(admin.request_roles(detail), aid, job.role_ids, mode)
+  local login = detail.loginAccountGroup and tostring(detail.loginAccountGroup.aid) or nil
+  if mode == "move" and login ~= aid then
+    changed = true
+  end
+  if not changed then
+    return false, string.format("%s: already in %s with those roles", entry.email, group.accountGroupName or aid)
+  end
+  local body = admin.roles_update_body(te, detail, user, groups)
+  if mode == "move" then
+    body.loginAccountGroupId = aid
+  end
+  te.users.update(user.uid, body, scope)
+  local verb = mode == "move" and "moved to" or "assigned to"
+  return true, string.format("%s: %s%s %s", entry.email, dry and "would be " or "", verb, group.accountGroupName or aid)
+end
+
+-- Entries are checked in order; the good ones are changed concurrently (te.parallel), and every
+-- entry's line is printed in input order. With strict=true a problem stops the run before
+-- anything is changed, and a failed change cancels the changes not yet sent.
+local jobs, slot_of = {}, {}
+local checked = {}
+for i, entry in ipairs(entries) do
+  local why, job = check(entry)
+  checked[i] = why
+  if job then
+    jobs[#jobs + 1] = job
+    slot_of[i] = #jobs
+  elseif strict then
+    problem(entry, why)
+  end
+end
+
+local results, errors = te.parallel(jobs, function(job)
+  local changed, line = assign(job)
+  return { changed = changed, line = line }
+end, { fail_fast = strict })
+
+local first_error = nil
+for i, entry in ipairs(entries) do
+  local slot = slot_of[i]
+  if not slot then
+    problem(entry, checked[i])
+  elseif results[slot] then
+    local result = results[slot]
+    counts[result.changed and "changed" or "unchanged"] = counts[result.changed and "changed" or "unchanged"] + 1
+    print(result.line)
   else
-    local ok, err = pcall(function()
-      local scope = { aid = aid_of[tostring(user.uid)] }
-      local detail = te.users.get(user.uid, scope)
-      local aid = tostring(group.aid)
-      local groups, changed = admin.apply_roles(admin.request_roles(detail), aid, role_ids, mode)
-      local login = detail.loginAccountGroup and tostring(detail.loginAccountGroup.aid) or nil
-      if mode == "move" and login ~= aid then
-        changed = true
+    local err = errors[slot]
+    if not (type(err) == "table" and err.kind == "cancelled") then
+      first_error = first_error or { entry = entry, err = err }
+      if not strict then
+        problem(entry, tostring(err))
       end
-      if not changed then
-        counts.unchanged = counts.unchanged + 1
-        print(string.format("%s: already in %s with those roles", entry.email, group.accountGroupName or aid))
-        return
-      end
-      local body = admin.roles_update_body(te, detail, user, groups)
-      if mode == "move" then
-        body.loginAccountGroupId = aid
-      end
-      te.users.update(user.uid, body, scope)
-      counts.changed = counts.changed + 1
-      local verb = mode == "move" and "moved to" or "assigned to"
-      print(string.format("%s: %s%s %s", entry.email, dry and "would be " or "", verb, group.accountGroupName or aid))
-    end)
-    if not ok then
-      problem(entry, tostring(err))
     end
   end
+end
+if strict and first_error then
+  problem(first_error.entry, tostring(first_error.err))
 end
 
 print(string.format(

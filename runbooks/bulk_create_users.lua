@@ -29,8 +29,8 @@ local csv = require("csv")
 local tables = require("tables")
 
 local params = te.params
-local update = params.update == true
-local strict = params.strict == true
+local update = params.update
+local strict = params.strict
 local dry = te.dry_run == true
 local trim = admin.trim
 
@@ -43,7 +43,7 @@ end, "roleId", "name")
 
 -- Users of every account group (all_groups, the default): a user created by an earlier run in
 -- another group is found.
-local searched, scope = admin.scope(groups, te.account_groups.current(), params.all_groups ~= false)
+local searched, scope = admin.scope(groups, te.account_groups.current(), params.all_groups)
 te.log.info("looking for existing users in %s", scope)
 local existing, aid_of = admin.users_by_email(te, searched)
 
@@ -118,40 +118,53 @@ local function update_roles(row, user)
   return true
 end
 
-for _, row in ipairs(rows) do
+-- One row: creates or updates its user. Returns what happened and the message to log; rows
+-- run concurrently (te.parallel), their outcomes are reported afterwards in row order.
+local function apply_row(row)
   local user = existing[row.email:lower()]
-  local ok, err = pcall(function()
-    if user and not update then
-      counts.skipped = counts.skipped + 1
-      te.log.debug("line %d: %s exists, skipped", row.line, row.email)
-    elseif user then
-      if update_roles(row, user) then
-        counts.updated = counts.updated + 1
-        te.log.info("line %d: %s roles %s", row.line, row.email, dry and "would be updated" or "updated")
-      else
-        counts.skipped = counts.skipped + 1
-        te.log.debug("line %d: %s already has these roles", row.line, row.email)
-      end
-    else
-      local created = te.users.create({
-        name = row.name,
-        email = row.email,
-        loginAccountGroupId = row.aid,
-        accountGroupRoles = te.json.array({ { accountGroupId = row.aid, roleIds = te.json.array(row.role_ids) } }),
-      })
-      existing[row.email:lower()] = created or { email = row.email }
-      counts.created = counts.created + 1
-      te.log.info("line %d: %s %s", row.line, row.email, dry and "would be created" or "created")
+  if user and not update then
+    return "skipped", string.format("line %d: %s exists, skipped", row.line, row.email)
+  elseif user then
+    if update_roles(row, user) then
+      return "updated", string.format("line %d: %s roles %s", row.line, row.email, dry and "would be updated" or "updated")
     end
-  end)
-  if not ok then
+    return "skipped", string.format("line %d: %s already has these roles", row.line, row.email)
+  end
+  te.users.create({
+    name = row.name,
+    email = row.email,
+    loginAccountGroupId = row.aid,
+    accountGroupRoles = te.json.array({ { accountGroupId = row.aid, roleIds = te.json.array(row.role_ids) } }),
+  })
+  return "created", string.format("line %d: %s %s", row.line, row.email, dry and "would be created" or "created")
+end
+
+local outcomes, errors = te.parallel(rows, function(row)
+  local outcome, message = apply_row(row)
+  return { outcome = outcome, message = message }
+end, { fail_fast = strict })
+
+-- With strict=true the first failure cancels the rows still waiting (fail_fast); rows already
+-- sent finish and are counted.
+local first_failure = nil
+for i, row in ipairs(rows) do
+  local result, err = outcomes[i], errors[i]
+  if result then
+    counts[result.outcome] = counts[result.outcome] + 1
+    if result.outcome == "skipped" then
+      te.log.debug("%s", result.message)
+    else
+      te.log.info("%s", result.message)
+    end
+  elseif err and not (type(err) == "table" and err.kind == "cancelled") then
     counts.failed = counts.failed + 1
     report_bad({ line = row.line, email = row.email, message = tostring(err) })
-    if strict then
-      print(string.format("Stopped at line %d. Created %d, updated %d, skipped %d, failed %d.", row.line, counts.created, counts.updated, counts.skipped, counts.failed))
-      error(err, 0)
-    end
+    first_failure = first_failure or { row = row, err = err }
   end
+end
+if strict and first_failure then
+  print(string.format("Stopped at line %d. Created %d, updated %d, skipped %d, failed %d.", first_failure.row.line, counts.created, counts.updated, counts.skipped, counts.failed))
+  error(first_failure.err, 0)
 end
 
 if dry then

@@ -22,9 +22,9 @@ local csv = require("csv")
 local tables = require("tables")
 
 local params = te.params
-local format = params.format or "csv"
-local ip_version = tostring(params.ip_version or "both")
-local out = params.out or "-"
+local format = params.format
+local ip_version = params.ip_version
+local out = params.out
 
 --- Whether an address belongs to the requested IP version.
 local function wanted(ip)
@@ -121,7 +121,7 @@ else
   local sink, contents = csv.buffer_sink()
   local writer = csv.writer({
     sink = sink,
-    newline = out == "-" and "\n" or "\r\n",
+    out = out,
     header = { "agentId", "agentName", "ipAddresses" },
   })
   for _, agent in ipairs(agents) do

@@ -9,7 +9,7 @@ local TEST_ID = 123456
 
 -- A fixed past range of whole rounds, so the runbook and the check read the same rounds.
 local function fixed_range()
-  local finish = time.floor(time.to_epoch(te.now()), 600) - 600
+  local finish = time.floor(time.now(), 600) - 600
   local start = finish - 3 * 3600
   return time.format_iso(start), time.format_iso(finish)
 end

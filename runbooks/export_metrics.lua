@@ -22,7 +22,7 @@ runbook {
 local openmetrics = require("openmetrics")
 
 local params = te.params
-local out = params.out or "thousandeyes.prom"
+local out = params.out
 
 -- Test types whose results include network metrics (GET /test-results/{testId}/network).
 local NETWORK_TYPES = {
@@ -42,7 +42,7 @@ local FAMILIES = {
   { name = "thousandeyes_network_jitter_seconds", field = "jitter", divisor = 1000, unit = "seconds", help = "Jitter of the test's latest round, per agent." },
 }
 
-local wanted = params.tests or { "all" }
+local wanted = params.tests
 local tests = {}
 local all = #wanted == 1 and tostring(wanted[1]):lower() == "all"
 if all then

@@ -59,7 +59,7 @@ else
     .. te.yaml.encode(doc)
 end
 
-local out = params.out or "tests.yaml"
+local out = params.out
 if out == "-" then
   print((text:gsub("\n$", "")))
 else

@@ -27,9 +27,9 @@ local UNITS = { avgLatency = "ms", minLatency = "ms", maxLatency = "ms", jitter 
 
 local params = te.params
 local test_id = tostring(params.test_id)
-local metric = params.metric or "avgLatency"
-local out = params.out or "latency_report.html"
-local now = time.to_epoch(te.now and te.now()) or time.now()
+local metric = params.metric
+local out = params.out
+local now = time.now()
 local range = time.range(params, now)
 
 local test = te.tests.get(test_id)

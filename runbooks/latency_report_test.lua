@@ -62,7 +62,7 @@ local function table_rows(html)
 end
 
 local function fixed_range()
-  local finish = time.floor(time.to_epoch(te.now()), 600) - 600
+  local finish = time.floor(time.now(), 600) - 600
   return time.format_iso(finish - 2 * 3600), time.format_iso(finish)
 end
 

@@ -32,8 +32,8 @@ if pattern == "" then
 end
 
 local lua_pattern = selection.glob_pattern(pattern)
-local duration = time.parse_window(params.duration or "1h")
-local now = time.to_epoch(te.now and te.now()) or time.now()
+local duration = time.parse_window(params.duration)
+local now = time.now()
 local start = params.start and math.floor(time.parse_iso(params.start)) or now
 local window_name = params.name and admin.trim(params.name) ~= "" and admin.trim(params.name) or ("terun maintenance: " .. pattern)
 

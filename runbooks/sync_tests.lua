@@ -22,8 +22,8 @@ local selection = require("selection")
 local testcode = require("testcode")
 
 local params = te.params
-local file = params.file or "tests.yaml"
-local max_delete = params.max_delete or 0
+local file = params.file
+local max_delete = params.max_delete
 if max_delete < 0 then
   te.usage_error("max_delete", "must not be negative")
 end

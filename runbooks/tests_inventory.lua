@@ -18,17 +18,17 @@ local csv = require("csv")
 local tables = require("tables")
 
 local params = te.params
-local out = params.out or "tests_inventory.csv"
+local out = params.out
 local type_filter = params.types and #params.types > 0 and tables.set(params.types) or nil
 
-local all_groups = params.all_groups == true
+local all_groups = params.all_groups
 
 local header = { "testId", "testName", "type", "interval", "enabled", "alertsEnabled", "agentCount", "alertRules" }
 if all_groups then
   table.insert(header, 1, "accountGroupName")
   table.insert(header, 1, "aid")
 end
-local writer = csv.file_writer(te.fs, out, { header = header, newline = out == "-" and "\n" or "\r\n" })
+local writer = csv.file_writer(te.fs, out, { header = header })
 
 --- Writes the tests of the account group requests go to now; returns how many.
 local function inventory(group)

@@ -30,7 +30,7 @@ end
 
 local params = te.params
 local test_id = tostring(params.test_id)
-local a, b = params.a or 600, params.b or 300
+local a, b = params.a, params.b
 
 local target_param
 if params.interval then

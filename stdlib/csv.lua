@@ -304,7 +304,9 @@ end
 
 ---@class csv.WriterOptions
 ---@field sink fun(chunk: string)  receives chunks of whole rows
----@field newline? string          "\r\n" (default, as RFC 4180 says) or "\n"
+---@field out? string              where the rows go, as a runbook's `out` parameter names it: "-"
+---                                 (stdout) makes the default line end "\n", a file "\r\n"
+---@field newline? string          "\r\n" or "\n"; default from `out`: "\n" for "-", else "\r\n" (RFC 4180)
 ---@field sep? string              field separator (default ",")
 ---@field quote_all? boolean       quote every field
 ---@field flush_bytes? integer     hand a chunk to the sink once this many bytes wait (default 65536)
@@ -324,7 +326,7 @@ Writer.__index = Writer
 ---@return csv.Writer
 function csv.writer(opts)
   assert(type(opts) == "table" and type(opts.sink) == "function", "csv.writer: opts.sink must be a function")
-  local newline = opts.newline or "\r\n"
+  local newline = opts.newline or (opts.out == "-" and "\n" or "\r\n")
   assert(newline == "\r\n" or newline == "\n", "csv.writer: newline must be \"\\r\\n\" or \"\\n\"")
   local self = setmetatable({
     sink = opts.sink,
@@ -450,7 +452,7 @@ end
 --- calls `fs.write(path, text)` once; `abort()` writes nothing.
 ---
 --- Either way an error before `close` writes nothing. When `path` is `"-"` rows stream to
---- stdout instead.
+--- stdout instead, with "\n" line ends unless `opts.newline` says otherwise (files get "\r\n").
 ---@param fs {open?: fun(path: string): te.fs.Writer, write?: fun(path: string, text: string)}
 ---@param path string
 ---@param opts? csv.WriterOptions  (sink, on_close and on_abort are set by this function)
@@ -460,6 +462,7 @@ function csv.file_writer(fs, path, opts)
   for k, v in pairs(opts or {}) do
     o[k] = v
   end
+  o.out = path
   if path == "-" then
     o.sink = csv.print_sink
     return csv.writer(o)

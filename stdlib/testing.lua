@@ -484,7 +484,8 @@ end
 
 --- Runs a runbook inside the current test with `te.params = params` and returns what it did.
 --- The runbook sees the given `te` (the test's own, talking to the same simulator) except that
---- `te.params` holds `params` with the header's defaults added, `print` is captured, and
+--- `te.params` holds `params` with the header's defaults added, `print` is captured (the
+--- globals `print` and `te` are the runbook's while it runs, for library code), and
 --- `te.fs.write` and `te.fs.open` writers are captured into `result.files` (a writer's text
 --- when it is closed; nothing when it is aborted or left open; nothing reaches the disk
 --- unless `write_files`). Params are passed as typed values (`test_id = 123`, lists as arrays): no
@@ -569,11 +570,12 @@ function testing.run_runbook(te, path, params, opts)
     result.error = load_error
     return result
   end
-  -- Library code (csv's stdout sink, say) prints through the global print: capture it too.
-  local saved_print = _ENV.print
-  _ENV.print = capture
+  -- Library code prints through the global print (csv's stdout sink, say) and reads the
+  -- global te (time.now's clock, say): both are the runbook's for the run.
+  local saved_print, saved_te = _ENV.print, rawget(_ENV, "te")
+  _ENV.print, _ENV.te = capture, proxy
   local ok, err = pcall(chunk)
-  _ENV.print = saved_print
+  _ENV.print, _ENV.te = saved_print, saved_te
   result.ok, result.error, result.status = ok, nil, ok and 0 or 1
   if not ok then
     if type(err) == "table" and err.status then

@@ -245,9 +245,18 @@ function time.format_date(epoch)
   return time.format_iso(epoch):sub(1, 10)
 end
 
---- Current epoch seconds (an integer), from `os.time()`, which does not depend on the zone.
+--- Current epoch seconds (an integer). In a run this is `te.now()`, terun's clock (the one a
+--- test harness or the simulator's runs see); without `te` (plain `lua5.4`) it is `os.time()`,
+--- which does not depend on the zone.
 ---@return integer
 function time.now()
+  local te = rawget(_G, "te")
+  if type(te) == "table" and type(te.now) == "function" then
+    local now = time.to_epoch(te.now())
+    if now ~= nil then
+      return now
+    end
+  end
   return os.time()
 end
 

@@ -276,6 +276,21 @@ function te.with_aid(aid, fn) end
 ---@return te.config
 function te.config() end
 
+---@class te.parallel_options
+---@field concurrency integer? how many items run at once (default: from the rate limit and latency; capped by --max-concurrency)
+---@field fail_fast boolean? the first error cancels the items not yet finished (default false)
+
+---Calls `fn(item, index)` for every item, each in a coroutine whose `te` requests overlap.
+---Returns the results and the errors by item index, in item order. In a dry run the items run
+---one after another, so the plan is the sequential one.
+---@generic T, R
+---@param items T[]
+---@param fn fun(item: T, index: integer): R
+---@param options te.parallel_options?
+---@return table<integer, R> results
+---@return table<integer, any> errors
+function te.parallel(items, fn, options) end
+
 ---Sleeps for `seconds` (fractions allowed).
 ---@param seconds number
 function te.sleep(seconds) end

@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 
 // MARK: - Limits
 
@@ -27,10 +28,24 @@ typedef struct terun_limits {
   int64_t instructions;
   _Atomic int kill_reason;
   _Atomic int running;
-  int (*stop_poll)(lua_State *L);
+  // The running statement's limits, for a host that keeps its state across statements (the
+  // REPL): checked by the same hook, charge and trampoline as the run's, but cleared when the
+  // statement ends instead of stopping the state for good.
+  int statement_active;
+  int64_t statement_base;
+  int64_t statement_max;
+  int64_t statement_deadline_ns;
+  volatile sig_atomic_t *statement_interrupt;
+  _Atomic int statement_stop;
 } terun_limits;
 
 static char terun_kill_sentinel_key;
+
+static int64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 static terun_limits *limits_of(lua_State *L) {
   void *ud = NULL;
@@ -112,6 +127,30 @@ static void *terun_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 
 static void terun_hook(lua_State *L, lua_Debug *ar);
 
+/// Why the running statement must stop (TERUN_STOP_NONE while it may go on, or when no
+/// statement runs). Once decided, the reason stays until terun_statement_end.
+static int statement_stop(terun_limits *lim) {
+  if (!lim->statement_active) return TERUN_STOP_NONE;
+  int reason = atomic_load(&lim->statement_stop);
+  if (reason != TERUN_STOP_NONE) return reason;
+  if (lim->statement_interrupt != NULL && *lim->statement_interrupt) {
+    *lim->statement_interrupt = 0;
+    reason = TERUN_STOP_INTERRUPT;
+  } else if (lim->statement_max > 0 && lim->instructions - lim->statement_base > lim->statement_max) {
+    reason = TERUN_STOP_INSTRUCTIONS;
+  } else if (lim->statement_deadline_ns > 0 && now_ns() > lim->statement_deadline_ns) {
+    reason = TERUN_STOP_TIMEOUT;
+  }
+  if (reason != TERUN_STOP_NONE) atomic_store(&lim->statement_stop, reason);
+  return reason;
+}
+
+/// Whether the code running must stop: the run was killed, or its statement stopped.
+static inline int must_stop(terun_limits *lim) {
+  if (atomic_load_explicit(&lim->kill_reason, memory_order_relaxed) != TERUN_KILL_NONE) return 1;
+  return lim->statement_active && statement_stop(lim) != TERUN_STOP_NONE;
+}
+
 static void raise_kill(lua_State *L) {
   // From now on this thread's hook fires at every instruction, so a pcall that catches the
   // kill gets no further than its next instruction.
@@ -126,7 +165,7 @@ static void terun_hook(lua_State *L, lua_Debug *ar) {
   if (lim->max_instructions > 0 && lim->instructions > lim->max_instructions) {
     set_kill(lim, TERUN_KILL_INSTRUCTIONS);
   }
-  if (atomic_load(&lim->kill_reason) != TERUN_KILL_NONE) raise_kill(L);
+  if (must_stop(lim)) raise_kill(L);
 }
 
 lua_State *terun_newstate(size_t memory_limit, int64_t max_instructions) {
@@ -166,14 +205,39 @@ int terun_clear_violation(lua_State *L) {
 }
 void *terun_kill_handle(lua_State *L) { return limits_of(L); }
 void terun_kill_with_handle(void *handle, int reason) { set_kill((terun_limits *)handle, reason); }
-void terun_set_stop_poll(lua_State *L, int (*poll)(lua_State *L)) {
-  if (lua_getallocf(L, NULL) == terun_alloc) limits_of(L)->stop_poll = poll;
+void terun_statement_begin(
+    lua_State *L, int64_t max_instructions, int64_t timeout_ns, volatile sig_atomic_t *interrupt) {
+  if (lua_getallocf(L, NULL) != terun_alloc) return;
+  terun_limits *lim = limits_of(L);
+  // A flag already set is this statement's: Ctrl-C pressed after the line was read and before
+  // the statement began must not be lost. (The line reader takes the ones pressed at the prompt.)
+  lim->statement_interrupt = interrupt;
+  lim->statement_base = lim->instructions;
+  lim->statement_max = max_instructions > 0 ? max_instructions : 0;
+  lim->statement_deadline_ns = timeout_ns > 0 ? now_ns() + timeout_ns : 0;
+  atomic_store(&lim->statement_stop, TERUN_STOP_NONE);
+  lim->statement_active = 1;
+}
+
+int terun_statement_end(lua_State *L) {
+  if (lua_getallocf(L, NULL) != terun_alloc) return TERUN_STOP_NONE;
+  terun_limits *lim = limits_of(L);
+  lim->statement_active = 0;
+  lim->statement_interrupt = NULL;
+  int reason = atomic_exchange(&lim->statement_stop, TERUN_STOP_NONE);
+  // The stop left the hook firing at every instruction (raise_kill); the state goes on.
+  if (reason != TERUN_STOP_NONE && atomic_load(&lim->kill_reason) == TERUN_KILL_NONE) terun_install_hook(L);
+  return reason;
 }
 
 int terun_stop_requested(lua_State *L) {
+  if (lua_getallocf(L, NULL) != terun_alloc) return 0;
   if (terun_kill_reason(L) != TERUN_KILL_NONE) return 1;
-  int (*poll)(lua_State *) = limits_of(L)->stop_poll;
-  return poll != NULL && poll(L) != 0;
+  return statement_stop(limits_of(L)) != TERUN_STOP_NONE;
+}
+
+void terun_check_stop(lua_State *L) {
+  if (lua_getallocf(L, NULL) == terun_alloc && must_stop(limits_of(L))) raise_kill(L);
 }
 
 int terun_kill_reason(lua_State *L) {
@@ -282,7 +346,7 @@ static int terun_trampoline(lua_State *L) {
   lim->host_depth++;
   int results = g_dispatch(L, *slot);
   lim->host_depth--;
-  if (atomic_load(&lim->kill_reason) != TERUN_KILL_NONE) raise_kill(L);
+  if (must_stop(lim)) raise_kill(L);
   if (results == TERUN_HOST_RAISE) return lua_error(L);
   return results;
 }
@@ -318,17 +382,13 @@ int terun_message_handler(lua_State *L) {
 
 // MARK: - Charging work done in C
 
-/// Charges `steps` to the instruction budget and raises if the run is over budget or killed.
+/// Charges `steps` to the instruction budget and raises if the run is over budget or killed,
+/// or its statement stopped: C work that runs no instruction reaches no hook.
 void terun_charge(lua_State *L, int64_t steps) {
   terun_limits *lim = limits_of(L);
   lim->instructions += steps;
   if (lim->max_instructions > 0 && lim->instructions > lim->max_instructions) {
     set_kill(lim, TERUN_KILL_INSTRUCTIONS);
   }
-  if (atomic_load(&lim->kill_reason) != TERUN_KILL_NONE) raise_kill(L);
-  // The REPL's statement limits too: C work that runs no instruction reaches no hook.
-  if (lim->stop_poll != NULL && lim->stop_poll(L)) {
-    lua_pushliteral(L, "stopped");
-    lua_error(L);
-  }
+  if (must_stop(lim)) raise_kill(L);
 }

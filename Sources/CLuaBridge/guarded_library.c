@@ -19,14 +19,8 @@
 
 #define TICK 1024
 
-/// Raises if the run was killed (the kill sentinel) or a stop poll asks to stop.
-static void check_stop(lua_State *L) {
-  terun_check_kill(L);
-  if (terun_stop_requested(L)) {
-    lua_pushliteral(L, "stopped");
-    lua_error(L);
-  }
-}
+/// Raises the kill sentinel if the run was killed or its statement stopped.
+static void check_stop(lua_State *L) { terun_check_stop(L); }
 
 /// Every TICK steps of a C loop: charges the budget, raises if killed or stopped.
 static void tick(lua_State *L) {

@@ -70,6 +70,13 @@ public struct LuaCallContext {
   /// Pushes a result.
   public func push(_ value: LuaValue) throws { try stack.push(value) }
 
+  /// Pushes a new host function as a result, on the calling thread's stack (a coroutine's
+  /// when the call comes from one).
+  public func pushFunction(_ name: String, _ function: @escaping LuaHostFunction) {
+    state.pushFunction(name, function)
+    if L != state.L { lua_xmove(state.L, L, 1) }
+  }
+
   /// Calls a Lua function from inside a host function (protected; errors are thrown).
   public func call(_ function: LuaValue, _ arguments: [LuaValue] = []) throws -> [LuaValue] {
     try state.call(function, arguments, on: L)

@@ -1,10 +1,10 @@
-import CLuaBridge
+import LuaHost
 
 /// Tab completion for the REPL: globals and keywords, the fields of tables reached by a dotted
 /// prefix (`te.ag` → `te.agents`) or through indexing with a literal key (`sg[1].pub`,
 /// `t["k"].x`), methods after `:`, and REPL commands after a leading `:`.
 ///
-/// The prefix is walked in the live environment with raw access only (`lua_rawget`, and
+/// The prefix is walked in the live environment with raw access only (raw field reads, and
 /// `__index` followed only when it is a table): completion never calls a function, never
 /// runs a metamethod and never calls the API.
 public struct Completer {
@@ -22,7 +22,7 @@ public struct Completer {
   /// `before` is the line's text before `word`: Tab's word breaks at `]`, so for `sg[1].pub`
   /// the word is `.pub` and `before` ends with `sg[1]`, the indexing walked first.
   public func candidates(
-    for word: String, in L: OpaquePointer, atLineStart: Bool = false, before: String = ""
+    for word: String, in state: LuaState, atLineStart: Bool = false, before: String = ""
   ) -> [String] {
     if atLineStart && word.hasPrefix(":") {
       return commands.filter { $0.hasPrefix(word) }.sorted()
@@ -36,14 +36,8 @@ public struct Completer {
     guard let path, let keys = Self.keys(of: path) else { return [] }
     if separatorIndex != nil && keys.isEmpty { return [] }
 
-    let top = lua_gettop(L)
-    defer { lua_settop(L, top) }
-    guard lua_checkstack(L, 8) != 0 else { return [] }
-    terun_pushglobaltable(L)
-    for key in keys {
-      guard rawField(L, key) else { return [] }
-    }
-    var names = Set(fieldNames(L, lua_gettop(L)))
+    guard let found = state.withGlobals({ self.names(in: $0, following: keys[...]) }) else { return [] }
+    var names = Set(found)
     if separatorIndex == nil { names.formUnion(LuaSyntax.keywords) }
     let prefix = separatorIndex.map { String(word[...$0]) } ?? ""
     let keywords = separatorIndex == nil ? Set(LuaSyntax.keywords) : []
@@ -64,6 +58,14 @@ public struct Completer {
   enum Key: Equatable {
     case name(String)
     case integer(Int64)
+
+    /// The key as LuaHost looks it up.
+    var lookup: LuaKey {
+      switch self {
+      case .name(let name): return .name(name)
+      case .integer(let number): return .integer(number)
+      }
+    }
   }
 
   /// The keys of a path such as `te.agents`, `sg[1]` or `t["k"][2].x`, or nil when it is
@@ -126,57 +128,30 @@ public struct Completer {
     return path
   }
 
-  /// Replaces the value on top of the stack by its field `key` (raw, then through an `__index`
-  /// table). Returns false (popping nothing) when the field is missing.
-  private func rawField(_ L: OpaquePointer, _ key: Key) -> Bool {
-    var container = lua_gettop(L)
-    for _ in 0..<8 {
-      if lua_type(L, container) == LUA_TTABLE {
-        switch key {
-        case .name(let name): lua_pushstring(L, name)
-        case .integer(let number): lua_pushinteger(L, lua_Integer(number))
-        }
-        if lua_rawget(L, container) != LUA_TNIL {
-          terun_replace(L, container)
-          lua_settop(L, container)
-          return true
-        }
-        terun_pop(L, 1)
-      }
-      guard pushIndexTable(L, container) else { return false }
-      container = lua_gettop(L)
+  /// The string keys found by following `keys` from `container`; nil when a key is missing.
+  private func names(in container: LuaSlot, following keys: ArraySlice<Key>) -> [String]? {
+    guard let key = keys.first else { return fieldNames(container) }
+    return field(key, of: container) { names(in: $0, following: keys.dropFirst()) } ?? nil
+  }
+
+  /// Runs `body` with the field `key` of `container` (raw, then through `__index` tables, at
+  /// most 8 deep); nil when the field is missing.
+  private func field<T>(_ key: Key, of container: LuaSlot, depth: Int = 0, _ body: (LuaSlot) -> T) -> T? {
+    guard depth < 8 else { return nil }
+    if container.type == .table {
+      let found: T? = container.withField(key.lookup) { $0.type == .nil ? nil : body($0) }
+      if let found { return found }
     }
-    return false
+    return container.withIndexTable { field(key, of: $0, depth: depth + 1, body) } ?? nil
   }
 
-  /// Pushes the `__index` of the value's metatable when it is a table (raw reads only).
-  private func pushIndexTable(_ L: OpaquePointer, _ index: Int32) -> Bool {
-    guard lua_getmetatable(L, index) != 0 else { return false }
-    lua_pushstring(L, "__index")
-    lua_rawget(L, -2)
-    terun_remove(L, -2)
-    if lua_type(L, -1) == LUA_TTABLE { return true }
-    terun_pop(L, 1)
-    return false
-  }
-
-  /// The string keys of the value at `index` and of its `__index` tables.
-  private func fieldNames(_ L: OpaquePointer, _ index: Int32) -> [String] {
+  /// The string keys of `container` and of its `__index` tables (at most 8 deep).
+  private func fieldNames(_ container: LuaSlot, depth: Int = 0) -> [String] {
+    guard depth < 8 else { return [] }
     var names: [String] = []
-    var container = index
-    for _ in 0..<8 {
-      if lua_type(L, container) == LUA_TTABLE {
-        lua_pushnil(L)
-        while lua_next(L, container) != 0 {
-          terun_pop(L, 1)
-          if lua_type(L, -1) == LUA_TSTRING {
-            names.append(String(decoding: ValuePrinter.bytes(L, -1), as: UTF8.self))
-          }
-        }
-      }
-      guard pushIndexTable(L, container) else { break }
-      container = lua_gettop(L)
+    container.forEachPair { key, _ in
+      if let name = key.text { names.append(name) }
     }
-    return names
+    return names + (container.withIndexTable { fieldNames($0, depth: depth + 1) } ?? [])
   }
 }

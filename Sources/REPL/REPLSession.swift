@@ -1,4 +1,3 @@
-import CLuaBridge
 import CREPLSupport
 import Dispatch
 import Foundation
@@ -34,7 +33,6 @@ public final class REPLSession {
   private let printer: ValuePrinter
   private let completer = Completer()
   private var state: LuaState
-  private var statementGuard: StatementGuard
   private var fileWriters: OpenFileWriters
   private var pending: [String] = []
 
@@ -54,15 +52,17 @@ public final class REPLSession {
     self.printer = printer
     let made = try Self.makeState(configuration, client: client, planner: planner, sink: sink)
     self.state = made.0
-    self.statementGuard = made.1
-    self.fileWriters = made.2
+    self.fileWriters = made.1
   }
 
   private static func makeState(
     _ configuration: RunConfiguration, client: ThousandEyesClient?, planner: SessionPlanner?, sink: OutputSink
-  ) throws -> (LuaState, StatementGuard, OpenFileWriters) {
+  ) throws -> (LuaState, OpenFileWriters) {
     let installers: [any TEModuleInstaller] =
       client.map { [TEAPIInstaller(client: $0, planner: planner)] } ?? []
+    // Typed input and :load may use the `runbook { ... }` header form, any number of times.
+    var configuration = configuration
+    configuration.acceptsRepeatedHeaders = true
     let (state, fileWriters) = try RunbookRunner(
       configuration: configuration, sink: sink, installers: installers
     )
@@ -74,9 +74,7 @@ public final class REPLSession {
     state.armBackstop(grace: RunbookRunner.backstopGrace) { kind in
       RunbookRunner.abandon(stoppedBy: kind, limits: limits, sink: sink)
     }
-    // Typed input and :load may use the `runbook { ... }` header form.
-    _ = try state.run(source: acceptHeaderSource, chunkName: "=repl")
-    return (state, try StatementGuard(state: state), fileWriters)
+    return (state, fileWriters)
   }
 
   /// Ends the session's files: every `te.fs.open` writer still open is aborted (nothing is
@@ -104,7 +102,7 @@ public final class REPLSession {
   /// Completion candidates for `word` (see ``Completer``); `before` is the line's text before
   /// the word, which holds the indexing of `sg[1].pub`.
   public func complete(_ word: String, atLineStart: Bool, before: String = "") -> [String] {
-    completer.candidates(for: word, in: state.L, atLineStart: atLineStart, before: before)
+    completer.candidates(for: word, in: state, atLineStart: atLineStart, before: before)
   }
 
   /// Feeds one line of input.
@@ -148,25 +146,33 @@ public final class REPLSession {
   )
     -> Bool
   {
-    // A restart (below) replaces `state`: the deferred settop needs this one alive.
+    // A restart (below) replaces `state`: the call's values live on this one.
     let owner = state
-    let L = owner.L
-    let base = lua_gettop(L)
-    defer { withExtendedLifetime(owner) { lua_settop(L, base) } }
-    lua_pushcclosure(L, terun_message_handler, 0)
+    let succeeded: Bool?
     do {
-      try state.push(chunk)
-      for argument in arguments { try state.push(argument) }
+      succeeded = try StatementGuard.run(limits, flushing: sink) { statement in
+        try owner.withProtectedCall(chunk, arguments, statement: statement) { result, stop in
+          report(
+            result, stop: stop.map { StatementStop($0, limits: limits) }, of: owner,
+            printResults: printResults, traceback: traceback)
+        }
+      }
     } catch {
       report(error)
       return false
     }
-    let (status, stop) = statementGuard.run(limits, flushing: sink) { () -> Int32 in
-      terun_leave_host(L)
-      let status = terun_pcall(L, Int32(arguments.count), LUA_MULTRET, base + 1)
-      terun_enter_host(L)
-      return status
+    guard let succeeded else {
+      restartAfterKill()
+      return false
     }
+    return succeeded
+  }
+
+  /// Prints what a statement did: its results, or why it failed; nil when LuaHost stopped the
+  /// state for good (the caller restarts it).
+  private func report(
+    _ result: LuaCallResult, stop: StatementStop?, of owner: LuaState, printResults: Bool, traceback: Bool
+  ) -> Bool? {
     sink.flush()
     if let refusal = owner.clearSandboxViolation() {
       // The sandbox refused the statement; the session (its globals) goes on.
@@ -174,26 +180,24 @@ public final class REPLSession {
       sink.writeDiagnostic(message + " (statement refused; the session's globals are kept)")
       return false
     }
-    if Int(terun_kill_reason(L)) != Int(TERUN_KILL_NONE) {
-      restartAfterKill()
-      return false
-    }
+    if owner.isKilled { return nil }
     if let stop {
       sink.writeDiagnostic(stop.message)
       return false
     }
-    if status != terun_ok() {
-      sink.writeDiagnostic(ErrorFormatter.describe(L, at: -1, printer: printer, traceback: traceback))
+    switch result {
+    case .raised(let error):
+      sink.writeDiagnostic(ErrorFormatter.describe(error, printer: printer, traceback: traceback))
       return false
+    case .returned(let values):
+      if printResults && !values.isEmpty {
+        let rendered = values.map { printer.render($0) }
+        let separator = rendered.contains { $0.contains("\n") } ? "\n" : "\t"
+        sink.writeOutput(Array((rendered.joined(separator: separator) + "\n").utf8))
+        sink.flush()
+      }
+      return true
     }
-    let top = lua_gettop(L)
-    if printResults && top > base + 1 {
-      let rendered = ((base + 2)...top).map { printer.render(L, at: $0) }
-      let separator = rendered.contains { $0.contains("\n") } ? "\n" : "\t"
-      sink.writeOutput(Array((rendered.joined(separator: separator) + "\n").utf8))
-      sink.flush()
-    }
-    return true
   }
 
   /// LuaHost stopped the state for good (memory limit): say why and start a fresh state. The
@@ -209,9 +213,8 @@ public final class REPLSession {
     do {
       let made = try Self.makeState(configuration, client: client, planner: planner, sink: sink)
       finish()
-      statementGuard = made.1
       state = made.0
-      fileWriters = made.2
+      fileWriters = made.1
       sink.writeDiagnostic("started a fresh Lua state: earlier globals are gone")
     } catch {
       sink.writeDiagnostic("cannot start a fresh Lua state: \(error)")
@@ -325,27 +328,9 @@ public final class REPLSession {
       case .list(let items): fields[name] = .table(LuaTable(array: items.map { .text($0) }))
       }
     }
-    let L = state.L
-    let top = lua_gettop(L)
-    defer { lua_settop(L, top) }
-    terun_pushglobaltable(L)
-    lua_pushstring(L, "te")
-    guard lua_rawget(L, -2) == LUA_TTABLE else { return }
-    lua_pushstring(L, "params")
-    try state.push(.table(LuaTable(fields: fields)))
-    lua_rawset(L, -3)
+    try state.setField("params", of: "te", to: .table(LuaTable(fields: fields)))
   }
 }
-
-/// Replaces the prelude's `runbook` (which insists on being the file's first statement, once)
-/// by one that accepts a header each time: `:load` runs several runbooks in one state.
-private let acceptHeaderSource = """
-  local type, error = type, error
-  runbook = function(header)
-    if type(header) ~= "table" then error("runbook expects a table", 2) end
-    return header
-  end
-  """
 
 /// Runs async work from the session's thread (never a Swift concurrency thread) and waits.
 enum Blocking {

@@ -1,4 +1,3 @@
-import CLuaBridge
 import CREPLSupport
 import Foundation
 import LuaHost
@@ -25,43 +24,35 @@ public enum StatementStop: Equatable, Sendable {
   }
 }
 
-/// The per-statement guard of a session's state: an instruction budget, a timeout and an
-/// interrupt for one statement at a time. Unlike LuaHost's kill switch (permanent for the
-/// state), it is cleared after each statement, so a stopped statement leaves the session usable.
-final class StatementGuard {
-  /// Kept alive by the guard: the hook must be detached before the state closes.
-  private let state: LuaState
-  private let handle: OpaquePointer
-
-  /// Chains the guard's hook onto `state`'s (LuaHost's limits keep working).
-  init(state: LuaState) throws {
-    self.state = state
-    guard let handle = terun_repl_guard_attach(state.L) else {
-      throw LuaError(kind: .memoryLimit, message: "cannot set up the statement guard")
+extension StatementStop {
+  /// The REPL's reason for LuaHost's `stop` of a statement run under `limits`.
+  init(_ stop: LuaStatementStop, limits: StatementLimits) {
+    switch stop {
+    case .interrupted: self = .interrupted
+    case .instructionLimit: self = .instructionLimit(limits.maxInstructions ?? 0)
+    case .timeout: self = .timeout(limits.timeout ?? 0)
     }
-    self.handle = handle
-    // A statement blocked in a te request or te.sleep stops on Ctrl-C or its timeout too.
-    terun_set_stop_poll(state.L, terun_repl_guard_poll)
   }
+}
 
-  deinit {
-    terun_set_stop_poll(state.L, nil)
-    terun_repl_guard_detach(state.L, handle)
-  }
-
-  /// Runs `body` with the guard armed for `limits`; returns its result and why the guard
-  /// stopped it, if it did.
+/// The per-statement limits of a session's state: an instruction budget, a timeout and
+/// Ctrl-C for one statement at a time. LuaHost enforces them with the state's own hook
+/// (``LuaStatementLimits``); unlike its kill switch (permanent for the state), they end with
+/// the statement, so a stopped statement leaves the session usable. The guard adds Ctrl-C's
+/// flag and the timeout's backstop.
+enum StatementGuard {
+  /// Runs `body` with the LuaHost limits for `limits` (Ctrl-C included) to run its statement
+  /// under.
   ///
   /// The timeout has a backstop that does not depend on the count hook: a statement still
   /// running `RunbookRunner.backstopGrace` seconds after its timeout (code that runs with
   /// hooks off, a long C call) cannot be stopped, so `sink` is flushed, the timeout's message
   /// printed and the process ends with exit 3.
-  func run<T>(_ limits: StatementLimits, flushing sink: OutputSink? = nil, _ body: () -> T) -> (
-    T, StatementStop?
-  ) {
-    let timeoutNanoseconds = limits.timeout.map { Int64(($0 * 1e9).rounded()) } ?? 0
-    terun_repl_guard_begin(handle, limits.maxInstructions ?? 0, timeoutNanoseconds)
+  static func run<T>(
+    _ limits: StatementLimits, flushing sink: OutputSink? = nil, _ body: (LuaStatementLimits) throws -> T
+  ) rethrows -> T {
     let statement = RunningStatement()
+    defer { statement.finish() }
     if let timeout = limits.timeout {
       DispatchQueue.global().asyncAfter(deadline: .now() + timeout + RunbookRunner.backstopGrace) {
         guard statement.abandonIfRunning() else { return }
@@ -72,15 +63,10 @@ final class StatementGuard {
         _exit(ExitStatus.limitOrSandbox.rawValue)
       }
     }
-    let result = body()
-    statement.finish()
-    let reason = terun_repl_guard_end(handle)
-    switch Int(reason) {
-    case Int(TERUN_REPL_STOP_INTERRUPT): return (result, .interrupted)
-    case Int(TERUN_REPL_STOP_INSTRUCTIONS): return (result, .instructionLimit(limits.maxInstructions ?? 0))
-    case Int(TERUN_REPL_STOP_TIMEOUT): return (result, .timeout(limits.timeout ?? 0))
-    default: return (result, nil)
-    }
+    return try body(
+      LuaStatementLimits(
+        maxInstructions: limits.maxInstructions, timeout: limits.timeout,
+        interruptFlag: terun_repl_sigint_flag()))
   }
 }
 

@@ -1,11 +1,11 @@
-import CLuaBridge
 import Foundation
+import LuaHost
 
 /// Renders Lua values for the REPL: tables nested with sorted keys, arrays without indices,
 /// cut after `maxDepth` levels and `maxItems` entries with an ellipsis, cycles marked.
 ///
-/// Rendering reads the live stack with raw access only (`lua_next`, `lua_rawget`): no
-/// metamethod runs and nothing can raise.
+/// Rendering reads the value in place (a ``LuaSlot``) with raw access only: no metamethod
+/// runs and nothing can raise.
 public struct ValuePrinter: Sendable {
   /// Tables nested deeper than this print as `{...}`.
   public var maxDepth: Int
@@ -24,40 +24,35 @@ public struct ValuePrinter: Sendable {
     self.maxStringLength = maxStringLength
   }
 
-  /// Renders the value at `index` of `L`'s stack (the stack is left as it was).
-  public func render(_ L: OpaquePointer, at index: Int32) -> String {
-    let absolute = lua_absindex(L, index)
+  /// Renders `value` (read in place; nothing is changed).
+  public func render(_ value: LuaSlot) -> String {
     var ancestors: Set<UnsafeRawPointer> = []
-    return render(L, absolute, depth: 0, indent: 0, ancestors: &ancestors, topLevel: true)
+    return render(value, depth: 0, indent: 0, ancestors: &ancestors, topLevel: true)
   }
 
   private func render(
-    _ L: OpaquePointer, _ index: Int32, depth: Int, indent: Int, ancestors: inout Set<UnsafeRawPointer>,
-    topLevel: Bool
+    _ value: LuaSlot, depth: Int, indent: Int, ancestors: inout Set<UnsafeRawPointer>, topLevel: Bool
   ) -> String {
-    switch lua_type(L, index) {
-    case LUA_TNIL: return "nil"
-    case LUA_TBOOLEAN: return lua_toboolean(L, index) != 0 ? "true" : "false"
-    case LUA_TNUMBER: return Self.number(L, index)
-    case LUA_TSTRING:
-      return Self.quoted(Self.bytes(L, index), limit: topLevel ? nil : maxStringLength)
-    case LUA_TTABLE:
-      return table(L, index, depth: depth, indent: indent, ancestors: &ancestors)
+    switch value.type {
+    case .nil, .none: return "nil"
+    case .boolean: return value.isTruthy ? "true" : "false"
+    case .number: return Self.number(value)
+    case .string:
+      return Self.quoted(value.bytes ?? [], limit: topLevel ? nil : maxStringLength)
+    case .table:
+      return table(value, depth: depth, indent: indent, ancestors: &ancestors)
     default:
-      let typeName = String(cString: lua_typename(L, lua_type(L, index)))
-      let address = lua_topointer(L, index).map { String(UInt(bitPattern: $0), radix: 16) } ?? "0"
-      return "\(typeName): 0x\(address)"
+      return Self.address(value)
     }
   }
 
   private func table(
-    _ L: OpaquePointer, _ index: Int32, depth: Int, indent: Int, ancestors: inout Set<UnsafeRawPointer>
+    _ value: LuaSlot, depth: Int, indent: Int, ancestors: inout Set<UnsafeRawPointer>
   ) -> String {
-    guard let pointer = lua_topointer(L, index) else { return "{}" }
+    guard let pointer = value.identity else { return "{}" }
     if ancestors.contains(pointer) { return "<cycle>" }
-    guard lua_checkstack(L, 4) != 0 else { return "{...}" }
-    let count = Self.arrayLength(L, index)
-    let keys = Self.otherKeys(L, index, arrayLength: count)
+    let count = Self.arrayLength(value)
+    let keys = Self.otherKeys(value, arrayLength: count)
     let total = count + keys.count
     if total == 0 { return "{}" }
     if depth >= maxDepth { return "{...}" }
@@ -67,24 +62,21 @@ public struct ValuePrinter: Sendable {
     let shown = min(total, maxItems)
     for position in 0..<shown {
       if position < count {
-        lua_rawgeti(L, index, lua_Integer(position + 1))
         entries.append(
-          render(
-            L, lua_gettop(L), depth: depth + 1, indent: indent + 2, ancestors: &ancestors, topLevel: false))
-        terun_pop(L, 1)
+          value.withElement(Int64(position + 1)) {
+            render($0, depth: depth + 1, indent: indent + 2, ancestors: &ancestors, topLevel: false)
+          })
       } else {
         let key = keys[position - count]
-        if case .other = key.value {
-          // A table or function key cannot be pushed again from Swift: show it, not its value.
+        guard let lookup = key.lookup else {
+          // A table or function key cannot be looked up again from Swift: show it, not its value.
           entries.append("\(key.label) = ...")
           continue
         }
-        key.push(L)
-        lua_rawget(L, index)
-        let value = render(
-          L, lua_gettop(L), depth: depth + 1, indent: indent + 2, ancestors: &ancestors, topLevel: false)
-        terun_pop(L, 1)
-        entries.append("\(key.label) = \(value)")
+        let rendered = value.withField(lookup) {
+          render($0, depth: depth + 1, indent: indent + 2, ancestors: &ancestors, topLevel: false)
+        }
+        entries.append("\(key.label) = \(rendered)")
       }
     }
     if total > shown { entries.append("... (\(total - shown) more)") }
@@ -101,10 +93,10 @@ public struct ValuePrinter: Sendable {
   struct Key {
     enum Value {
       case string([UInt8])
-      case integer(lua_Integer)
+      case integer(Int64)
       case number(Double)
       case boolean(Bool)
-      case other(Int32, String)
+      case other(String)
     }
     let value: Value
 
@@ -117,7 +109,7 @@ public struct ValuePrinter: Sendable {
       case .integer(let number): return "[\(number)]"
       case .number(let number): return "[\(ValuePrinter.format(number))]"
       case .boolean(let flag): return "[\(flag)]"
-      case .other(_, let text): return "[\(text)]"
+      case .other(let text): return "[\(text)]"
       }
     }
 
@@ -131,22 +123,14 @@ public struct ValuePrinter: Sendable {
       }
     }
 
-    func push(_ L: OpaquePointer) {
+    /// The key to look its value up with; nil for a key of another type.
+    var lookup: LuaKey? {
       switch value {
-      case .string(let bytes):
-        if bytes.isEmpty {
-          lua_pushstring(L, "")
-        } else {
-          bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-              _ = lua_pushlstring(L, $0, buffer.count)
-            }
-          }
-        }
-      case .integer(let number): lua_pushinteger(L, number)
-      case .number(let number): lua_pushnumber(L, number)
-      case .boolean(let flag): lua_pushboolean(L, flag ? 1 : 0)
-      case .other: lua_pushnil(L)  // never looked up: the printer shows such keys without values
+      case .string(let bytes): return .string(bytes)
+      case .integer(let number): return .integer(number)
+      case .number(let number): return .number(number)
+      case .boolean(let flag): return .boolean(flag)
+      case .other: return nil
       }
     }
 
@@ -155,7 +139,7 @@ public struct ValuePrinter: Sendable {
       switch (lhs.value, rhs.value) {
       case (.string(let a), .string(let b)): return a.lexicographicallyPrecedes(b)
       case (.boolean(let a), .boolean(let b)): return !a && b
-      case (.other(_, let a), .other(_, let b)): return a < b
+      case (.other(let a), .other(let b)): return a < b
       default: return lhs.numeric < rhs.numeric
       }
     }
@@ -170,37 +154,27 @@ public struct ValuePrinter: Sendable {
   }
 
   /// The length of the run of non-nil values at 1, 2, 3, ... (raw).
-  static func arrayLength(_ L: OpaquePointer, _ index: Int32) -> Int {
+  static func arrayLength(_ table: LuaSlot) -> Int {
     var length = 0
-    while true {
-      let type = lua_rawgeti(L, index, lua_Integer(length + 1))
-      terun_pop(L, 1)
-      if type == LUA_TNIL { return length }
-      length += 1
-    }
+    while table.withElement(Int64(length + 1), { $0.type != .nil && $0.type != .none }) { length += 1 }
+    return length
   }
 
   /// The keys outside the array part, sorted. Keys of other types (tables, functions) come
   /// last, by address; their values are not shown.
-  static func otherKeys(_ L: OpaquePointer, _ index: Int32, arrayLength: Int) -> [Key] {
+  static func otherKeys(_ table: LuaSlot, arrayLength: Int) -> [Key] {
     var keys: [Key] = []
-    lua_pushnil(L)
-    while lua_next(L, index) != 0 {
-      terun_pop(L, 1)
-      switch lua_type(L, -1) {
-      case LUA_TSTRING: keys.append(Key(value: .string(bytes(L, -1))))
-      case LUA_TNUMBER:
-        if lua_isinteger(L, -1) != 0 {
-          let number = lua_tointegerx(L, -1, nil)
+    table.forEachPair { key, _ in
+      switch key.type {
+      case .string: keys.append(Key(value: .string(key.bytes ?? [])))
+      case .number:
+        if let number = key.integer {
           if number < 1 || number > arrayLength { keys.append(Key(value: .integer(number))) }
         } else {
-          keys.append(Key(value: .number(lua_tonumberx(L, -1, nil))))
+          keys.append(Key(value: .number(key.number ?? 0)))
         }
-      case LUA_TBOOLEAN: keys.append(Key(value: .boolean(lua_toboolean(L, -1) != 0)))
-      default:
-        let typeName = String(cString: lua_typename(L, lua_type(L, -1)))
-        let address = lua_topointer(L, -1).map { String(UInt(bitPattern: $0), radix: 16) } ?? "0"
-        keys.append(Key(value: .other(lua_type(L, -1), "\(typeName): 0x\(address)")))
+      case .boolean: keys.append(Key(value: .boolean(key.isTruthy)))
+      default: keys.append(Key(value: .other(address(key))))
       }
     }
     return keys.filter { if case .other = $0.value { return false } else { return true } }.sorted(by: <)
@@ -209,17 +183,15 @@ public struct ValuePrinter: Sendable {
 
   // MARK: Scalars
 
-  static func bytes(_ L: OpaquePointer, _ index: Int32) -> [UInt8] {
-    var length = 0
-    guard let pointer = terun_tolstring(L, index, &length) else { return [] }
-    return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
-      Array(UnsafeBufferPointer(start: $0, count: length))
-    }
+  /// `table: 0x55d0c8a3f2a0`, as `tostring` shows a value without a `__tostring`.
+  static func address(_ value: LuaSlot) -> String {
+    let address = value.identity.map { String(UInt(bitPattern: $0), radix: 16) } ?? "0"
+    return "\(value.typeName): 0x\(address)"
   }
 
-  static func number(_ L: OpaquePointer, _ index: Int32) -> String {
-    if lua_isinteger(L, index) != 0 { return String(lua_tointegerx(L, index, nil)) }
-    return format(lua_tonumberx(L, index, nil))
+  static func number(_ value: LuaSlot) -> String {
+    if let integer = value.integer { return String(integer) }
+    return format(value.number ?? 0)
   }
 
   /// A float as Lua prints it (`%.14g`, with `.0` when it looks like an integer).

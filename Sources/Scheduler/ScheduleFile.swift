@@ -200,8 +200,8 @@ struct ScheduleParser {
     var timeout = ScheduleJob.defaultTimeout
     if let text = scalar(mapping, "timeout", job: label) {
       do {
-        timeout = try ScheduleDuration(parsing: text)
-        if timeout.milliseconds <= 0 { problem(label, "timeout", "must be longer than zero") }
+        timeout = try DurationSpec(parsing: text)
+        if timeout.duration <= .zero { problem(label, "timeout", "must be longer than zero") }
       } catch {
         problem(label, "timeout", "\(error)")
       }
@@ -268,11 +268,11 @@ struct ScheduleParser {
   }
 
   /// A duration longer than zero, if `key` is given.
-  private mutating func duration(_ mapping: Node.Mapping, _ key: String, job: String) -> ScheduleDuration? {
+  private mutating func duration(_ mapping: Node.Mapping, _ key: String, job: String) -> DurationSpec? {
     guard let text = scalar(mapping, key, job: job) else { return nil }
     do {
-      let value = try ScheduleDuration(parsing: text)
-      if value.milliseconds <= 0 {
+      let value = try DurationSpec(parsing: text)
+      if value.duration <= .zero {
         problem(job, key, "must be longer than zero")
         return nil
       }

@@ -47,9 +47,9 @@ public struct JobParameter: Sendable, Equatable {
 /// A job of a schedule file.
 public struct ScheduleJob: Sendable, Equatable {
   /// The default timeout when a job names none.
-  public static let defaultTimeout = try! ScheduleDuration(parsing: "1h")
+  public static let defaultTimeout = try! DurationSpec(parsing: "1h")
   /// The default wait before the first retry.
-  public static let defaultRetryDelay = try! ScheduleDuration(parsing: "30s")
+  public static let defaultRetryDelay = try! DurationSpec(parsing: "30s")
   /// The most retries a job may ask for.
   public static let maximumRetries = 10
 
@@ -69,7 +69,7 @@ public struct ScheduleJob: Sendable, Equatable {
   /// The zone's IANA name as written (`UTC` by default; Foundation on Linux calls it `GMT`).
   public var timeZoneName: String
   /// The wall-clock limit of a run.
-  public var timeout: ScheduleDuration
+  public var timeout: DurationSpec
   /// What happens when a start finds the previous run still going.
   public var overlap: OverlapPolicy
   /// What the daemon does about runs missed while it was down.
@@ -81,11 +81,11 @@ public struct ScheduleJob: Sendable, Equatable {
   /// How many times a run that failed with exit 1 or 3 (or hit its timeout) is tried again.
   public var retries: Int
   /// The wait before the first retry; each further retry waits twice as long as the one before.
-  public var retryDelay: ScheduleDuration
+  public var retryDelay: DurationSpec
   /// Keep the logs and output files of only this many latest runs.
   public var keep: Int?
   /// Keep the logs and output files of runs only for this long.
-  public var keepFor: ScheduleDuration?
+  public var keepFor: DurationSpec?
   /// The run's `--max-memory`, if the job sets one.
   public var maxMemory: ByteSize?
   /// The folder under which each run gets its own output folder, as written (`out_dir`); nil
@@ -97,10 +97,10 @@ public struct ScheduleJob: Sendable, Equatable {
   public init(
     name: String, runbook: String, runbookArgument: String? = nil, parameters: [JobParameter] = [],
     cron: CronExpression, timeZone: TimeZone = TimeZone(identifier: "UTC")!, timeZoneName: String? = nil,
-    timeout: ScheduleDuration = ScheduleJob.defaultTimeout, overlap: OverlapPolicy = .skip,
+    timeout: DurationSpec = ScheduleJob.defaultTimeout, overlap: OverlapPolicy = .skip,
     catchUp: CatchUpPolicy = .once, onFailure: RunNotification? = nil, onSuccess: RunNotification? = nil,
-    retries: Int = 0, retryDelay: ScheduleDuration = ScheduleJob.defaultRetryDelay, keep: Int? = nil,
-    keepFor: ScheduleDuration? = nil, maxMemory: ByteSize? = nil, outDirectory: String? = nil,
+    retries: Int = 0, retryDelay: DurationSpec = ScheduleJob.defaultRetryDelay, keep: Int? = nil,
+    keepFor: DurationSpec? = nil, maxMemory: ByteSize? = nil, outDirectory: String? = nil,
     outDirectoryPath: String? = nil
   ) {
     self.name = name

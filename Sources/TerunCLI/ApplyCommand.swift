@@ -78,8 +78,7 @@ struct ApplyCommand: AsyncParsableCommand {
         prefixed: false)
     }
     try PlanConsistency.check(plan)
-    let connection = try await self.connection.open()
-    do {
+    try await self.connection.withConnection { connection in
       guard var client = connection.client, client.token != nil else {
         throw CommandFailure(.auth, "\(ConfigurationError.missingToken)")
       }
@@ -101,18 +100,12 @@ struct ApplyCommand: AsyncParsableCommand {
       if client.aid == nil { client.aid = plan.aid }
       let apiClient = try ThousandEyesClient(configuration: client)
       defer { summary.add(apiClient.statistics.snapshot) }
-      do {
+      try await withAsyncCleanup {
         try await ApplyRunner.apply(plan, client: apiClient, options: options)
-      } catch {
+      } cleanup: {
         try? await apiClient.shutdown()
-        throw error
       }
-      try? await apiClient.shutdown()
-    } catch {
-      await connection.close()
-      throw error
     }
-    await connection.close()
   }
 
   /// The source of the runbook a plan names, as it is now, or `nil` when it cannot be found.

@@ -26,18 +26,21 @@ extension Terun {
     } catch let failure as any TerunFailure {
       printError(failure.message)
       return failure.exitStatus.rawValue
-    } catch let error as CleanExit {
-      return report(parseError: error)
-    } catch let error as ValidationError {
+    } catch  where isArgumentParserOutcome(error) {
       return report(parseError: error)
     } catch {
-      // `terun --help` and `terun help` come back as errors of ArgumentParser's own types.
-      if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
-        return report(parseError: error)
-      }
       printError(String(describing: error))
       return ExitStatus.of(error).rawValue
     }
+  }
+
+  /// Whether ArgumentParser itself owns `error`: a help, version or completion request (`terun
+  /// help`, `CleanExit`) or a usage error (`ValidationError`, its parser's errors). The library
+  /// classifies those as a clean exit or a validation failure; any other error it reports as a
+  /// plain failure, and terun maps it itself.
+  static func isArgumentParserOutcome(_ error: any Error) -> Bool {
+    let code = exitCode(for: error)
+    return code == .success || code == .validationFailure
   }
 
   /// Inserts `run` when the first argument is neither a subcommand nor a root option, so that

@@ -32,41 +32,43 @@ struct ReplCommand: AsyncParsableCommand {
   func run() async throws {
     let currentDirectory = FileManager.default.currentDirectoryPath
     let outputDirectory = try output.outputDirectory(currentDirectory: currentDirectory)
-    let connection = try await self.connection.open()
-    let client = connection.client
-    if dryRun && client == nil {
-      await connection.close()
-      throw CommandFailure(.usage, "--dry-run needs an API: use --sim or set TE_BASE_URL and TE_TOKEN")
+    let status = try await connection.withConnection { connection in
+      let client = connection.client
+      if dryRun && client == nil {
+        throw CommandFailure(.usage, "--dry-run needs an API: use --sim or set TE_BASE_URL and TE_TOKEN")
+      }
+      var configuration = RunConfiguration(
+        source: RunbookSource(displayName: "stdin", bytes: [], folder: currentDirectory),
+        header: RunbookHeader(),
+        parameters: [:],
+        outputDirectory: outputDirectory,
+        limits: RunLimits(maxMemory: limits.maxMemory),
+        logThreshold: output.logThreshold,
+        searchPath: RunbookLocator.searchPath(from: ProcessInfo.processInfo.environment),
+        dryRun: dryRun)
+      configuration.client = client
+      let apiClient: ThousandEyesClient?
+      do {
+        apiClient = try client.map { try ThousandEyesClient(configuration: $0) }
+      } catch {
+        throw CommandFailure(.usage, "\(error)")
+      }
+      let statementLimits = StatementLimits(
+        maxInstructions: limits.maxInstructions, timeout: limits.timeout?.seconds)
+      let sink = OutputSink()
+      let driver = REPLDriver(
+        interactive: isatty(0) != 0, historyPath: REPLDriver.defaultHistoryPath(), sink: sink
+      ) {
+        try REPLSession(configuration: configuration, client: apiClient, limits: statementLimits, sink: sink)
+      }
+      return try await withAsyncCleanup {
+        let status = await driver.run()
+        sink.flush()
+        return status
+      } cleanup: {
+        try? await apiClient?.shutdown()
+      }
     }
-    var configuration = RunConfiguration(
-      source: RunbookSource(displayName: "stdin", bytes: [], folder: currentDirectory),
-      header: RunbookHeader(),
-      parameters: [:],
-      outputDirectory: outputDirectory,
-      limits: RunLimits(maxMemory: limits.maxMemory),
-      logThreshold: output.logThreshold,
-      searchPath: RunbookLocator.searchPath(from: ProcessInfo.processInfo.environment),
-      dryRun: dryRun)
-    configuration.client = client
-    let apiClient: ThousandEyesClient?
-    do {
-      apiClient = try client.map { try ThousandEyesClient(configuration: $0) }
-    } catch {
-      await connection.close()
-      throw CommandFailure(.usage, "\(error)")
-    }
-    let statementLimits = StatementLimits(
-      maxInstructions: limits.maxInstructions, timeout: limits.timeout?.seconds)
-    let sink = OutputSink()
-    let driver = REPLDriver(
-      interactive: isatty(0) != 0, historyPath: REPLDriver.defaultHistoryPath(), sink: sink
-    ) {
-      try REPLSession(configuration: configuration, client: apiClient, limits: statementLimits, sink: sink)
-    }
-    let status = await driver.run()
-    sink.flush()
-    try? await apiClient?.shutdown()
-    await connection.close()
     if status != 0 { throw ExitCode(status) }
   }
 }

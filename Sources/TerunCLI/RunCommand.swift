@@ -79,59 +79,58 @@ struct RunCommand: AsyncParsableCommand {
     }
     let values = try ParameterBinder.bind(arguments, to: loaded.header, relativeTo: currentDirectory)
     let outputDirectory = try output.outputDirectory(currentDirectory: currentDirectory)
-    let connection = try await self.connection.open()
-    var configuration = RunConfiguration(
-      source: loaded.source,
-      header: loaded.header,
-      parameters: values,
-      outputDirectory: outputDirectory,
-      limits: RunLimits(
-        timeout: limits.timeout ?? Self.defaultTimeout, maxMemory: limits.maxMemory,
-        maxInstructions: limits.maxInstructions),
-      logThreshold: output.logThreshold,
-      searchPath: RunbookLocator.searchPath(from: ProcessInfo.processInfo.environment))
-    configuration.client = connection.client
-    configuration.dryRun = plan.isPlanning
-    configuration.appliesAfterConfirmation = plan.confirm
-    let sink = OutputSink()
-    defer { sink.flush() }
-    let session: TEAPISession?
-    let planner: DryRunPlanner?
-    do {
-      (session, planner) = try plan.openSession(connection.client)
-    } catch {
-      await connection.close()
-      throw CommandFailure(.usage, "\(error)")
-    }
-    let installers = session.map { [$0.installer as any TEModuleInstaller] } ?? []
-    summary.dryRun = configuration.dryRun
-    defer {
-      if let session { summary.add(session.client.statistics.snapshot) }
-      if let planner {
-        summary.writes.planned = planner.makePlan(source: loaded.source, parameters: values).writes.count
-      }
-    }
-    do {
-      let outcome = try await RunbookRunner(configuration: configuration, sink: sink, installers: installers)
-        .run()
-      summary.filesWritten = outcome.filesWritten
-      summary.failedItems = outcome.failedItems
+    try await self.connection.withConnection { connection in
+      var configuration = RunConfiguration(
+        source: loaded.source,
+        header: loaded.header,
+        parameters: values,
+        outputDirectory: outputDirectory,
+        limits: RunLimits(
+          timeout: limits.timeout ?? Self.defaultTimeout, maxMemory: limits.maxMemory,
+          maxInstructions: limits.maxInstructions),
+        logThreshold: output.logThreshold,
+        searchPath: RunbookLocator.searchPath(from: ProcessInfo.processInfo.environment))
+      configuration.client = connection.client
+      configuration.dryRun = plan.isPlanning
+      configuration.appliesAfterConfirmation = plan.confirm
+      let sink = OutputSink()
+      defer { sink.flush() }
+      let session: TEAPISession?
+      let planner: DryRunPlanner?
       do {
-        try await plan.finish(planner: planner, session: session, configuration: configuration, sink: sink) {
-          summary.filesWritten.append($0)
-        }
-      } catch let exit as ExitCode where outcome.failure != nil && exit.rawValue == 2 {
-        // Failed items win over "changes planned" (--detailed-exitcode).
+        (session, planner) = try plan.openSession(connection.client)
+      } catch {
+        throw CommandFailure(.usage, "\(error)")
       }
-      sink.flush()
-      // Failed items (te.fail_count) fail the run, after its summary and plan.
-      try outcome.check()
-    } catch {
-      await session?.close()
-      await connection.close()
-      throw error
+      let installers = session.map { [$0.installer as any TEModuleInstaller] } ?? []
+      summary.dryRun = configuration.dryRun
+      defer {
+        if let session { summary.add(session.client.statistics.snapshot) }
+        if let planner {
+          summary.writes.planned = planner.makePlan(source: loaded.source, parameters: values).writes.count
+        }
+      }
+      try await withAsyncCleanup {
+        let outcome = try await RunbookRunner(
+          configuration: configuration, sink: sink, installers: installers
+        )
+        .run()
+        summary.filesWritten = outcome.filesWritten
+        summary.failedItems = outcome.failedItems
+        do {
+          try await plan.finish(planner: planner, session: session, configuration: configuration, sink: sink)
+          {
+            summary.filesWritten.append($0)
+          }
+        } catch let exit as ExitCode where outcome.failure != nil && exit.rawValue == 2 {
+          // Failed items win over "changes planned" (--detailed-exitcode).
+        }
+        sink.flush()
+        // Failed items (te.fail_count) fail the run, after its summary and plan.
+        try outcome.check()
+      } cleanup: {
+        await session?.close()
+      }
     }
-    await session?.close()
-    await connection.close()
   }
 }

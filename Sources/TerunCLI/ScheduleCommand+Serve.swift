@@ -28,7 +28,7 @@ struct ScheduleServeCommand: AsyncParsableCommand {
   @Option(
     help: ArgumentHelp("How long running jobs may take to finish on SIGTERM.", valueName: "duration"),
     transform: ScheduleSupport.duration)
-  var grace = ScheduleDuration(seconds: 30)
+  var grace = try! DurationSpec(parsing: "30s")
 
   @Option(help: ArgumentHelp("The terun binary runs use (default: this one).", visibility: .hidden))
   var terun: String?

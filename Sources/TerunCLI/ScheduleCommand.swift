@@ -54,9 +54,9 @@ enum ScheduleSupport {
   }
 
   /// Parses a `--grace`-style duration.
-  static func duration(_ text: String) throws -> ScheduleDuration {
+  static func duration(_ text: String) throws -> DurationSpec {
     do {
-      return try ScheduleDuration(parsing: text)
+      return try DurationSpec(parsing: text)
     } catch {
       throw ValidationError("\(error)")
     }

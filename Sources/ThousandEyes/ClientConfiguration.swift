@@ -29,6 +29,11 @@ public struct ClientConfiguration: Sendable {
   public var auditFile: String?
   /// Progress on stderr: `nil` shows it only when stderr is a terminal.
   public var showsProgress: Bool?
+  /// The file through which every terun process on this host shares the organization's
+  /// request budget (``SharedRateBudget``); `nil` paces this client alone.
+  public var sharedBudgetFile: String?
+  /// The most requests a run keeps in flight at once (`te.parallel`, `--max-concurrency`).
+  public var maxConcurrency = 8
 
   /// Creates a configuration.
   public init(baseURL: URL, token: APIToken?, aid: String? = nil) {

@@ -1,8 +1,10 @@
+import JSONScan
+
 /// A light byte-level scan of a page's top-level JSON object.
 ///
 /// It finds `_links.next.href` and counts the items of the collection array without building
-/// any value: other values are skipped byte by byte. The `te` module decodes the page itself,
-/// once, straight into Lua (docs/architecture.md, rule 3).
+/// any value: other values are skipped (and their syntax checked) by JSONScan's scanner. The
+/// `te` module decodes the page itself, once, straight into Lua (docs/architecture.md, rule 3).
 public struct PageScanner {
   /// What the scan found.
   public struct Result: Equatable, Sendable {
@@ -19,12 +21,11 @@ public struct PageScanner {
     public var description: String { "malformed JSON page body at byte \(offset)" }
   }
 
-  /// The body, borrowed for the scan (no copy, no bounds checks in release builds).
-  private let bytes: UnsafeBufferPointer<UInt8>
-  private var index = 0
+  /// The body, borrowed for the scan (no copy).
+  private var input: JSONScanner
 
-  private init(_ bytes: UnsafeBufferPointer<UInt8>) {
-    self.bytes = bytes
+  private init(_ input: JSONScanner) {
+    self.input = input
   }
 
   /// Scans a page body.
@@ -39,101 +40,114 @@ public struct PageScanner {
     -> Result
   {
     let key = collectionKey.map { Array($0.utf8) }
-    return try body.withUnsafeBufferPointer { buffer in
-      var scanner = PageScanner(buffer)
-      if countingItems && key != nil {
-        return try scanner.scanTop(collectionKey: key)
+    return try body.withUnsafeBufferPointer { buffer throws(MalformedBody) in
+      guard let base = buffer.baseAddress else { throw MalformedBody(offset: 0) }
+      var scanner = PageScanner(JSONScanner(start: base, end: base + buffer.count))
+      do throws(JSONScanError) {
+        if countingItems && key != nil {
+          return try scanner.scanTop(collectionKey: key)
+        }
+        if let links = scanner.lastMemberValue(named: Self.linksKey) {
+          scanner.input.position = links
+          return Result(nextHref: try scanner.scanLinks(), itemCount: nil)
+        }
+        return try scanner.scanTop(collectionKey: nil)
+      } catch {
+        throw MalformedBody(offset: error.offset)
       }
-      if let links = scanner.lastMemberValue(named: Self.linksKey) {
-        scanner.index = links
-        return Result(nextHref: try scanner.scanLinks(), itemCount: nil)
-      }
-      return try scanner.scanTop(collectionKey: nil)
     }
   }
 
-  /// The index of the value of the top-level object's last member when that member is `name`
-  /// (spelled without escapes) and its value an object; nil otherwise. Reads backwards from
-  /// the end: brackets are counted, strings skipped to their unescaped opening quote.
-  private func lastMemberValue(named name: [UInt8]) -> Int? {
-    guard let base = bytes.baseAddress else { return nil }
-    var i = bytes.count - 1
+  // MARK: Backwards
+
+  /// The value of the top-level object's last member when that member is `name` (spelled
+  /// without escapes) and its value an object; nil otherwise. Reads backwards from the end:
+  /// brackets are counted, strings skipped to their unescaped opening quote.
+  ///
+  /// Kept because it pays (issue 16, measured with `bench/pagescan/run` on bench/json/gen.py's
+  /// 1.1 MB page of 1,500 results, CPU time): reading `_links` backwards takes 0.3 µs a page,
+  /// walking the collection forwards 770 µs (1,430 MB/s). An export's pages are 166 KB, so
+  /// the forward walk would add about 23 ms of CPU to the benchmark's 200 pages, some 12% of
+  /// terun's 0.19 s; the backward reading costs nothing measurable. See BENCHMARKS.md,
+  /// "One JSON scanner (issue 16)".
+  private func lastMemberValue(named name: [UInt8]) -> UnsafePointer<UInt8>? {
+    let first = input.start
+    var q = input.end - 1
     func skipSpaceBackwards() {
-      while i >= 0, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i -= 1 }
+      while q >= first, JSONByte.isWhitespace(q.pointee) { q -= 1 }
     }
     skipSpaceBackwards()
-    guard i >= 0, base[i] == UInt8(ascii: "}") else { return nil }
-    i -= 1
+    guard q >= first, q.pointee == JSONByte.closeBrace else { return nil }
+    q -= 1
     skipSpaceBackwards()
-    guard i >= 0, base[i] == UInt8(ascii: "}") else { return nil }
+    guard q >= first, q.pointee == JSONByte.closeBrace else { return nil }
     var depth = 0
-    while i >= 0 {
-      let c = base[i]
-      if c == UInt8(ascii: "\"") {
-        guard let open = Self.openingQuote(base, closing: i) else { return nil }
-        i = open - 1
+    while q >= first {
+      let byte = q.pointee
+      if byte == JSONByte.quote {
+        guard let open = openingQuote(closing: q) else { return nil }
+        q = open - 1
         continue
       }
-      if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+      if byte == JSONByte.closeBrace || byte == JSONByte.closeBracket {
         depth += 1
-      } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+      } else if byte == JSONByte.openBrace || byte == JSONByte.openBracket {
         depth -= 1
         if depth == 0 { break }
       }
-      i -= 1
+      q -= 1
     }
-    guard i >= 0 else { return nil }
-    let value = i
-    i -= 1
+    guard q >= first else { return nil }
+    let value = q
+    q -= 1
     skipSpaceBackwards()
-    guard i >= 0, base[i] == UInt8(ascii: ":") else { return nil }
-    i -= 1
+    guard q >= first, q.pointee == JSONByte.colon else { return nil }
+    q -= 1
     skipSpaceBackwards()
-    guard i >= 0, base[i] == UInt8(ascii: "\""), let open = Self.openingQuote(base, closing: i) else {
+    guard q >= first, q.pointee == JSONByte.quote, let open = openingQuote(closing: q) else { return nil }
+    guard open.distance(to: q) - 1 == name.count, name.indices.allSatisfy({ open[1 + $0] == name[$0] }) else {
       return nil
     }
-    guard i - open - 1 == name.count, name.indices.allSatisfy({ base[open + 1 + $0] == name[$0] }) else {
-      return nil
-    }
-    i = open - 1
+    q = open - 1
     skipSpaceBackwards()
-    guard i >= 0, base[i] == UInt8(ascii: ",") || base[i] == UInt8(ascii: "{") else { return nil }
+    guard q >= first, q.pointee == JSONByte.comma || q.pointee == JSONByte.openBrace else { return nil }
     return value
   }
 
-  /// The index of the quote that opens the string closed by the quote at `closing`: the first
-  /// quote before it not escaped by an odd run of backslashes.
-  private static func openingQuote(_ base: UnsafePointer<UInt8>, closing: Int) -> Int? {
+  /// The quote that opens the string closed by the quote at `closing`: the first quote before
+  /// it not escaped by an odd run of backslashes.
+  private func openingQuote(closing: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
     var k = closing - 1
-    while k >= 0 {
-      if base[k] == UInt8(ascii: "\"") {
+    while k >= input.start {
+      if k.pointee == JSONByte.quote {
         var j = k - 1
-        while j >= 0 && base[j] == UInt8(ascii: "\\") { j -= 1 }
-        if (k - 1 - j) % 2 == 0 { return k }
+        while j >= input.start && j.pointee == JSONByte.backslash { j -= 1 }
+        if j.distance(to: k - 1) % 2 == 0 { return k }
       }
       k -= 1
     }
     return nil
   }
 
+  // MARK: Forwards
+
   /// Reads the top-level members forwards: `_links` for the next link and, with a
   /// `collectionKey`, the collection's item count. Without one it stops after `_links`.
-  private mutating func scanTop(collectionKey: [UInt8]?) throws -> Result {
+  private mutating func scanTop(collectionKey: [UInt8]?) throws(JSONScanError) -> Result {
     var result = Result()
-    skipSpace()
-    try expect(UInt8(ascii: "{"))
-    try forMembers(until: { scanner, key in
+    input.skipWhitespace()
+    try forMembers(depth: 1) { scanner, key throws(JSONScanError) in
       if key == Self.linksKey {
         result.nextHref = try scanner.scanLinks()
         return collectionKey == nil
       }
-      if let collectionKey, key == collectionKey, scanner.peek() == UInt8(ascii: "[") {
-        result.itemCount = try scanner.countArray()
+      if let collectionKey, key == collectionKey, scanner.input.at(JSONByte.openBracket) {
+        result.itemCount = try scanner.input.skipContainer(depth: 2)
       } else {
-        try scanner.skipValue()
+        try scanner.input.skipValue(depth: 1)
       }
       return false
-    })
+    }
     return result
   }
 
@@ -141,229 +155,56 @@ public struct PageScanner {
   private static let nextKey = Array("next".utf8)
   private static let hrefKey = Array("href".utf8)
 
-  /// In `_links`: returns `next.href`.
-  private mutating func scanLinks() throws -> String? {
-    guard peek() == UInt8(ascii: "{") else {
-      try skipValue()
+  /// At the value of `_links`: returns `next.href`.
+  private mutating func scanLinks() throws(JSONScanError) -> String? {
+    guard input.at(JSONByte.openBrace) else {
+      try input.skipValue(depth: 1)
       return nil
     }
-    index += 1
     var href: String?
-    try forEachMember { scanner, key in
-      if key == Self.nextKey, scanner.peek() == UInt8(ascii: "{") {
-        scanner.index += 1
-        try scanner.forEachMember { inner, innerKey in
-          if innerKey == Self.hrefKey, inner.peek() == UInt8(ascii: "\"") {
-            href = String(decoding: try inner.readString(), as: UTF8.self)
-          } else {
-            try inner.skipValue()
-          }
-        }
-      } else {
-        try scanner.skipValue()
+    try forMembers(depth: 2) { scanner, key throws(JSONScanError) in
+      guard key == Self.nextKey, scanner.input.at(JSONByte.openBrace) else {
+        try scanner.input.skipValue(depth: 2)
+        return false
       }
+      try scanner.forMembers(depth: 3) { inner, innerKey throws(JSONScanError) in
+        if innerKey == Self.hrefKey, inner.input.at(JSONByte.quote) {
+          href = String(decoding: try inner.readString(), as: UTF8.self)
+        } else {
+          try inner.input.skipValue(depth: 3)
+        }
+        return false
+      }
+      return false
     }
     return href
   }
 
-  /// Calls `body` for each member of an object whose `{` was consumed; consumes the `}`.
-  private mutating func forEachMember(_ body: (inout PageScanner, [UInt8]) throws -> Void) throws {
-    try forMembers { scanner, key in
-      try body(&scanner, key)
-      return false
-    }
-  }
-
-  /// Calls `body` for each member of an object whose `{` was consumed, until it returns true
-  /// (then the scan stops after that member's value); otherwise consumes the `}`.
-  private mutating func forMembers(until body: (inout PageScanner, [UInt8]) throws -> Bool) throws {
-    skipSpace()
-    if peek() == UInt8(ascii: "}") {
-      index += 1
-      return
-    }
+  /// Calls `body` for each member of the object whose `{` is at the position, at `depth`, with
+  /// the position at the member's value, until it returns true (then the scan stops after that
+  /// member's value); otherwise consumes the `}`.
+  private mutating func forMembers(
+    depth: Int, until body: (inout PageScanner, [UInt8]) throws(JSONScanError) -> Bool
+  ) throws(JSONScanError) {
+    guard input.at(JSONByte.openBrace) else { throw input.failure("expected '{', found \(input.found())") }
+    guard try input.openContainer(depth: depth) else { return }
     while true {
-      skipSpace()
-      guard peek() == UInt8(ascii: "\"") else { throw MalformedBody(offset: index) }
+      try input.expectKey()
       let key = try readString()
-      skipSpace()
-      try expect(UInt8(ascii: ":"))
-      skipSpace()
+      try input.expectColon()
       if try body(&self, key) { return }
-      skipSpace()
-      guard let next = peek() else { throw MalformedBody(offset: index) }
-      index += 1
-      if next == UInt8(ascii: "}") { return }
-      guard next == UInt8(ascii: ",") else { throw MalformedBody(offset: index - 1) }
+      if try input.endOfMember(closing: JSONByte.closeBrace) { return }
     }
   }
 
-  private mutating func countArray() throws -> Int {
-    let skipped = try Self.skipContainer(bytes, at: index)
-    index = skipped.end
-    return skipped.elements
-  }
-
-  /// Skips one value of any type, nesting included, without building it.
-  private mutating func skipValue() throws {
-    skipSpace()
-    guard let first = peek() else { throw MalformedBody(offset: index) }
-    switch first {
-    case UInt8(ascii: "\""):
-      try skipString()
-    case UInt8(ascii: "{"), UInt8(ascii: "["):
-      index = try Self.skipContainer(bytes, at: index).end
-    default:
-      // A number, true, false or null: up to the next delimiter.
-      let start = index
-      while index < bytes.count {
-        let byte = bytes[index]
-        if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]")
-          || byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
-        {
-          break
-        }
-        index += 1
-      }
-      if index == start { throw MalformedBody(offset: index) }
+  /// Reads the string at the position, decoding escapes; returns its UTF-8 bytes.
+  private mutating func readString() throws(JSONScanError) -> [UInt8] {
+    let string = try input.scanString(validatesUTF8: false)
+    guard string.hasEscapes else {
+      return Array(UnsafeBufferPointer(start: string.content, count: string.count))
     }
-  }
-
-  private mutating func skipString() throws {
-    index = try Self.skipString(bytes, at: index)
-  }
-
-  /// The index after the string whose opening quote is at `start`, skipping eight bytes at a
-  /// time while none of them is a quote or a backslash.
-  @inline(__always)
-  private static func skipString(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) throws -> Int {
-    let count = bytes.count
-    guard let base = bytes.baseAddress else { throw MalformedBody(offset: start) }
-    var i = start + 1
-    while true {
-      while count - i >= 8 {
-        let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-        if hasQuoteOrBackslash(word) { break }
-        i += 8
-      }
-      guard i < count else { throw MalformedBody(offset: min(i, count)) }
-      let byte = base[i]
-      if byte == UInt8(ascii: "\\") {
-        i += 2
-        continue
-      }
-      i += 1
-      if byte == UInt8(ascii: "\"") { return i }
-    }
-  }
-
-  /// Skips the array or object whose bracket is at `start` in one tight loop over the bytes
-  /// (strings skipped whole, brackets counted). Returns the index after its closing bracket and
-  /// the number of its elements (members, for an object). Only the nesting is checked, which is
-  /// all the scan needs; the decoder checks the rest.
-  private static func skipContainer(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) throws
-    -> (end: Int, elements: Int)
-  {
-    guard let base = bytes.baseAddress else { throw MalformedBody(offset: start) }
-    let count = bytes.count
-    var i = start + 1
-    while i < count, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
-    if i < count, base[i] == UInt8(ascii: "]") || base[i] == UInt8(ascii: "}") {
-      return (i + 1, 0)
-    }
-    var depth = 1
-    var separators = 0
-    while i < count {
-      switch base[i] {
-      case UInt8(ascii: "\""):
-        i = try skipString(bytes, at: i)
-        continue
-      case UInt8(ascii: "{"), UInt8(ascii: "["):
-        depth += 1
-      case UInt8(ascii: "}"), UInt8(ascii: "]"):
-        depth -= 1
-        if depth == 0 { return (i + 1, separators + 1) }
-      case UInt8(ascii: ","):
-        if depth == 1 { separators += 1 }
-      default:
-        break
-      }
-      i += 1
-    }
-    throw MalformedBody(offset: count)
-  }
-
-  /// True when one of the eight bytes of `word` is '"' or '\\' (the classic has-zero-byte test
-  /// on the word xor-ed with each).
-  @inline(__always)
-  private static func hasQuoteOrBackslash(_ word: UInt64) -> Bool {
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let highs: UInt64 = 0x8080_8080_8080_8080
-    let quotes = word ^ (ones &* 0x22)
-    let backslashes = word ^ (ones &* 0x5C)
-    return ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs != 0
-  }
-
-  /// Reads a string at `"`, decoding escapes; returns its UTF-8 bytes.
-  private mutating func readString() throws -> [UInt8] {
-    try expect(UInt8(ascii: "\""))
-    var out: [UInt8] = []
-    while index < bytes.count {
-      let byte = bytes[index]
-      index += 1
-      if byte == UInt8(ascii: "\"") { return out }
-      guard byte == UInt8(ascii: "\\") else {
-        out.append(byte)
-        continue
-      }
-      guard index < bytes.count else { break }
-      let escape = bytes[index]
-      index += 1
-      switch escape {
-      case UInt8(ascii: "b"): out.append(0x08)
-      case UInt8(ascii: "f"): out.append(0x0C)
-      case UInt8(ascii: "n"): out.append(0x0A)
-      case UInt8(ascii: "r"): out.append(0x0D)
-      case UInt8(ascii: "t"): out.append(0x09)
-      case UInt8(ascii: "u"):
-        var scalar = try readHex4()
-        if (0xD800..<0xDC00).contains(scalar), index + 1 < bytes.count,
-          bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-        {
-          index += 2
-          let low = try readHex4()
-          scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-        }
-        out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8))
-      default: out.append(escape)  // \" \\ \/
-      }
-    }
-    throw MalformedBody(offset: index)
-  }
-
-  private mutating func readHex4() throws -> UInt32 {
-    guard index + 4 <= bytes.count,
-      let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-    else { throw MalformedBody(offset: index) }
-    index += 4
-    return value
-  }
-
-  private func peek() -> UInt8? {
-    index < bytes.count ? bytes[index] : nil
-  }
-
-  private mutating func expect(_ byte: UInt8) throws {
-    guard peek() == byte else { throw MalformedBody(offset: index) }
-    index += 1
-  }
-
-  private mutating func skipSpace() {
-    while index < bytes.count {
-      switch bytes[index] {
-      case 0x20, 0x0A, 0x0D, 0x09: index += 1
-      default: return
-      }
+    return [UInt8](unsafeUninitializedCapacity: string.count) { buffer, count in
+      count = JSONScanner.unescape(string, into: buffer.baseAddress!)
     }
   }
 }

@@ -78,8 +78,10 @@ actor RateLimiter {
     return base
   }
 
-  /// Records a response's rate-limit headers.
-  func record(_ budget: RateLimitBudget, headers: [(name: String, value: String)]) {
+  /// A response's `Limit`, `Remaining` and `Reset` headers of `budget`.
+  static func headerValues(_ budget: RateLimitBudget, in headers: [(name: String, value: String)]) -> (
+    limit: Int?, remaining: Int?, reset: Double?
+  ) {
     let prefix = budget.rawValue.lowercased()
     var limit: Int?
     var remaining: Int?
@@ -95,6 +97,12 @@ actor RateLimiter {
       default: break
       }
     }
+    return (limit, remaining, reset)
+  }
+
+  /// Records a response's rate-limit headers.
+  func record(_ budget: RateLimitBudget, headers: [(name: String, value: String)]) {
+    let (limit, remaining, reset) = Self.headerValues(budget, in: headers)
     guard limit != nil || remaining != nil || reset != nil else { return }
     var state = states[budget] ?? State()
     if let limit { state.limit = limit }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// The HTTP client of the ThousandEyes API v7: auth, account group, rate limits, retries,
 /// errors, audit log and progress. One per run; call ``shutdown()`` when done.
@@ -16,10 +17,16 @@ public final class ThousandEyesClient: Sendable {
   /// Requests sent, 429s met and writes made through this client.
   public let statistics = RequestStatistics()
 
+  /// Recent latencies and the organization's limit: the default concurrency of `te.parallel`.
+  public let advisor = ConcurrencyAdvisor()
+
   let http: HTTPClient
   let limiter: RateLimiter
+  /// The organization's budget shared with the host's other terun processes, if configured.
+  let sharedBudget: SharedRateBudget?
   let audit: AuditLog?
   private let endpointPrefix: String
+  private let sharedBudgetWarned = Atomic<Bool>(false)
   private let sleeper: @Sendable (Double) async throws -> Void
 
   /// Creates a client and its HTTP connection pool; opens the audit file if configured.
@@ -41,6 +48,9 @@ public final class ThousandEyesClient: Sendable {
     audit = try configuration.auditFile.map { try AuditLog(path: $0) }
     progress = ProgressReporter(enabled: configuration.showsProgress)
     limiter = RateLimiter(lowWaterFraction: configuration.retry.lowWaterFraction)
+    sharedBudget = configuration.sharedBudgetFile.map {
+      SharedRateBudget(path: $0, baseURL: configuration.baseURL, token: configuration.token)
+    }
     var httpConfiguration = HTTPClient.Configuration(
       redirectConfiguration: .disallow,
       timeout: .init(
@@ -94,6 +104,13 @@ public final class ThousandEyesClient: Sendable {
       statistics.record(method: request.method, status: response.status)
       record(request, status: response.status, started: started, attempt: attempt, bytes: response.body.count)
       await limiter.record(.organization, headers: response.headers)
+      let organization = RateLimiter.headerValues(.organization, in: response.headers)
+      advisor.record(
+        latency: (ContinuousClock.now - started).seconds, limit: organization.limit, reset: organization.reset
+      )
+      shareBudget {
+        try $0.record(limit: organization.limit, remaining: organization.remaining, reset: organization.reset)
+      }
       if instant { await limiter.record(.instantTest, headers: response.headers) }
       switch response.status {
       case 200..<300:
@@ -110,6 +127,7 @@ public final class ThousandEyesClient: Sendable {
         }
         let until = Date().timeIntervalSince1970 + wait.seconds
         await limiter.exhaust(wait.budget, until: until)
+        if wait.budget == .organization { shareBudget { try $0.exhaust(until: until) } }
         // The next `pace` waits until the reset; the server did no work, so any method retries.
         continue
       case 500..<600 where request.method.isIdempotent:
@@ -150,6 +168,8 @@ public final class ThousandEyesClient: Sendable {
     var budgets: [RateLimitBudget] = [.organization]
     if instant { budgets.append(.instantTest) }
     for budget in budgets {
+      // Paced by the host's shared budget when there is one; the local limiter otherwise.
+      if budget == .organization, try await paceShared() { continue }
       let wait = await limiter.reserve(budget)
       if wait > 0 {
         if wait > configuration.retry.maxWait.seconds {
@@ -159,6 +179,47 @@ public final class ThousandEyesClient: Sendable {
         progress.waiting(seconds: wait, budget: budget)
         try await sleeper(wait)
       }
+    }
+  }
+
+  /// Waits for a request of the organization's budget shared on this host; false when there is
+  /// none or its file cannot be used (the local limiter paces instead).
+  private func paceShared() async throws -> Bool {
+    guard let sharedBudget else { return false }
+    while true {
+      let reservation: SharedRateBudget.Reservation
+      do {
+        reservation = try sharedBudget.reserve(latency: advisor.latencyBound)
+      } catch {
+        sharedBudgetFailed(error)
+        return false
+      }
+      if reservation.wait > configuration.retry.maxWait.seconds {
+        throw WaitTooLongError(
+          method: .get, path: "(rate limit)", wait: .seconds(reservation.wait),
+          limit: configuration.retry.maxWait)
+      }
+      if reservation.wait > 0 {
+        if reservation.wait >= 1 { progress.waiting(seconds: reservation.wait, budget: .organization) }
+        try await sleeper(reservation.wait)
+      }
+      if reservation.granted { return true }
+    }
+  }
+
+  /// Runs `body` on the shared budget, if any; a failure is reported once and the client paces alone.
+  private func shareBudget(_ body: (SharedRateBudget) throws -> Void) {
+    guard let sharedBudget else { return }
+    do {
+      try body(sharedBudget)
+    } catch {
+      sharedBudgetFailed(error)
+    }
+  }
+
+  private func sharedBudgetFailed(_ error: Error) {
+    if sharedBudgetWarned.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
+      FileHandle.standardError.write(Data("terun: \(error); pacing this process alone\n".utf8))
     }
   }
 

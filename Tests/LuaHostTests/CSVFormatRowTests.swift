@@ -1,13 +1,13 @@
 import CLua
 import CLuaBridge
 import Foundation
-import XCTest
+import Testing
 
 @testable import LuaHost
 
 /// `te.csv.format_row` (C) against stdlib/csv.lua's own `csv.format_row` (Lua): the same bytes
 /// for every kind of value, separator and quoting, and the same errors.
-final class CSVFormatRowTests: XCTestCase {
+@Suite struct CSVFormatRowTests {
   private static let csvSource: String = {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent()
@@ -20,19 +20,19 @@ final class CSVFormatRowTests: XCTestCase {
     let L = luaL_newstate()!
     defer { lua_close(L) }
     luaL_openlibs(L)
-    XCTAssertFalse(Self.csvSource.isEmpty, "stdlib/csv.lua found")
-    XCTAssertEqual(luaL_loadstring(L, Self.csvSource), LUA_OK)
+    #expect(!Self.csvSource.isEmpty, "stdlib/csv.lua found")
+    #expect(luaL_loadstring(L, Self.csvSource) == LUA_OK)
     lua_callk(L, 0, 1, 0, nil)
     lua_setglobal(L, "csv")
     lua_pushcclosure(L, terun_csv_format_row, 0)
     lua_setglobal(L, "native")
-    XCTAssertEqual(luaL_loadstring(L, code), LUA_OK, String(cString: lua_tolstring(L, -1, nil)))
+    #expect(luaL_loadstring(L, code) == LUA_OK, "\(String(cString: lua_tolstring(L, -1, nil)))")
     let status = lua_pcallk(L, 0, 1, 0, 0, nil)
     let text = String(cString: lua_tolstring(L, -1, nil))
     return status == LUA_OK ? text : "error: " + text
   }
 
-  func testRandomRowsFormatTheSameInCAndInLua() throws {
+  @Test func randomRowsFormatTheSameInCAndInLua() throws {
     let result = try run(
       #"""
       math.randomseed(20261127)
@@ -75,11 +75,11 @@ final class CSVFormatRowTests: XCTestCase {
       if native({ 1, "a" }) ~= csv.format_row({ 1, "a" }) then return "default separator" end
       return "ok " .. checked
       """#)
-    XCTAssertEqual(result, "ok 20000")
+    #expect(result == "ok 20000")
   }
 
   /// Every float of a sweep of short decimals and of random bit patterns.
-  func testFloatsFormatTheSameAsTheShortestRoundTripOfPrintf() throws {
+  @Test func floatsFormatTheSameAsTheShortestRoundTripOfPrintf() throws {
     let result = try run(
       #"""
       math.randomseed(7)
@@ -104,16 +104,16 @@ final class CSVFormatRowTests: XCTestCase {
       return "ok " .. n
       """#)
     // 400,010 decimals and 200,000 bit patterns, less the NaNs and infinities among the latter.
-    XCTAssertTrue(result.hasPrefix("ok "), result)
-    XCTAssertGreaterThan(Int(result.dropFirst(3)) ?? 0, 599_000, result)
+    #expect(result.hasPrefix("ok "), "\(result)")
+    #expect(Int(result.dropFirst(3)) ?? 0 > 599_000, "\(result)")
   }
 
-  func testErrorsAreTheSame() throws {
+  @Test func errorsAreTheSame() throws {
     for value in ["0/0", "1/0", "-1/0", "{}", "print"] {
       let lua = try run("return select(2, pcall(csv.format_row, { 1, \(value) }))")
       let c = try run("return select(2, pcall(native, { 1, \(value) }))")
-      XCTAssertEqual(c, lua, value)
-      XCTAssertTrue(c.hasPrefix("csv: cannot write"), c)
+      #expect(c == lua, "\(value)")
+      #expect(c.hasPrefix("csv: cannot write"), "\(c)")
     }
   }
 }

@@ -1,15 +1,15 @@
 import Foundation
-import XCTest
+import Testing
 
 @testable import LuaHost
 
-final class FileSandboxTests: XCTestCase {
-  private var root = ""
-  private var runbookDir = ""
-  private var outDir = ""
-  private var outside = ""
+@Suite final class FileSandboxTests {
+  private let root: String
+  private let runbookDir: String
+  private let outDir: String
+  private let outside: String
 
-  override func setUpWithError() throws {
+  init() throws {
     root = NSTemporaryDirectory() + "fs-sandbox-\(UUID().uuidString)"
     runbookDir = root + "/runbook"
     outDir = root + "/out"
@@ -21,94 +21,96 @@ final class FileSandboxTests: XCTestCase {
     try "param".write(toFile: outside + "/param.csv", atomically: true, encoding: .utf8)
   }
 
-  override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: root) }
+  deinit { try? FileManager.default.removeItem(atPath: root) }
 
   private func sandbox() throws -> FileSandbox {
     try FileSandbox(readRoots: [runbookDir], extraReadablePaths: [outside + "/param.csv"], outDir: outDir)
   }
 
-  private func assertViolation(_ body: () throws -> Void, _ text: String, line: UInt = #line) {
-    XCTAssertThrowsError(try body(), line: line) { error in
+  private func assertViolation(
+    _ body: () throws -> Void, _ text: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    do {
+      let error = try #require(throws: (any Error).self, sourceLocation: sourceLocation) { try body() }
       let violation = error as? LuaSandboxViolation
-      XCTAssertNotNil(violation, "\(error)", line: line)
-      XCTAssertEqual(violation?.message, text, line: line)
+      #expect(violation != nil, "\(error)", sourceLocation: sourceLocation)
+      #expect(violation?.message == text, sourceLocation: sourceLocation)
     }
   }
 
-  func testReadsUnderTheRunbookFolderAndParameterPaths() throws {
+  @Test func readsUnderTheRunbookFolderAndParameterPaths() throws {
     let fs = try sandbox()
-    XCTAssertEqual(try fs.read("data.csv"), Array("a,b\n".utf8))
-    XCTAssertEqual(try fs.read(runbookDir + "/data.csv"), Array("a,b\n".utf8))
-    XCTAssertEqual(try fs.read(outside + "/param.csv"), Array("param".utf8))
+    #expect(try fs.read("data.csv") == Array("a,b\n".utf8))
+    #expect(try fs.read(runbookDir + "/data.csv") == Array("a,b\n".utf8))
+    #expect(try fs.read(outside + "/param.csv") == Array("param".utf8))
   }
 
-  func testReadsOutsideAreViolations() throws {
+  @Test func readsOutsideAreViolations() throws {
     let fs = try sandbox()
-    assertViolation(
+    try assertViolation(
       { _ = try fs.read("/etc/passwd") },
       "te.fs.read: '/etc/passwd' is outside the runbook's folder and not a path parameter")
     try "other".write(toFile: outside + "/other.csv", atomically: true, encoding: .utf8)
-    assertViolation(
+    try assertViolation(
       { _ = try fs.read("../outside/other.csv") },
       "te.fs.read: '../outside/other.csv' is outside the runbook's folder and not a path parameter")
     try FileManager.default.createSymbolicLink(
       atPath: runbookDir + "/link", withDestinationPath: "/etc/passwd")
-    assertViolation(
+    try assertViolation(
       { _ = try fs.read("link") },
       "te.fs.read: 'link' is outside the runbook's folder and not a path parameter")
-    XCTAssertThrowsError(try fs.read("missing.csv")) { error in
-      XCTAssertEqual(
-        (error as? LuaScriptError)?.message, "te.fs.read: cannot read 'missing.csv': no such file")
-    }
+    let error = try #require(throws: (any Error).self) { try fs.read("missing.csv") }
+    #expect((error as? LuaScriptError)?.message == "te.fs.read: cannot read 'missing.csv': no such file")
   }
 
-  func testWritesAreAtomicAndUnderOutDir() throws {
+  @Test func writesAreAtomicAndUnderOutDir() throws {
     let fs = try sandbox()
     let written = try fs.write("reports/latency.csv", Array("x,y\n".utf8))
-    XCTAssertEqual(written, FileSandbox.realPath(outDir)! + "/reports/latency.csv")
-    XCTAssertEqual(FileManager.default.contents(atPath: written), Data("x,y\n".utf8))
+    #expect(written == FileSandbox.realPath(outDir)! + "/reports/latency.csv")
+    #expect(FileManager.default.contents(atPath: written) == Data("x,y\n".utf8))
     try fs.write("reports/latency.csv", Array("z\n".utf8))
-    XCTAssertEqual(FileManager.default.contents(atPath: written), Data("z\n".utf8))
+    #expect(FileManager.default.contents(atPath: written) == Data("z\n".utf8))
     // No temporary files are left behind.
-    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir + "/reports"), ["latency.csv"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outDir + "/reports") == ["latency.csv"])
   }
 
-  func testEscapingWritesAreViolationsAndWriteNothing() throws {
+  @Test func escapingWritesAreViolationsAndWriteNothing() throws {
     let fs = try sandbox()
-    assertViolation({ try fs.write("../x", [1]) }, "te.fs.write: '../x' escapes the output folder with '..'")
-    assertViolation(
+    try assertViolation(
+      { try fs.write("../x", [1]) }, "te.fs.write: '../x' escapes the output folder with '..'")
+    try assertViolation(
       { try fs.write("a/../../x", [1]) }, "te.fs.write: 'a/../../x' escapes the output folder with '..'")
-    assertViolation(
+    try assertViolation(
       { try fs.write(self.outside + "/abs.csv", [1]) },
       "te.fs.write: absolute path '\(outside)/abs.csv' refused; write paths are relative to the output folder"
     )
     try FileManager.default.createSymbolicLink(atPath: outDir + "/escape", withDestinationPath: outside)
-    assertViolation(
+    try assertViolation(
       { try fs.write("escape/x.csv", [1]) },
       "te.fs.write: 'escape/x.csv' leads outside the output folder through a symlink")
     try FileManager.default.createSymbolicLink(
       atPath: outDir + "/file.csv", withDestinationPath: outside + "/param.csv")
-    assertViolation(
+    try assertViolation(
       { try fs.write("file.csv", [1]) },
       "te.fs.write: 'file.csv' is a symlink leading outside the output folder")
-    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), ["param.csv"])
-    XCTAssertEqual(FileManager.default.contents(atPath: outside + "/param.csv"), Data("param".utf8))
-    XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/x"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outside) == ["param.csv"])
+    #expect(FileManager.default.contents(atPath: outside + "/param.csv") == Data("param".utf8))
+    #expect(!FileManager.default.fileExists(atPath: root + "/x"))
   }
 
   private func temporaryFiles(_ folder: String) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".tmp-") }
   }
 
-  func testStreamingWriteLandsAtomicallyAtClose() throws {
+  @Test func streamingWriteLandsAtomicallyAtClose() throws {
     let fs = try sandbox()
     try fs.write("reports/latency.csv", Array("old\n".utf8))
     let writer = try fs.open("reports/latency.csv", bufferSize: 8)
     let target = FileSandbox.realPath(outDir)! + "/reports/latency.csv"
-    XCTAssertEqual(writer.target, target)
+    #expect(writer.target == target)
     let temporary = (writer.temporaryPath as NSString).lastPathComponent
-    XCTAssertTrue(temporary.hasPrefix(".latency.csv.tmp-"), temporary)
-    XCTAssertEqual((writer.temporaryPath as NSString).deletingLastPathComponent, outDir + "/reports")
+    #expect(temporary.hasPrefix(".latency.csv.tmp-"), "\(temporary)")
+    #expect((writer.temporaryPath as NSString).deletingLastPathComponent == outDir + "/reports")
     var expected = ""
     for i in 1...1000 {
       let line = "\(i),row \(i)\n"
@@ -116,56 +118,58 @@ final class FileSandboxTests: XCTestCase {
       try writer.write(Array(line.utf8))
       if i == 500 {
         // Half way: the target still has its old contents; the bytes sit in the temporary file.
-        XCTAssertEqual(FileManager.default.contents(atPath: target), Data("old\n".utf8))
-        XCTAssertGreaterThan(
-          (try FileManager.default.attributesOfItem(atPath: writer.temporaryPath)[.size] as? Int) ?? 0, 1000)
+        #expect(FileManager.default.contents(atPath: target) == Data("old\n".utf8))
+        #expect(
+          (try FileManager.default.attributesOfItem(atPath: writer.temporaryPath)[.size] as? Int) ?? 0 > 1000)
       }
     }
-    XCTAssertEqual(writer.status, .open)
+    #expect(writer.status == .open)
     try writer.close()
     try writer.close()  // closing twice is harmless
-    XCTAssertEqual(writer.status, .committed)
-    XCTAssertEqual(FileManager.default.contents(atPath: target), Data(expected.utf8))
-    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir + "/reports"), ["latency.csv"])
-    XCTAssertEqual(
-      try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int, 0o644)
-    XCTAssertThrowsError(try writer.write([1])) { error in
-      XCTAssertEqual(
-        (error as? LuaScriptError)?.message, "te.fs.open('reports/latency.csv'): write after close")
-    }
+    #expect(writer.status == .committed)
+    #expect(FileManager.default.contents(atPath: target) == Data(expected.utf8))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outDir + "/reports") == ["latency.csv"])
+    #expect(try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int == 0o644)
+    let error = try #require(throws: (any Error).self) { try writer.write([1]) }
+    #expect((error as? LuaScriptError)?.message == "te.fs.open('reports/latency.csv'): write after close")
   }
 
-  func testAbortAndDroppingAWriterLeaveNoTemporaryFileAndTheTargetUntouched() throws {
+  @Test func abortAndDroppingAWriterLeaveNoTemporaryFileAndTheTargetUntouched() throws {
     let fs = try sandbox()
     try fs.write("keep.csv", Array("keep".utf8))
     let aborted = try fs.open("keep.csv", bufferSize: 4)
     try aborted.write(Array("replaced contents".utf8))
-    XCTAssertEqual(try temporaryFiles(outDir).count, 1)
+    #expect(try temporaryFiles(outDir).count == 1)
     aborted.abort()
     aborted.abort()
-    XCTAssertEqual(aborted.status, .aborted)
-    XCTAssertEqual(try temporaryFiles(outDir), [])
-    XCTAssertEqual(FileManager.default.contents(atPath: outDir + "/keep.csv"), Data("keep".utf8))
-    XCTAssertThrowsError(try aborted.close()) { error in
-      XCTAssertEqual(
-        (error as? LuaScriptError)?.message, "te.fs.open('keep.csv'): close after abort; nothing was written")
+    #expect(aborted.status == .aborted)
+    #expect(try temporaryFiles(outDir) == [])
+    #expect(FileManager.default.contents(atPath: outDir + "/keep.csv") == Data("keep".utf8))
+    do {
+      let error = try #require(throws: (any Error).self) { try aborted.close() }
+      #expect(
+        (error as? LuaScriptError)?.message
+          == "te.fs.open('keep.csv'): close after abort; nothing was written")
     }
-    XCTAssertThrowsError(try aborted.write([1])) { error in
-      XCTAssertEqual(
-        (error as? LuaScriptError)?.message, "te.fs.open('keep.csv'): write after abort; nothing was written")
+    do {
+      let error = try #require(throws: (any Error).self) { try aborted.write([1]) }
+      #expect(
+        (error as? LuaScriptError)?.message
+          == "te.fs.open('keep.csv'): write after abort; nothing was written")
     }
 
     var dropped: AtomicFileWriter? = try fs.open("new/dropped.csv", bufferSize: 4)
     try dropped?.write(Array("never closed".utf8))
-    XCTAssertEqual(try temporaryFiles(outDir + "/new").count, 1)
+    #expect(try temporaryFiles(outDir + "/new").count == 1)
     dropped = nil
-    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir + "/new"), [])
-    XCTAssertEqual(FileManager.default.contents(atPath: outDir + "/keep.csv"), Data("keep".utf8))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outDir + "/new") == [])
+    #expect(FileManager.default.contents(atPath: outDir + "/keep.csv") == Data("keep".utf8))
   }
 
-  func testAWriteErrorNamesThePathAndRemovesTheTemporaryFile() throws {
+  @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "needs /dev/full"))
+  func aWriteErrorNamesThePathAndRemovesTheTemporaryFile() throws {
     let full = open("/dev/full", O_WRONLY)
-    guard full >= 0 else { throw XCTSkip("no /dev/full") }
+    try #require(full >= 0, "cannot open /dev/full")
     // Every write to /dev/full fails with ENOSPC; the "temporary file" is a real file here so
     // the test can see it removed.
     let temporary = outDir + "/.full.csv.tmp-test"
@@ -174,20 +178,22 @@ final class FileSandboxTests: XCTestCase {
       target: outDir + "/full.csv", displayPath: "full.csv", functionName: "te.fs.open", bufferSize: 4,
       descriptor: full, temporaryPath: temporary)
     try writer.write(Array("ab".utf8))  // buffered: nothing written yet
-    XCTAssertThrowsError(try writer.write(Array("cdef".utf8))) { error in
-      XCTAssertEqual(
-        (error as? LuaScriptError)?.message, "te.fs.open: cannot write 'full.csv': No space left on device")
+    do {
+      let error = try #require(throws: (any Error).self) { try writer.write(Array("cdef".utf8)) }
+      #expect(
+        (error as? LuaScriptError)?.message == "te.fs.open: cannot write 'full.csv': No space left on device")
     }
-    XCTAssertEqual(writer.status, .failed)
-    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir), [])
-    XCTAssertThrowsError(try writer.close()) { error in
-      XCTAssertEqual(
-        (error as? LuaScriptError)?.message,
-        "te.fs.open('full.csv'): close after a failed write; nothing was written")
+    #expect(writer.status == .failed)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outDir) == [])
+    do {
+      let error = try #require(throws: (any Error).self) { try writer.close() }
+      #expect(
+        (error as? LuaScriptError)?.message
+          == "te.fs.open('full.csv'): close after a failed write; nothing was written")
     }
   }
 
-  func testAWriterHeldByLuaIsAbortedWhenCollectedOrWhenTheStateCloses() throws {
+  @Test func aWriterHeldByLuaIsAbortedWhenCollectedOrWhenTheStateCloses() throws {
     let fs = try sandbox()
     var state: LuaState? = try LuaState.sandboxed()
     state!.defineObjectClass(
@@ -206,16 +212,16 @@ final class FileSandboxTests: XCTestCase {
       source:
         "do local w = open('collected.csv'); w:write('hello') end\nkept = open('kept.csv')\nkept:write('hi there')",
       chunkName: "gc.lua")
-    XCTAssertEqual(try temporaryFiles(outDir).count, 2)
+    #expect(try temporaryFiles(outDir).count == 2)
     state!.collectGarbage()
     let left = try temporaryFiles(outDir)
-    XCTAssertEqual(left.count, 1)
-    XCTAssertTrue(left.first?.hasPrefix(".kept.csv.tmp-") ?? false, "\(left)")
+    #expect(left.count == 1)
+    #expect(left.first?.hasPrefix(".kept.csv.tmp-") ?? false, "\(left)")
     state = nil  // lua_close collects the rest
-    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir), [])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outDir) == [])
   }
 
-  func testOpenRefusesEscapesExactlyLikeWrite() throws {
+  @Test func openRefusesEscapesExactlyLikeWrite() throws {
     let fs = try sandbox()
     try FileManager.default.createSymbolicLink(atPath: outDir + "/escape", withDestinationPath: outside)
     try FileManager.default.createSymbolicLink(
@@ -236,32 +242,32 @@ final class FileSandboxTests: XCTestCase {
       ("sub/.", "'sub/.' does not name a file"),
     ]
     for (path, reason) in cases {
-      assertViolation({ try fs.write(path, [1]) }, "te.fs.write: " + reason)
-      assertViolation({ _ = try fs.open(path) }, "te.fs.open: " + reason)
+      try assertViolation({ try fs.write(path, [1]) }, "te.fs.write: " + reason)
+      try assertViolation({ _ = try fs.open(path) }, "te.fs.open: " + reason)
     }
-    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), ["param.csv"])
-    XCTAssertEqual(FileManager.default.contents(atPath: outside + "/param.csv"), Data("param".utf8))
-    XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/x"))
-    XCTAssertEqual(try temporaryFiles(outDir), [])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outside) == ["param.csv"])
+    #expect(FileManager.default.contents(atPath: outside + "/param.csv") == Data("param".utf8))
+    #expect(!FileManager.default.fileExists(atPath: root + "/x"))
+    #expect(try temporaryFiles(outDir) == [])
   }
 
-  func testViolationFromAHostFunctionStopsTheRun() throws {
+  @Test func violationFromAHostFunctionStopsTheRun() throws {
     let fs = try sandbox()
     let state = try LuaState.sandboxed()
     state.register("write", in: "fs") { context in
       try fs.write(try context.string(1), try context.bytes(2))
       return 0
     }
-    XCTAssertThrowsError(
-      try state.run(source: "pcall(fs.write, '../x', 'data')\nfs.write('ok.txt', 'fine')", chunkName: "w.lua")
-    ) { error in
-      XCTAssertEqual((error as? LuaError)?.kind, .sandboxViolation)
-      XCTAssertEqual((error as? LuaError)?.message, "te.fs.write: '../x' escapes the output folder with '..'")
+    let error = try #require(throws: (any Error).self) {
+      try state.run(
+        source: "pcall(fs.write, '../x', 'data')\nfs.write('ok.txt', 'fine')", chunkName: "w.lua")
     }
-    XCTAssertFalse(FileManager.default.fileExists(atPath: outDir + "/ok.txt"))
+    #expect((error as? LuaError)?.kind == .sandboxViolation)
+    #expect((error as? LuaError)?.message == "te.fs.write: '../x' escapes the output folder with '..'")
+    #expect(!FileManager.default.fileExists(atPath: outDir + "/ok.txt"))
   }
 
-  func testRequireLoadsSourceFromPathsThenBuiltins() throws {
+  @Test func requireLoadsSourceFromPathsThenBuiltins() throws {
     try "return { name = 'local' }".write(toFile: runbookDir + "/util.lua", atomically: true, encoding: .utf8)
     try FileManager.default.createDirectory(atPath: runbookDir + "/lib", withIntermediateDirectories: true)
     try "return { n = select('#', ...) }".write(
@@ -274,78 +280,82 @@ final class FileSandboxTests: XCTestCase {
         "return require('util').name, require('csvx'), require('util') == require('util'), require('lib.deep').n,"
         + " require('string') == string",
       chunkName: "r.lua")
-    XCTAssertEqual(results, ["local", "csv", true, 2, true])
-    XCTAssertThrowsError(try state.run(source: "local m = require('nope')", chunkName: "r.lua")) { error in
-      let message = (error as? LuaError)?.message ?? ""
-      XCTAssertTrue(message.hasPrefix("r.lua:1: module 'nope' not found:"), message)
-      XCTAssertTrue(message.contains("no built-in module 'nope'"), message)
+    #expect(results == ["local", "csv", true, 2, true])
+    let error = try #require(throws: (any Error).self) {
+      try state.run(source: "local m = require('nope')", chunkName: "r.lua")
     }
+    let message = (error as? LuaError)?.message ?? ""
+    #expect(message.hasPrefix("r.lua:1: module 'nope' not found:"), "\(message)")
+    #expect(message.contains("no built-in module 'nope'"), "\(message)")
   }
 
   // MARK: Issue 13
 
-  func testHiddenComponentsAreNeverWrittenAndLeaveNothing() throws {
+  @Test(arguments: [
+    (".bashrc", ".bashrc"), (".ssh/authorized_keys", ".ssh"), ("sub/.profile", ".profile"),
+    ("a/b/.git/hooks/pre-commit", ".git"), ("./.vimrc", ".vimrc"), ("x/...", "..."),
+  ])
+  func hiddenComponentsAreNeverWrittenAndLeaveNothing(path: String, hidden: String) throws {
     let fs = try sandbox()
-    for (path, hidden) in [
-      (".bashrc", ".bashrc"), (".ssh/authorized_keys", ".ssh"), ("sub/.profile", ".profile"),
-      ("a/b/.git/hooks/pre-commit", ".git"), ("./.vimrc", ".vimrc"), ("x/...", "..."),
-    ] {
-      assertViolation(
-        { try fs.write(path, [1]) },
-        "te.fs.write: '\(path)' has a component starting with '.' ('\(hidden)'); hidden files and folders are never written"
-      )
-    }
-    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir), [])
-    // "." alone is the folder itself.
-    XCTAssertNoThrow(try fs.write("./plain.txt", [1]))
+    try assertViolation(
+      { try fs.write(path, [1]) },
+      "te.fs.write: '\(path)' has a component starting with '.' ('\(hidden)'); hidden files and folders are never written"
+    )
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outDir) == [])
   }
 
-  func testDeepOrLongWritePathsAreRefusedBeforeAnyFolderIsMade() throws {
+  @Test func aDotComponentAloneIsTheFolderItself() throws {
     let fs = try sandbox()
-    assertViolation(
+    #expect(throws: Never.self) { try fs.write("./plain.txt", [1]) }
+    #expect(FileManager.default.contents(atPath: outDir + "/plain.txt") == Data([1]))
+  }
+
+  @Test func deepOrLongWritePathsAreRefusedBeforeAnyFolderIsMade() throws {
+    let fs = try sandbox()
+    try assertViolation(
       { try fs.write(String(repeating: "d/", count: 65) + "x", [1]) },
       "te.fs.write: '\(String(repeating: "d/", count: 60))...' has more than 64 components")
-    XCTAssertThrowsError(try fs.write(String(repeating: "a/", count: 1500) + "x", [1]))
-    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir), [])
-    XCTAssertNoThrow(try fs.write(String(repeating: "d/", count: 63) + "x", [1]))
+    #expect(throws: (any Error).self) { try fs.write(String(repeating: "a/", count: 1500) + "x", [1]) }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outDir) == [])
+    #expect(throws: Never.self) { try fs.write(String(repeating: "d/", count: 63) + "x", [1]) }
   }
 
-  func testAnExistingFileIsReplacedOnlyWhenAParameterNamedIt() throws {
+  @Test func anExistingFileIsReplacedOnlyWhenAParameterNamedIt() throws {
     try "old".write(toFile: outDir + "/given.csv", atomically: true, encoding: .utf8)
     try "old".write(toFile: outDir + "/other.csv", atomically: true, encoding: .utf8)
     let fs = try FileSandbox(readRoots: [runbookDir], replaceablePaths: ["given.csv"], outDir: outDir)
-    XCTAssertNoThrow(try fs.write("given.csv", Array("new".utf8)))
-    XCTAssertEqual(try String(contentsOfFile: outDir + "/given.csv", encoding: .utf8), "new")
-    assertViolation(
+    #expect(throws: Never.self) { try fs.write("given.csv", Array("new".utf8)) }
+    #expect(try String(contentsOfFile: outDir + "/given.csv", encoding: .utf8) == "new")
+    try assertViolation(
       { try fs.write("other.csv", [1]) },
       "te.fs.write: 'other.csv' already exists; a runbook may replace only a file named by a parameter")
-    XCTAssertThrowsError(try fs.open("other.csv"))
-    XCTAssertEqual(try String(contentsOfFile: outDir + "/other.csv", encoding: .utf8), "old")
+    #expect(throws: (any Error).self) { try fs.open("other.csv") }
+    #expect(try String(contentsOfFile: outDir + "/other.csv", encoding: .utf8) == "old")
     // An absolute parameter value names the same file.
     let absolute = try FileSandbox(
       readRoots: [runbookDir], replaceablePaths: [outDir + "/other.csv"], outDir: outDir)
-    XCTAssertNoThrow(try absolute.write("other.csv", Array("new".utf8)))
+    #expect(throws: Never.self) { try absolute.write("other.csv", Array("new".utf8)) }
   }
 
-  func testProcSysDevAndTheTokenFileAreNeverRead() throws {
+  @Test func procSysDevAndTheTokenFileAreNeverRead() throws {
     try "tok".write(toFile: runbookDir + "/token", atomically: true, encoding: .utf8)
     try FileManager.default.linkItem(atPath: runbookDir + "/token", toPath: outside + "/hard")
     let fs = try FileSandbox(
       readRoots: [runbookDir], extraReadablePaths: ["/proc/self/environ", "/dev/null", outside + "/hard"],
       deniedPaths: [runbookDir + "/token"], outDir: outDir)
-    assertViolation(
+    try assertViolation(
       { _ = try fs.read("/proc/self/environ") },
       "te.fs.read: '/proc/self/environ' is under /proc, which is never readable")
-    assertViolation(
+    try assertViolation(
       { _ = try fs.read("/dev/null") }, "te.fs.read: '/dev/null' is under /dev, which is never readable")
-    assertViolation(
+    try assertViolation(
       { _ = try fs.read("token") }, "te.fs.read: 'token' is the API token file, which is never readable")
-    assertViolation(
+    try assertViolation(
       { _ = try fs.read(self.outside + "/hard") },
       "te.fs.read: '\(outside)/hard' is the API token file, which is never readable")
   }
 
-  func testADefaultIsReadableOnlyInsideTheRunbookOrOutputFolder() throws {
+  @Test func aDefaultIsReadableOnlyInsideTheRunbookOrOutputFolder() throws {
     try "out".write(toFile: outDir + "/made.csv", atomically: true, encoding: .utf8)
     let fs = try FileSandbox(
       readRoots: [runbookDir],
@@ -353,18 +363,17 @@ final class FileSandboxTests: XCTestCase {
         outside + "/param.csv", outDir + "/made.csv", "data.csv", "../outside/param.csv",
       ],
       outDir: outDir)
-    XCTAssertEqual(try fs.read(outDir + "/made.csv"), Array("out".utf8))
-    XCTAssertEqual(try fs.read("data.csv"), Array("a,b\n".utf8))
-    assertViolation(
+    #expect(try fs.read(outDir + "/made.csv") == Array("out".utf8))
+    #expect(try fs.read("data.csv") == Array("a,b\n".utf8))
+    try assertViolation(
       { _ = try fs.read(self.outside + "/param.csv") },
       "te.fs.read: '\(outside)/param.csv' is outside the runbook's folder and not a path parameter")
   }
 
-  func testAReadLargerThanAllowedIsNotRead() throws {
+  @Test func aReadLargerThanAllowedIsNotRead() throws {
     let fs = try sandbox()
-    XCTAssertThrowsError(try fs.read("data.csv", maxBytes: 2)) { error in
-      XCTAssertEqual((error as? FileSandbox.ReadLimitExceeded)?.size, 4)
-    }
-    XCTAssertEqual(try fs.read("data.csv", maxBytes: 4), Array("a,b\n".utf8))
+    let error = try #require(throws: (any Error).self) { try fs.read("data.csv", maxBytes: 2) }
+    #expect((error as? FileSandbox.ReadLimitExceeded)?.size == 4)
+    #expect(try fs.read("data.csv", maxBytes: 4) == Array("a,b\n".utf8))
   }
 }

@@ -1,88 +1,86 @@
 import CLua
-import XCTest
+import Foundation
+import Testing
 
 @testable import LuaHost
 
-final class JSONEncodeTests: XCTestCase {
-  func testScalars() {
+@Suite struct JSONEncodeTests {
+  @Test func scalars() {
     let state = try! JSONTestState()
-    XCTAssertEqual(
+    #expect(
       state.run(
         """
         return json.encode(nil), json.encode(true), json.encode(false), json.encode(3), json.encode(3.0),
           json.encode(-2.5), json.encode(0.1), json.encode(1e300), json.encode(2^53), json.encode(math.mininteger),
           json.encode("a\\0b\\1")
-        """),
-      [
-        "null", "true", "false", "3", "3.0", "-2.5", "0.1", "1e+300", "9007199254740992.0",
-        "-9223372036854775808", #""a\u0000b\u0001""#,
-      ])
+        """) == [
+          "null", "true", "false", "3", "3.0", "-2.5", "0.1", "1e+300", "9007199254740992.0",
+          "-9223372036854775808", #""a\u0000b\u0001""#,
+        ])
   }
 
-  func testFloatsKeepTheirKindThroughARoundTrip() throws {
+  @Test func floatsKeepTheirKindThroughARoundTrip() throws {
     let state = try JSONTestState()
     for text in ["[3.0,-0.0,1e+20,0.1,1.0000000000000002,5e-324,3,-3]"] {
-      XCTAssertEqual(try state.roundTrip(text), text)
+      #expect(try state.roundTrip(text) == text)
     }
   }
 
-  func testArrayDetectionForUnmarkedTables() {
+  @Test func arrayDetectionForUnmarkedTables() {
     let state = try! JSONTestState()
-    XCTAssertEqual(
+    #expect(
       state.run(
         """
         return json.encode({1, 2, 3}), json.encode({}), json.encode({[1] = "a", [3] = "c"}),
           json.encode({1, 2, x = 3}), json.encode({[2] = "b"}), json.encode({[10] = 1, name = "n"})
-        """),
-      [
-        #"[1,2,3]"#, "{}", #"{"1":"a","3":"c"}"#, #"{"1":1,"2":2,"x":3}"#, #"{"2":"b"}"#,
-        #"{"10":1,"name":"n"}"#,
-      ])
+        """) == [
+          #"[1,2,3]"#, "{}", #"{"1":"a","3":"c"}"#, #"{"1":1,"2":2,"x":3}"#, #"{"2":"b"}"#,
+          #"{"10":1,"name":"n"}"#,
+        ])
   }
 
-  func testMarkedTables() {
+  @Test func markedTables() {
     let state = try! JSONTestState()
-    XCTAssertEqual(
+    #expect(
       state.run(
         """
         local holes = json.array({1, nil, 3})
         return json.encode(json.array{}), json.encode(json.object{}), json.encode(json.array()),
           json.encode(json.object({1, 2})), json.encode({list = json.array{}, map = json.object{}}),
           json.encode(holes)
-        """),
-      ["[]", "{}", "[]", #"{"1":1,"2":2}"#, #"{"list":[],"map":{}}"#, "[1,null,3]"])
-    XCTAssertEqual(
-      state.run(#"local s = json.encode(json.array({1, x = 2})) return s"#),
-      [#"error: test:1: cannot encode array marked by te.json.array with the non-index key "x" at $"#])
+        """) == ["[]", "{}", "[]", #"{"1":1,"2":2}"#, #"{"list":[],"map":{}}"#, "[1,null,3]"])
+    #expect(
+      state.run(#"local s = json.encode(json.array({1, x = 2})) return s"#) == [
+        #"error: test:1: cannot encode array marked by te.json.array with the non-index key "x" at $"#
+      ])
   }
 
-  func testPrettyPrintingIndentsTwoSpacesWithSortedKeys() throws {
+  @Test func prettyPrintingIndentsTwoSpacesWithSortedKeys() throws {
     let state = try JSONTestState()
-    XCTAssertEqual(
-      try state.roundTrip(#"{"b":[1,{"d":[],"c":{}}],"a":"x"}"#, pretty: true),
-      """
-      {
-        "a": "x",
-        "b": [
-          1,
-          {
-            "c": {},
-            "d": []
-          }
-        ]
-      }
-      """)
+    #expect(
+      try state.roundTrip(#"{"b":[1,{"d":[],"c":{}}],"a":"x"}"#, pretty: true) == """
+        {
+          "a": "x",
+          "b": [
+            1,
+            {
+              "c": {},
+              "d": []
+            }
+          ]
+        }
+        """)
   }
 
-  func testUnsortedCompactModeWritesTheSameMembers() throws {
+  @Test func unsortedCompactModeWritesTheSameMembers() throws {
     let state = try JSONTestState()
     try state.decode(#"{"b":1,"a":{"y":[1,2],"x":{}},"c":"z"}"#)
     let unsorted = try state.encodeTop(sortsKeys: false)
     lua_settop(state.L, 0)
-    XCTAssertEqual(try state.roundTrip(unsorted), #"{"a":{"x":{},"y":[1,2]},"b":1,"c":"z"}"#)
+    #expect(try state.roundTrip(unsorted) == #"{"a":{"x":{},"y":[1,2]},"b":1,"c":"z"}"#)
   }
 
-  func testRefusalsNameThePath() {
+  @Test func refusalsNameThePath() {
     let state = try! JSONTestState()
     let cases: [(String, String)] = [
       ("json.encode({agents = {1, 2, {fn = print}}})", "cannot encode function at $.agents[3].fn"),
@@ -112,31 +110,31 @@ final class JSONEncodeTests: XCTestCase {
     ]
     for (code, message) in cases {
       // Not a tail call, so that the error names the caller's line.
-      XCTAssertEqual(state.run("local s = " + code + " return s"), ["error: test:1: " + message], code)
+      #expect(state.run("local s = " + code + " return s") == ["error: test:1: " + message], "\(code)")
     }
   }
 
-  func testSharedTablesThatAreNotCyclesAreEncoded() {
+  @Test func sharedTablesThatAreNotCyclesAreEncoded() {
     let state = try! JSONTestState()
-    XCTAssertEqual(
-      state.run("local s = {1} return json.encode({a = s, b = s, c = {s, s}})"),
-      [#"{"a":[1],"b":[1],"c":[[1],[1]]}"#])
+    #expect(
+      state.run("local s = {1} return json.encode({a = s, b = s, c = {s, s}})") == [
+        #"{"a":[1],"b":[1],"c":[[1],[1]]}"#
+      ])
   }
 
-  func testEncodeDepthLimit() throws {
+  @Test func encodeDepthLimit() throws {
     let state = try JSONTestState()
-    XCTAssertEqual(
+    #expect(
       state.run(
-        "local t = {} for _ = 1, 600 do t = {t} end local ok, e = pcall(json.encode, t) return ok, e"),
-      [
-        "false",
-        "cannot encode tables nested deeper than 512 levels at $" + String(repeating: "[1]", count: 512),
-      ])
+        "local t = {} for _ = 1, 600 do t = {t} end local ok, e = pcall(json.encode, t) return ok, e") == [
+          "false",
+          "cannot encode tables nested deeper than 512 levels at $" + String(repeating: "[1]", count: 512),
+        ])
     try state.decode("[[[1]]]")
-    XCTAssertThrowsError(try LuaJSON.encode(state.L, at: -1, options: LuaJSON.EncodeOptions(maxDepth: 2))) {
-      error in
-      XCTAssertEqual(
-        (error as? LuaJSONError)?.message, "cannot encode tables nested deeper than 2 levels at $[1][1]")
+    let error = try #require(throws: (any Error).self) {
+      try LuaJSON.encode(state.L, at: -1, options: LuaJSON.EncodeOptions(maxDepth: 2))
     }
+    #expect(
+      (error as? LuaJSONError)?.message == "cannot encode tables nested deeper than 2 levels at $[1][1]")
   }
 }

@@ -1,48 +1,46 @@
 import CLua
-import XCTest
+import Foundation
+import Testing
 
 @testable import LuaHost
 
-final class JSONLuaModuleTests: XCTestCase {
-  func testDecodeFromLuaKeepsIntegersAndKinds() {
+@Suite struct JSONLuaModuleTests {
+  @Test func decodeFromLuaKeepsIntegersAndKinds() {
     let state = try! JSONTestState()
-    XCTAssertEqual(
+    #expect(
       state.run(
         """
         local v = json.decode('{"agentId":3,"avgLatency":3.0,"ids":[],"big":9223372036854775808}')
         return math.type(v.agentId), math.type(v.avgLatency), math.type(v.big), #v.ids, json.encode(v)
-        """),
-      [
-        "integer", "float", "float", "0",
-        #"{"agentId":3,"avgLatency":3.0,"big":9.223372036854776e+18,"ids":[]}"#,
-      ])
+        """) == [
+          "integer", "float", "float", "0",
+          #"{"agentId":3,"avgLatency":3.0,"big":9.223372036854776e+18,"ids":[]}"#,
+        ])
   }
 
-  func testGetModifyPutRoundTripKeepsEmptyContainers() {
+  @Test func getModifyPutRoundTripKeepsEmptyContainers() {
     let state = try! JSONTestState()
-    XCTAssertEqual(
+    #expect(
       state.run(
         """
         local test = json.decode('{"testId":"281","interval":600,"agents":[],"alertRules":{},"tags":[1]}')
         test.interval = 300
         test.tags[#test.tags + 1] = 2
         return json.encode(test)
-        """),
-      [#"{"agents":[],"alertRules":{},"interval":300,"tags":[1,2],"testId":"281"}"#])
+        """) == [#"{"agents":[],"alertRules":{},"interval":300,"tags":[1,2],"testId":"281"}"#])
   }
 
-  func testNullSentinel() {
+  @Test func nullSentinel() {
     let state = try! JSONTestState()
-    XCTAssertEqual(
+    #expect(
       state.run(
         """
         local v = json.decode('[null, 1]')
         return v[1] == json.null, #v, json.encode({a = json.null, b = {json.null}}), type(json.null)
-        """),
-      ["true", "2", #"{"a":null,"b":[null]}"#, "userdata"])
+        """) == ["true", "2", #"{"a":null,"b":[null]}"#, "userdata"])
   }
 
-  func testErrorsCarryTheCallersLine() {
+  @Test func errorsCarryTheCallersLine() {
     let state = try! JSONTestState()
     let cases: [(String, String)] = [
       (
@@ -61,24 +59,27 @@ final class JSONLuaModuleTests: XCTestCase {
       ),
     ]
     for (code, message) in cases {
-      XCTAssertEqual(state.run(code), ["error: " + message], code)
+      #expect(state.run(code) == ["error: " + message], "\(code)")
     }
-    XCTAssertEqual(
-      state.run("return pcall(json.decode, '{')"),
-      ["false", "invalid JSON at byte 1: expected a string key, found end of input"])
+    #expect(
+      state.run("return pcall(json.decode, '{')") == [
+        "false", "invalid JSON at byte 1: expected a string key, found end of input",
+      ])
   }
 
-  func testPrettyOptionAndRemarking() {
+  @Test func prettyOptionAndRemarking() {
     let state = try! JSONTestState()
-    XCTAssertEqual(
-      state.run("return json.encode({a = {1}}, {pretty = true}), json.encode(json.object(json.array{}))"),
-      ["{\n  \"a\": [\n    1\n  ]\n}", "{}"])
+    #expect(
+      state.run("return json.encode({a = {1}}, {pretty = true}), json.encode(json.object(json.array{}))") == [
+        "{\n  \"a\": [\n    1\n  ]\n}", "{}",
+      ])
   }
 
-  func testMetatablesAreProtectedFromScripts() {
+  @Test func metatablesAreProtectedFromScripts() {
     let state = try! JSONTestState()
-    XCTAssertEqual(
-      state.run("local a = json.decode('[]') return getmetatable(a), pcall(setmetatable, a, {})"),
-      ["te.json.array", "false", "cannot change a protected metatable"])
+    #expect(
+      state.run("local a = json.decode('[]') return getmetatable(a), pcall(setmetatable, a, {})") == [
+        "te.json.array", "false", "cannot change a protected metatable",
+      ])
   }
 }

@@ -1,11 +1,12 @@
 import CLua
-import XCTest
+import Foundation
+import Testing
 
 @testable import LuaHost
 
 /// Decoding with a `JSONProjection` (`fields` in `te.results.each`): the collection's items keep
 /// only the listed members; everything else is decoded as usual; skipped values are still checked.
-final class JSONProjectionTests: XCTestCase {
+@Suite struct JSONProjectionTests {
   private let page = #"""
     {"results": [
       {"agent": {"agentId": "3", "agentName": "Singapore", "location": "SG"}, "roundId": 1780272000,
@@ -23,135 +24,127 @@ final class JSONProjectionTests: XCTestCase {
     return try state.encodeTop()
   }
 
-  func testItemsKeepOnlyTheFieldsAndTheRestOfThePageIsWhole() throws {
+  @Test func itemsKeepOnlyTheFieldsAndTheRestOfThePageIsWhole() throws {
     let result = try projected(page, fields: ["roundId", "agent.agentId", "agent.agentName", "avgLatency"])
-    XCTAssertEqual(
-      result,
-      #"{"_links":{"next":{"href":"https://api.example.com/v7/x?cursor=abc"}},"results":["#
+    #expect(
+      result == #"{"_links":{"next":{"href":"https://api.example.com/v7/x?cursor=abc"}},"results":["#
         + #"{"agent":{"agentId":"3","agentName":"Singapore"},"avgLatency":149.322,"roundId":1780272000},"#
         + #"{"agent":{"agentId":"4","agentName":"Tokyo"},"avgLatency":88,"roundId":1780272000}],"#
         + #""test":{"testId":"123456","testName":"web"}}"#)
   }
 
-  func testAPathEndingAtAnObjectKeepsItWholeEvenWithALongerPathThroughIt() throws {
+  @Test func aPathEndingAtAnObjectKeepsItWholeEvenWithALongerPathThroughIt() throws {
     let result = try projected(page, fields: ["agent.agentId", "agent", "loss"])
-    XCTAssertTrue(
+    #expect(
       result.contains(#"{"agent":{"agentId":"3","agentName":"Singapore","location":"SG"},"loss":0.0}"#),
-      result)
+      "\(result)")
     // A null member stays absent, as without a projection.
-    XCTAssertTrue(result.contains(#"{"agent":{"agentId":"4","agentName":"Tokyo"}}"#), result)
+    #expect(result.contains(#"{"agent":{"agentId":"4","agentName":"Tokyo"}}"#), "\(result)")
   }
 
-  func testArraysAndEscapedStringsUnderAKeptMemberAreDecodedWhole() throws {
+  @Test func arraysAndEscapedStringsUnderAKeptMemberAreDecodedWhole() throws {
     let result = try projected(page, fields: ["tags", "note"])
-    XCTAssertTrue(result.contains(#"{"tags":[1,{"x":[2]}]}"#), result)
-    XCTAssertTrue(result.contains(#"{"note":"a \"quoted\" \\ é 😀 value"}"#), result)
+    #expect(result.contains(#"{"tags":[1,{"x":[2]}]}"#), "\(result)")
+    #expect(result.contains(#"{"note":"a \"quoted\" \\ é 😀 value"}"#), "\(result)")
   }
 
-  func testAKeyWrittenWithEscapesStillMatches() throws {
+  @Test func aKeyWrittenWithEscapesStillMatches() throws {
     let result = try projected(#"{"results":[{"\u0061b":1,"c":2,"a\"b":3}]}"#, fields: ["ab", "a\"b"])
-    XCTAssertEqual(result, #"{"results":[{"a\"b":3,"ab":1}]}"#)
+    #expect(result == #"{"results":[{"a\"b":3,"ab":1}]}"#)
   }
 
-  func testANestedPathThroughANonObjectKeepsTheValueAsItIs() throws {
+  @Test func aNestedPathThroughANonObjectKeepsTheValueAsItIs() throws {
     let result = try projected(
       #"{"results":[{"agent":5},{"agent":[1]},{"agent":{"id":1,"n":2}}]}"#, fields: ["agent.id"])
-    XCTAssertEqual(result, #"{"results":[{"agent":5},{"agent":[1]},{"agent":{"id":1}}]}"#)
+    #expect(result == #"{"results":[{"agent":5},{"agent":[1]},{"agent":{"id":1}}]}"#)
   }
 
-  func testElementsThatAreNotObjectsAreKeptWhole() throws {
+  @Test func elementsThatAreNotObjectsAreKeptWhole() throws {
     let result = try projected(#"{"results":[1,"two",[3],null,{"a":1,"b":2}]}"#, fields: ["a"])
-    XCTAssertEqual(result, #"{"results":[1,"two",[3],null,{"a":1}]}"#)
+    #expect(result == #"{"results":[1,"two",[3],null,{"a":1}]}"#)
   }
 
-  func testWithoutTheCollectionOrForATopLevelArrayTheDocumentDecodesWhole() throws {
-    XCTAssertEqual(
-      try projected(#"{"agents":[{"a":1,"b":2}]}"#, fields: ["a"]), #"{"agents":[{"a":1,"b":2}]}"#)
-    XCTAssertEqual(try projected(#"[{"a":1,"b":2}]"#, fields: ["a"]), #"[{"a":1,"b":2}]"#)
-    XCTAssertEqual(try projected(#"{"results":{"a":1,"b":2}}"#, fields: ["a"]), #"{"results":{"a":1,"b":2}}"#)
+  @Test func withoutTheCollectionOrForATopLevelArrayTheDocumentDecodesWhole() throws {
+    #expect(try projected(#"{"agents":[{"a":1,"b":2}]}"#, fields: ["a"]) == #"{"agents":[{"a":1,"b":2}]}"#)
+    #expect(try projected(#"[{"a":1,"b":2}]"#, fields: ["a"]) == #"[{"a":1,"b":2}]"#)
+    #expect(try projected(#"{"results":{"a":1,"b":2}}"#, fields: ["a"]) == #"{"results":{"a":1,"b":2}}"#)
   }
 
-  func testEmptyContainersAndWhitespaceEverywhere() throws {
+  @Test func emptyContainersAndWhitespaceEverywhere() throws {
     let text = " { \"results\" : [ { } , { \"a\" : [ ] , \"b\" : { } } , { \"b\" : \"x\" } ] , \"n\" : [ ] } "
-    XCTAssertEqual(try projected(text, fields: ["b"]), #"{"n":[],"results":[{},{"b":{}},{"b":"x"}]}"#)
+    #expect(try projected(text, fields: ["b"]) == #"{"n":[],"results":[{},{"b":{}},{"b":"x"}]}"#)
   }
 
   /// With every member of the items listed, the projection equals a plain decode.
-  func testListingEveryMemberEqualsThePlainDecode() throws {
+  @Test func listingEveryMemberEqualsThePlainDecode() throws {
     let state = try JSONTestState()
     try state.decode(page)
     let plain = try state.encodeTop()
     let all = try projected(
       page, fields: ["agent", "roundId", "avgLatency", "loss", "server", "tags", "note"])
-    XCTAssertEqual(all, plain)
+    #expect(all == plain)
   }
 
-  func testMalformedSkippedValuesAreStillErrorsWithTheirOffset() throws {
-    let cases: [(String, String)] = [
-      (#"{"results":[{"a":1,"z":[1,}]}"#, "invalid JSON at byte 26: expected a value, found '}'"),
-      (#"{"results":[{"a":1,"z":"abc}]}"#, "invalid JSON at byte 23: unterminated string"),
-      (#"{"results":[{"a":1,"z":"\q"}]}"#, #"invalid JSON at byte 24: invalid escape '\q' in string"#),
-      (
-        #"{"results":[{"a":1,"z":"\u12"}]}"#,
-        #"invalid JSON at byte 24: invalid \u escape, expected 4 hex digits"#
-      ),
-      (#"{"results":[{"a":1,"z":01}]}"#, "invalid JSON at byte 23: leading zero in number"),
-      (#"{"results":[{"a":1,"z":1.}]}"#, "invalid JSON at byte 25: expected a digit after '.'"),
-      (#"{"results":[{"a":1,"z":tru}]}"#, "invalid JSON at byte 23: invalid literal, expected 'true'"),
-      (#"{"results":[{"a":1,"z":{"k" 1}}]}"#, "invalid JSON at byte 28: expected ':', found '1'"),
-      (#"{"results":[{"a":1,"z":{"k":1,}}]}"#, "invalid JSON at byte 30: trailing comma before '}'"),
-      (#"{"results":[{"a":1,"z":[1 2]}]}"#, "invalid JSON at byte 26: expected ',' or ']', found '2'"),
-      (#"{"results":[{"a":1,"z":"x"#, "invalid JSON at byte 23: unterminated string"),
-      (#"{"results":[{"a":1 "z":1}]}"#, "invalid JSON at byte 19: expected ',' or '}', found '\"'"),
-      (
-        "{\"results\":[{\"a\":1,\"z\":\"\u{01}\"}]}",
-        "invalid JSON at byte 24: control character 0x1 in string"
-      ),
-    ]
-    for (text, message) in cases {
-      let state = try JSONTestState()
-      let options = LuaJSON.DecodeOptions(
-        projection: try JSONProjection(collectionKey: "results", fields: ["a"]))
-      do {
-        try state.decode(text, options: options)
-        XCTFail("decoded invalid JSON: \(text)")
-      } catch {
-        XCTAssertEqual((error as? LuaJSONError)?.message, message, text)
-        XCTAssertEqual(lua_gettop(state.L), 0, "stack restored for \(text)")
-      }
-    }
+  @Test(arguments: [
+    (#"{"results":[{"a":1,"z":[1,}]}"#, "invalid JSON at byte 26: expected a value, found '}'"),
+    (#"{"results":[{"a":1,"z":"abc}]}"#, "invalid JSON at byte 23: unterminated string"),
+    (#"{"results":[{"a":1,"z":"\q"}]}"#, #"invalid JSON at byte 24: invalid escape '\q' in string"#),
+    (
+      #"{"results":[{"a":1,"z":"\u12"}]}"#,
+      #"invalid JSON at byte 24: invalid \u escape, expected 4 hex digits"#
+    ),
+    (#"{"results":[{"a":1,"z":01}]}"#, "invalid JSON at byte 23: leading zero in number"),
+    (#"{"results":[{"a":1,"z":1.}]}"#, "invalid JSON at byte 25: expected a digit after '.'"),
+    (#"{"results":[{"a":1,"z":tru}]}"#, "invalid JSON at byte 23: invalid literal, expected 'true'"),
+    (#"{"results":[{"a":1,"z":{"k" 1}}]}"#, "invalid JSON at byte 28: expected ':', found '1'"),
+    (#"{"results":[{"a":1,"z":{"k":1,}}]}"#, "invalid JSON at byte 30: trailing comma before '}'"),
+    (#"{"results":[{"a":1,"z":[1 2]}]}"#, "invalid JSON at byte 26: expected ',' or ']', found '2'"),
+    (#"{"results":[{"a":1,"z":"x"#, "invalid JSON at byte 23: unterminated string"),
+    (#"{"results":[{"a":1 "z":1}]}"#, "invalid JSON at byte 19: expected ',' or '}', found '\"'"),
+    (
+      "{\"results\":[{\"a\":1,\"z\":\"\u{01}\"}]}",
+      "invalid JSON at byte 24: control character 0x1 in string"
+    ),
+  ])
+  func malformedSkippedValuesAreStillErrorsWithTheirOffset(text: String, message: String) throws {
+    let state = try JSONTestState()
+    let options = LuaJSON.DecodeOptions(
+      projection: try JSONProjection(collectionKey: "results", fields: ["a"]))
+    let error = try #require(throws: LuaJSONError.self) { try state.decode(text, options: options) }
+    #expect(error.message == message)
+    #expect(lua_gettop(state.L) == 0, "stack restored")
   }
 
-  func testTheDepthLimitCountsSkippedContainers() throws {
+  @Test func theDepthLimitCountsSkippedContainers() throws {
     let deep = String(repeating: "[", count: 20) + String(repeating: "]", count: 20)
     let text = #"{"results":[{"a":1,"z":"# + deep + "}]}"
     let state = try JSONTestState()
     let options = LuaJSON.DecodeOptions(
       maxDepth: 10, projection: try JSONProjection(collectionKey: "results", fields: ["a"]))
     // The 8th '[' (byte 30) is the 11th level: results object, array, item, then z's arrays.
-    XCTAssertThrowsError(try state.decode(text, options: options)) { error in
-      XCTAssertEqual(
-        (error as? LuaJSONError)?.message, "invalid JSON at byte 30: nesting deeper than 10 levels")
+    do {
+      let error = try #require(throws: (any Error).self) { try state.decode(text, options: options) }
+      #expect((error as? LuaJSONError)?.message == "invalid JSON at byte 30: nesting deeper than 10 levels")
     }
     // The same message as decoding without a projection.
-    XCTAssertThrowsError(try state.decode(text, options: .init(maxDepth: 10))) { error in
-      XCTAssertEqual(
-        (error as? LuaJSONError)?.message, "invalid JSON at byte 30: nesting deeper than 10 levels")
+    do {
+      let error = try #require(throws: (any Error).self) {
+        try state.decode(text, options: .init(maxDepth: 10))
+      }
+      #expect((error as? LuaJSONError)?.message == "invalid JSON at byte 30: nesting deeper than 10 levels")
     }
   }
 
-  func testFieldsWithEmptyMemberNamesAreRefused() {
-    for field in ["", ".a", "a.", "a..b"] {
-      XCTAssertThrowsError(try JSONProjection(collectionKey: "results", fields: [field])) { error in
-        XCTAssertEqual(
-          (error as? LuaJSONError)?.message,
-          "field '\(field)' has an empty member name (write it like 'agent.agentId')")
-      }
+  @Test(arguments: ["", ".a", "a.", "a..b"])
+  func fieldsWithEmptyMemberNamesAreRefused(field: String) throws {
+    let error = try #require(throws: LuaJSONError.self) {
+      try JSONProjection(collectionKey: "results", fields: [field])
     }
+    #expect(error.message == "field '\(field)' has an empty member name (write it like 'agent.agentId')")
   }
 
   /// Random pages: projected decode equals the plain decode with the other members removed.
-  func testRandomPagesMatchAPlainDecodeFilteredInLua() throws {
+  @Test func randomPagesMatchAPlainDecodeFilteredInLua() throws {
     var generator = SystemRandomNumberGenerator()
     let names = ["a", "b", "c", "agent", "x\\\"y"]
     func value(_ depth: Int) -> String {
@@ -192,17 +185,16 @@ final class JSONProjectionTests: XCTestCase {
       let state = try JSONTestState()
       // Plain decode, then the filter in Lua: keep b whole, agent.a and agent.c.
       lua_settop(state.L, 0)
-      XCTAssertEqual(
+      #expect(
         filter.utf8CString.withUnsafeBufferPointer {
           luaL_loadbufferx(state.L, $0.baseAddress, $0.count - 1, "=f", "t")
-        },
-        LUA_OK)
+        } == LUA_OK)
       try state.decode(text)
-      XCTAssertEqual(luaL_loadstring(state.L, "return { b = true, agent = { a = true, c = true } }"), LUA_OK)
+      #expect(luaL_loadstring(state.L, "return { b = true, agent = { a = true, c = true } }") == LUA_OK)
       lua_callk(state.L, 0, 1, 0, nil)
       lua_callk(state.L, 2, 1, 0, nil)
       let expected = try state.encodeTop()
-      XCTAssertEqual(try projected(text, fields: ["b", "agent.a", "agent.c"]), expected, text)
+      #expect(try projected(text, fields: ["b", "agent.a", "agent.c"]) == expected, "\(text)")
     }
   }
 
@@ -218,7 +210,7 @@ final class JSONProjectionTests: XCTestCase {
     return state.run(check)
   }
 
-  func testValuesComeInOneFlatArrayWithTheItemCount() throws {
+  @Test func valuesComeInOneFlatArrayWithTheItemCount() throws {
     let text = #"""
       {"results": [
         {"a": 1, "b": {"c": "x", "d": 2}, "e": null, "z": [1, {"q": 2}]},
@@ -240,45 +232,54 @@ final class JSONProjectionTests: XCTestCase {
         end
         return table.concat(out, " ")
         """)
-    XCTAssertEqual(
-      result,
-      ["5 /v7/x?cursor=c 1 x nil second nil nil nil nil nil table#2 nil table#0 nil nil nil"])
+    #expect(result == ["5 /v7/x?cursor=c 1 x nil second nil nil nil nil nil table#2 nil table#0 nil nil nil"])
   }
 
-  func testValuesOfAnEmptyCollectionAndTheDepthLimit() throws {
-    XCTAssertEqual(
-      try valuesPage(#"{"results": [ ]}"#, fields: ["a"], check: "return page.results.n, #page.results"),
-      ["0", "0"])
+  @Test func valuesOfAnEmptyCollectionAndTheDepthLimit() throws {
+    #expect(
+      try valuesPage(#"{"results": [ ]}"#, fields: ["a"], check: "return page.results.n, #page.results") == [
+        "0", "0",
+      ])
     let deep = String(repeating: "[", count: 20) + String(repeating: "]", count: 20)
     let state = try JSONTestState()
     let options = LuaJSON.DecodeOptions(
       maxDepth: 10,
       projection: try JSONProjection(collectionKey: "results", fields: ["a"], shape: .values))
     // The 8th '[' (byte 24) is the 11th level: results object, array, item, then z's arrays.
-    XCTAssertThrowsError(try state.decode(#"{"results":[{"z":"# + deep + "}]}", options: options)) { error in
-      XCTAssertEqual(
-        (error as? LuaJSONError)?.message, "invalid JSON at byte 24: nesting deeper than 10 levels")
+    do {
+      let error = try #require(throws: (any Error).self) {
+        try state.decode(#"{"results":[{"z":"# + deep + "}]}", options: options)
+      }
+      #expect((error as? LuaJSONError)?.message == "invalid JSON at byte 24: nesting deeper than 10 levels")
     }
-    XCTAssertThrowsError(try state.decode(#"{"results":[{"a":1,"z":[1,}]}"#, options: options)) { error in
-      XCTAssertEqual(
-        (error as? LuaJSONError)?.message, "invalid JSON at byte 26: expected a value, found '}'")
+    do {
+      let error = try #require(throws: (any Error).self) {
+        try state.decode(#"{"results":[{"a":1,"z":[1,}]}"#, options: options)
+      }
+      #expect((error as? LuaJSONError)?.message == "invalid JSON at byte 26: expected a value, found '}'")
     }
   }
 
-  func testValuesRefuseRepeatedOrOverlappingFields() {
-    XCTAssertThrowsError(try JSONProjection(collectionKey: "results", fields: ["a", "a"], shape: .values)) {
-      XCTAssertEqual(($0 as? LuaJSONError)?.message, "field 'a' is listed twice")
+  @Test func valuesRefuseRepeatedOrOverlappingFields() throws {
+    do {
+      let error = try #require(throws: (any Error).self) {
+        try JSONProjection(collectionKey: "results", fields: ["a", "a"], shape: .values)
+      }
+      #expect((error as? LuaJSONError)?.message == "field 'a' is listed twice")
     }
-    XCTAssertThrowsError(
-      try JSONProjection(collectionKey: "results", fields: ["agent.agentId", "agent"], shape: .values)
-    ) {
-      XCTAssertEqual(
-        ($0 as? LuaJSONError)?.message,
-        "fields 'agent.agentId' and 'agent' overlap; as values, each field must be a value of its own")
+    do {
+      let error = try #require(throws: (any Error).self) {
+        try JSONProjection(collectionKey: "results", fields: ["agent.agentId", "agent"], shape: .values)
+      }
+      #expect(
+        (error as? LuaJSONError)?.message
+          == "fields 'agent.agentId' and 'agent' overlap; as values, each field must be a value of its own")
     }
-    XCTAssertNoThrow(
-      try JSONProjection(collectionKey: "results", fields: ["agent", "agentId"], shape: .values))
-    XCTAssertNoThrow(
-      try JSONProjection(collectionKey: "results", fields: ["a", "a"]), "objects allow repeats")
+    #expect(throws: Never.self) {
+      try JSONProjection(collectionKey: "results", fields: ["agent", "agentId"], shape: .values)
+    }
+    #expect(throws: Never.self, "objects allow repeats") {
+      try JSONProjection(collectionKey: "results", fields: ["a", "a"])
+    }
   }
 }

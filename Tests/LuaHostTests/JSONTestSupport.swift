@@ -1,5 +1,6 @@
 import CLua
-import XCTest
+import Foundation
+import Testing
 
 @testable import LuaHost
 
@@ -37,15 +38,15 @@ final class JSONTestState {
   }
 
   /// The error from decoding `text`; fails the test when it decodes.
-  func decodeError(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> LuaJSONError? {
+  func decodeError(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> LuaJSONError? {
     let top = lua_gettop(L)
     do {
       try decode(text)
-      XCTFail("decoded invalid JSON: \(text)", file: file, line: line)
+      Issue.record("decoded invalid JSON: \(text)", sourceLocation: sourceLocation)
       lua_settop(L, top)
       return nil
     } catch {
-      XCTAssertEqual(lua_gettop(L), top, "stack not restored", file: file, line: line)
+      #expect(lua_gettop(L) == top, "stack not restored", sourceLocation: sourceLocation)
       return error as? LuaJSONError
     }
   }

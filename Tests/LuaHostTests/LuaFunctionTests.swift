@@ -1,9 +1,10 @@
-import XCTest
+import Foundation
+import Testing
 
 @testable import LuaHost
 
-final class LuaFunctionTests: XCTestCase {
-  func testRegisteredFunctionReceivesArgumentsAndReturnsResults() throws {
+@Suite struct LuaFunctionTests {
+  @Test func registeredFunctionReceivesArgumentsAndReturnsResults() throws {
     let state = try LuaState()
     state.openLibraries()
     state.register("add", in: "host") { context in
@@ -11,78 +12,85 @@ final class LuaFunctionTests: XCTestCase {
       try context.push(.text(try context.string(3).uppercased()))
       return 2
     }
-    XCTAssertEqual(try state.run(source: "return host.add(40, 2, 'ok')", chunkName: "t.lua"), [42, "OK"])
+    #expect(try state.run(source: "return host.add(40, 2, 'ok')", chunkName: "t.lua") == [42, "OK"])
   }
 
-  func testSwiftThrowBecomesALuaErrorCatchableByPcall() throws {
+  @Test func swiftThrowBecomesALuaErrorCatchableByPcall() throws {
     let state = try LuaState()
     state.openLibraries()
     state.register("fail") { _ in throw LuaScriptError("disk on fire") }
     let results = try state.run(
       source: "local ok, err = pcall(fail)\nreturn ok, err", chunkName: "catch.lua")
-    XCTAssertEqual(results[0], false)
-    XCTAssertEqual(results[1].stringValue, "disk on fire")
+    #expect(results[0] == false)
+    #expect(results[1].stringValue == "disk on fire")
     // From Lua code (not through pcall directly) the message carries the caller's file:line.
     let wrapped = try state.run(
       source: "local ok, err = pcall(function()\n  fail()\nend)\nreturn err", chunkName: "catch.lua")
-    XCTAssertEqual(wrapped[0].stringValue, "catch.lua:2: disk on fire")
+    #expect(wrapped[0].stringValue == "catch.lua:2: disk on fire")
   }
 
-  func testUncaughtErrorCarriesFileLineAndTraceback() throws {
+  @Test func uncaughtErrorCarriesFileLineAndTraceback() throws {
     let state = try LuaState()
     state.openLibraries()
     state.register("fail") { _ in throw LuaScriptError("no such test") }
     let source = "local function inner()\n  fail()\nend\n\nlocal function outer()\n  inner()\nend\nouter()\n"
-    XCTAssertThrowsError(try state.run(source: source, chunkName: "hello.lua")) { error in
-      let error = error as! LuaError
-      XCTAssertEqual(error.kind, .runtime)
-      XCTAssertEqual(error.message, "hello.lua:2: no such test")
-      XCTAssertEqual(error.location, "hello.lua:2")
-      XCTAssertTrue(error.traceback.hasPrefix("stack traceback:"), error.traceback)
-      XCTAssertTrue(error.traceback.contains("hello.lua:6: in"), error.traceback)
+    let error = try #require(throws: LuaError.self) {
+      try state.run(source: source, chunkName: "hello.lua")
     }
+    #expect(error.kind == .runtime)
+    #expect(error.message == "hello.lua:2: no such test")
+    #expect(error.location == "hello.lua:2")
+    #expect(error.traceback.hasPrefix("stack traceback:"), "\(error.traceback)")
+    #expect(error.traceback.contains("hello.lua:6: in"), "\(error.traceback)")
   }
 
-  func testLuaRuntimeErrorHasLocation() throws {
+  @Test func luaRuntimeErrorHasLocation() throws {
     let state = try LuaState()
     state.openLibraries()
-    XCTAssertThrowsError(try state.run(source: "local x = nil\n\nreturn x.y", chunkName: "r.lua")) { error in
-      let error = error as! LuaError
-      XCTAssertEqual(error.kind, .runtime)
-      XCTAssertEqual(error.location, "r.lua:3")
-      XCTAssertTrue(error.message.contains("attempt to index a nil value (local 'x')"), error.message)
+    let error = try #require(throws: LuaError.self) {
+      try state.run(source: "local x = nil\n\nreturn x.y", chunkName: "r.lua")
     }
+    #expect(error.kind == .runtime)
+    #expect(error.location == "r.lua:3")
+    #expect(error.message.contains("attempt to index a nil value (local 'x')"), "\(error.message)")
   }
 
-  func testSyntaxErrorIsItsOwnKind() throws {
+  @Test func syntaxErrorIsItsOwnKind() throws {
     let state = try LuaState()
     state.openLibraries()
-    XCTAssertThrowsError(try state.load(source: "return +", chunkName: "bad.lua")) { error in
-      let error = error as! LuaError
-      XCTAssertEqual(error.kind, .syntax)
-      XCTAssertEqual(error.location, "bad.lua:1")
-      XCTAssertTrue(error.message.contains("unexpected symbol"), error.message)
+    let error = try #require(throws: LuaError.self) {
+      try state.load(source: "return +", chunkName: "bad.lua")
     }
+    #expect(error.kind == .syntax)
+    #expect(error.location == "bad.lua:1")
+    #expect(error.message.contains("unexpected symbol"), "\(error.message)")
   }
 
-  func testArgumentErrorsNameTheFunctionAndType() throws {
+  @Test func argumentErrorsNameTheFunctionAndType() throws {
     let state = try LuaState()
     state.openLibraries()
     state.register("read", in: "fs") { context in
       _ = try context.string(1)
       return 0
     }
-    XCTAssertThrowsError(try state.run(source: "fs.read(nil)", chunkName: "a.lua")) { error in
-      XCTAssertEqual(
-        (error as! LuaError).message, "a.lua:1: bad argument #1 to 'fs.read' (string expected, got nil)")
+    do {
+      let error = try #require(throws: (any Error).self) {
+        try state.run(source: "fs.read(nil)", chunkName: "a.lua")
+      }
+      #expect(
+        (error as! LuaError).message == "a.lua:1: bad argument #1 to 'fs.read' (string expected, got nil)")
     }
-    XCTAssertThrowsError(try state.run(source: "fs.read()", chunkName: "a.lua")) { error in
-      XCTAssertEqual(
-        (error as! LuaError).message, "a.lua:1: bad argument #1 to 'fs.read' (string expected, got no value)")
+    do {
+      let error = try #require(throws: (any Error).self) {
+        try state.run(source: "fs.read()", chunkName: "a.lua")
+      }
+      #expect(
+        (error as! LuaError).message
+          == "a.lua:1: bad argument #1 to 'fs.read' (string expected, got no value)")
     }
   }
 
-  func testStructuredErrorIsATableWithFieldsAndTostring() throws {
+  @Test func structuredErrorIsATableWithFieldsAndTostring() throws {
     let state = try LuaState()
     state.openLibraries()
     state.register("get") { _ in
@@ -93,18 +101,18 @@ final class LuaFunctionTests: XCTestCase {
     let results = try state.run(
       source: "local ok, e = pcall(get)\nreturn e.status, e.title, e.detail, tostring(e), getmetatable(e)",
       chunkName: "s.lua")
-    XCTAssertEqual(results, [404, "Not Found", "no test", "GET /tests/1: 404 Not Found", "terun.error"])
-    XCTAssertThrowsError(try state.run(source: "local x = 1\nget()", chunkName: "s.lua")) { error in
-      let error = error as! LuaError
-      XCTAssertEqual(error.kind, .runtime)
-      XCTAssertEqual(error.message, "GET /tests/1: 404 Not Found")
-      XCTAssertEqual(error.value?["status"], 404)
-      XCTAssertEqual(error.location, "s.lua:2")
-      XCTAssertTrue(error.traceback.contains("s.lua:2"), error.traceback)
+    #expect(results == [404, "Not Found", "no test", "GET /tests/1: 404 Not Found", "terun.error"])
+    let error = try #require(throws: LuaError.self) {
+      try state.run(source: "local x = 1\nget()", chunkName: "s.lua")
     }
+    #expect(error.kind == .runtime)
+    #expect(error.message == "GET /tests/1: 404 Not Found")
+    #expect(error.value?["status"] == 404)
+    #expect(error.location == "s.lua:2")
+    #expect(error.traceback.contains("s.lua:2"), "\(error.traceback)")
   }
 
-  func testHostFunctionCanCallBackIntoLua() throws {
+  @Test func hostFunctionCanCallBackIntoLua() throws {
     let state = try LuaState()
     state.openLibraries()
     state.register("map") { context in
@@ -119,16 +127,15 @@ final class LuaFunctionTests: XCTestCase {
     }
     let result = try state.run(
       source: "return map({1, 2, 3}, function(x) return x * 10 end)", chunkName: "m.lua")
-    XCTAssertEqual(result, [[10, 20, 30]])
+    #expect(result == [[10, 20, 30]])
     // An error inside the callback's Lua function propagates as a Lua error out of map.
-    XCTAssertThrowsError(
+    let error = try #require(throws: (any Error).self) {
       try state.run(source: "return map({1}, function(x) error('inner boom') end)", chunkName: "m.lua")
-    ) { error in
-      XCTAssertTrue((error as! LuaError).message.contains("inner boom"), (error as! LuaError).message)
     }
+    #expect((error as! LuaError).message.contains("inner boom"), "\((error as! LuaError).message)")
   }
 
-  func testNoReferenceOrMemoryLeakOverManyCalls() throws {
+  @Test func noReferenceOrMemoryLeakOverManyCalls() throws {
     let state = try LuaState()
     state.openLibraries()
     state.register("echo") { context in
@@ -143,8 +150,7 @@ final class LuaFunctionTests: XCTestCase {
     let memory = state.memoryUsed
     for i in 0..<100_000 { _ = try state.call(f, [["a": [.integer(Int64(i)), "x"]]]) }
     state.collectGarbage()
-    XCTAssertLessThanOrEqual(state.registrySize, registry + 2)
-    XCTAssertLessThan(
-      state.memoryUsed, memory + 256 * 1024, "memory grew from \(memory) to \(state.memoryUsed)")
+    #expect(state.registrySize <= registry + 2)
+    #expect(state.memoryUsed < memory + 256 * 1024, "memory grew from \(memory) to \(state.memoryUsed)")
   }
 }

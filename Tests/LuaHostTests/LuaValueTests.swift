@@ -1,16 +1,17 @@
-import XCTest
+import Foundation
+import Testing
 
 @testable import LuaHost
 
-final class LuaValueTests: XCTestCase {
-  private func roundTrip(_ value: LuaValue, file: StaticString = #filePath, line: UInt = #line) throws {
+@Suite struct LuaValueTests {
+  private func roundTrip(_ value: LuaValue, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let state = try LuaState()
     state.openLibraries()
     try state.push(value)
-    XCTAssertEqual(try state.value(at: -1), value, file: file, line: line)
+    #expect(try state.value(at: -1) == value, sourceLocation: sourceLocation)
   }
 
-  func testScalarsRoundTrip() throws {
+  @Test func scalarsRoundTrip() throws {
     for value: LuaValue in [
       .nil, true, false, 0, .integer(Int64.min), .integer(Int64.max), .integer(1 << 53),
       .integer((1 << 53) + 1),
@@ -21,20 +22,19 @@ final class LuaValueTests: XCTestCase {
     }
   }
 
-  func testIntegersStayIntegersAndFloatsStayFloats() throws {
+  @Test func integersStayIntegersAndFloatsStayFloats() throws {
     let state = try LuaState()
     state.openLibraries()
     let results = try state.run(
       source: "return 3, 3.0, 2^53, 9007199254740993, 1 // 1, 7 / 7", chunkName: "t.lua")
-    XCTAssertEqual(
-      results,
-      [
+    #expect(
+      results == [
         .integer(3), .number(3.0), .number(9007199254740992), .integer(9007199254740993),
         .integer(1), .number(1.0),
       ])
   }
 
-  func testNestedAndEmptyTablesRoundTrip() throws {
+  @Test func nestedAndEmptyTablesRoundTrip() throws {
     let nested: LuaValue = [
       "name": "a\0b",
       "ids": [1, 2, 3],
@@ -46,49 +46,48 @@ final class LuaValueTests: XCTestCase {
       .table(LuaTable(array: [1, 2], fields: ["k": true], other: [.number(1.5): "f", false: 0])))
   }
 
-  func testArrayWithHolesKeepsThePrefixAndTheRest() throws {
+  @Test func arrayWithHolesKeepsThePrefixAndTheRest() throws {
     let state = try LuaState()
     state.openLibraries()
     let value = try state.run(source: "return {1, 2, nil, 4, x = 'y'}", chunkName: "t.lua")[0]
-    let table = try XCTUnwrap(value.tableValue)
-    XCTAssertEqual(table.array, [1, 2])
-    XCTAssertEqual(table.other[.integer(4)], 4)
-    XCTAssertEqual(table.fields["x"], "y")
+    let table = try #require(value.tableValue)
+    #expect(table.array == [1, 2])
+    #expect(table.other[.integer(4)] == 4)
+    #expect(table.fields["x"] == "y")
   }
 
-  func testValuesPassedIntoLuaKeepTheirTypes() throws {
+  @Test func valuesPassedIntoLuaKeepTheirTypes() throws {
     let state = try LuaState()
     state.openLibraries()
     let f = try state.load(
       source: "local i, f, s = ...; return i, f, #s, i == math_max, f == 1", chunkName: "t.lua")
     try state.setGlobal("math_max", .integer(Int64.max))
     let results = try state.call(f, [.integer(Int64.max), .number(1), .string([1, 0, 3])])
-    XCTAssertEqual(results, [.integer(Int64.max), .number(1), 3, true, true])
+    #expect(results == [.integer(Int64.max), .number(1), 3, true, true])
   }
 
-  func testCyclicTableIsRefusedWithAMessage() throws {
+  @Test func cyclicTableIsRefusedWithAMessage() throws {
     let state = try LuaState()
     state.openLibraries()
-    XCTAssertThrowsError(try state.run(source: "local t = {}; t.self = t; return t", chunkName: "t.lua")) {
-      error in
-      XCTAssertEqual((error as? LuaError)?.message, "cannot copy a table that contains itself")
+    let error = try #require(throws: (any Error).self) {
+      try state.run(source: "local t = {}; t.self = t; return t", chunkName: "t.lua")
     }
+    #expect((error as? LuaError)?.message == "cannot copy a table that contains itself")
   }
 
-  func testFunctionsComeBackAsReferencesThatCanBeCalled() throws {
+  @Test func functionsComeBackAsReferencesThatCanBeCalled() throws {
     let state = try LuaState()
     state.openLibraries()
     let f = try state.run(source: "return function(a, b) return a + b end", chunkName: "t.lua")[0]
-    XCTAssertEqual(f.typeName, "function")
-    XCTAssertEqual(try state.call(f, [2, 40]), [42])
+    #expect(f.typeName == "function")
+    #expect(try state.call(f, [2, 40]) == [42])
   }
 
-  func testReferenceFromAnotherStateIsRefused() throws {
+  @Test func referenceFromAnotherStateIsRefused() throws {
     let a = try LuaState()
     let b = try LuaState()
     let f = try a.run(source: "return function() end", chunkName: "t.lua")[0]
-    XCTAssertThrowsError(try b.push(f)) { error in
-      XCTAssertEqual((error as? LuaError)?.message, "a function from another Lua state")
-    }
+    let error = try #require(throws: (any Error).self) { try b.push(f) }
+    #expect((error as? LuaError)?.message == "a function from another Lua state")
   }
 }

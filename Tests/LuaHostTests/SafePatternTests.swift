@@ -1,9 +1,10 @@
-import XCTest
+import Foundation
+import Testing
 
 @testable import LuaHost
 
 /// The sandbox's string.find/match/gmatch/gsub must agree with Lua's own.
-final class SafePatternTests: XCTestCase {
+@Suite struct SafePatternTests {
   private let cases = """
     local out = {}
     local function add(...) local t = table.pack(...) for i = 1, t.n do out[#out + 1] = tostring(t[i]) end out[#out + 1] = "|" end
@@ -37,13 +38,13 @@ final class SafePatternTests: XCTestCase {
     return table.concat(out, " ")
     """
 
-  func testSafePatternsAgreeWithLua() throws {
+  @Test func safePatternsAgreeWithLua() throws {
     let stock = try LuaState()
     stock.openLibraries()
     let sandboxed = try LuaState.sandboxed()
     let expected = try stock.run(source: cases, chunkName: "p.lua")
     let actual = try sandboxed.run(source: cases, chunkName: "p.lua")
-    XCTAssertEqual(actual[0].stringValue, expected[0].stringValue)
-    XCTAssertFalse(expected[0].stringValue?.isEmpty ?? true)
+    #expect(actual[0].stringValue == expected[0].stringValue)
+    #expect(!(expected[0].stringValue?.isEmpty ?? true))
   }
 }

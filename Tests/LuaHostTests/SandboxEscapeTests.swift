@@ -1,29 +1,30 @@
-import XCTest
+import Foundation
+import Testing
 
 @testable import LuaHost
 
 /// Issue 2's sandbox escape suite at the LuaHost level: each case is refused with a clear
 /// message and a limit/sandbox kind (the CLI's exit 3).
-final class SandboxEscapeTests: XCTestCase {
+@Suite struct SandboxEscapeTests {
   private func expect(
     _ source: String, kind: LuaError.Kind, contains text: String,
     options: LuaSandboxOptions = LuaSandboxOptions(),
-    file: StaticString = #filePath, line: UInt = #line
+    sourceLocation: SourceLocation = #_sourceLocation
   ) {
     do {
       let state = try LuaState.sandboxed(options)
       let results = try state.run(source: source, chunkName: "escape.lua")
-      XCTFail("expected \(kind), got results \(results)", file: file, line: line)
+      Issue.record("expected \(kind), got results \(results)", sourceLocation: sourceLocation)
     } catch let error as LuaError {
-      XCTAssertEqual(error.kind, kind, error.description, file: file, line: line)
-      XCTAssertTrue(error.message.contains(text), "message: \(error.message)", file: file, line: line)
-      XCTAssertTrue(error.kind.isLimitOrSandbox, file: file, line: line)
+      #expect(error.kind == kind, "\(error.description)", sourceLocation: sourceLocation)
+      #expect(error.message.contains(text), "message: \(error.message)", sourceLocation: sourceLocation)
+      #expect(error.kind.isLimitOrSandbox, sourceLocation: sourceLocation)
     } catch {
-      XCTFail("unexpected error \(error)", file: file, line: line)
+      Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
     }
   }
 
-  func testBinaryChunksAreRefused() {
+  @Test func binaryChunksAreRefused() {
     expect(
       "local f = function() end\nreturn load(string.dump(f), nil, 'b')", kind: .sandboxViolation,
       contains: "string.dump is not available in the sandbox")
@@ -37,7 +38,7 @@ final class SandboxEscapeTests: XCTestCase {
       "return load('\\27Lua', 'x', 't')", kind: .sandboxViolation, contains: "binary chunks are not allowed")
   }
 
-  func testStringDumpIsAViolation() {
+  @Test func stringDumpIsAViolation() {
     expect(
       "return string.dump(print)", kind: .sandboxViolation,
       contains: "string.dump is not available in the sandbox")
@@ -45,22 +46,21 @@ final class SandboxEscapeTests: XCTestCase {
       "return ('').dump(function() end)", kind: .sandboxViolation, contains: "string.dump is not available")
   }
 
-  func testStringMetatableCannotBeTamperedWith() throws {
+  @Test func stringMetatableCannotBeTamperedWith() throws {
     expect(
       "getmetatable('').__index = { rep = function() end }", kind: .sandboxViolation,
       contains: "the string metatable is read-only (tried to set '__index')")
     expect("local mt = getmetatable('')\nmt.__index = nil", kind: .sandboxViolation, contains: "read-only")
     // Reading works and reaches only the (sandboxed) string table; the proxy is locked too.
     let state = try LuaState.sandboxed()
-    XCTAssertThrowsError(try state.run(source: "setmetatable(getmetatable(''), {})", chunkName: "m.lua")) {
-      error in
-      XCTAssertEqual((error as? LuaError)?.message, "m.lua:1: cannot change a protected metatable")
+    let error = try #require(throws: (any Error).self) {
+      try state.run(source: "setmetatable(getmetatable(''), {})", chunkName: "m.lua")
     }
-    XCTAssertEqual(
-      try state.run(source: "return getmetatable('').__index == string", chunkName: "m.lua"), [true])
+    #expect((error as? LuaError)?.message == "m.lua:1: cannot change a protected metatable")
+    #expect(try state.run(source: "return getmetatable('').__index == string", chunkName: "m.lua") == [true])
   }
 
-  func testRemovedLibrariesAndFunctionsAreViolations() {
+  @Test func removedLibrariesAndFunctionsAreViolations() {
     expect(
       "return io.open('/etc/passwd')", kind: .sandboxViolation,
       contains: "'io' is not available in the sandbox")
@@ -78,7 +78,7 @@ final class SandboxEscapeTests: XCTestCase {
     expect("return loadfile('/etc/passwd')", kind: .sandboxViolation, contains: "'loadfile' is not available")
   }
 
-  func testRequireOfForbiddenOrCModulesIsRefused() {
+  @Test func requireOfForbiddenOrCModulesIsRefused() {
     expect(
       "return require('io')", kind: .sandboxViolation, contains: "module 'io' is not available in the sandbox"
     )
@@ -87,7 +87,7 @@ final class SandboxEscapeTests: XCTestCase {
     expect("return require('a/b')", kind: .sandboxViolation, contains: "invalid module name")
   }
 
-  func testViolationCannotBeSwallowedByPcall() {
+  @Test func violationCannotBeSwallowedByPcall() {
     expect(
       "local ok = pcall(function() return io.open('x') end)\nlocal n = 0\nfor i = 1, 1e6 do n = n + i end\nreturn ok",
       kind: .sandboxViolation, contains: "'io' is not available")
@@ -95,29 +95,30 @@ final class SandboxEscapeTests: XCTestCase {
     expect("pcall(os.getenv, 'TE_TOKEN')\nreturn 1", kind: .sandboxViolation, contains: "os.getenv")
   }
 
-  func testCollectgarbageOnlyCounts() throws {
+  @Test func collectgarbageOnlyCounts() throws {
     expect(
       "collectgarbage('stop')", kind: .sandboxViolation,
       contains: "collectgarbage('stop') is not allowed in the sandbox (only 'count')")
     expect("collectgarbage()", kind: .sandboxViolation, contains: "collectgarbage('collect') is not allowed")
     let state = try LuaState.sandboxed()
     let kb = try state.run(source: "return collectgarbage('count')", chunkName: "c.lua")[0]
-    XCTAssertGreaterThan(kb.doubleValue ?? 0, 1)
+    #expect(kb.doubleValue ?? 0 > 1)
   }
 
-  func testGlobalsMetatableIsLocked() throws {
+  @Test func globalsMetatableIsLocked() throws {
     let state = try LuaState.sandboxed()
-    XCTAssertThrowsError(try state.run(source: "setmetatable(_G, nil)", chunkName: "g.lua")) { error in
-      XCTAssertEqual((error as? LuaError)?.message, "g.lua:1: cannot change a protected metatable")
+    let error = try #require(throws: (any Error).self) {
+      try state.run(source: "setmetatable(_G, nil)", chunkName: "g.lua")
     }
-    XCTAssertEqual(
-      try state.run(source: "return getmetatable(_G), rawget(_G, 'io')", chunkName: "g.lua"), [false, .nil])
+    #expect((error as? LuaError)?.message == "g.lua:1: cannot change a protected metatable")
+    #expect(
+      try state.run(source: "return getmetatable(_G), rawget(_G, 'io')", chunkName: "g.lua") == [false, .nil])
     expect(
       "local ok = pcall(setmetatable, _G, nil)\nreturn io", kind: .sandboxViolation,
       contains: "'io' is not available")
   }
 
-  func testInfiniteLoopsStopAtTheInstructionBudgetEvenUnderPcall() {
+  @Test func infiniteLoopsStopAtTheInstructionBudgetEvenUnderPcall() {
     let options = LuaSandboxOptions(limits: LuaLimits(maxInstructions: 5_000_000))
     expect(
       "while true do end", kind: .instructionLimit, contains: "instruction limit exceeded", options: options)
@@ -134,54 +135,55 @@ final class SandboxEscapeTests: XCTestCase {
       kind: .instructionLimit, contains: "instruction limit exceeded", options: options)
   }
 
-  func testCoroutinesInheritTheCountHook() throws {
+  @Test func coroutinesInheritTheCountHook() throws {
     let state = try LuaState.sandboxed(LuaSandboxOptions(limits: LuaLimits(maxInstructions: 2_000_000)))
     // The loop runs only inside the coroutine: if it lacked the hook, this would never end.
-    XCTAssertThrowsError(
+    let error = try #require(throws: (any Error).self) {
       try state.run(
-        source: "local co = coroutine.create(function() while true do end end)\nreturn coroutine.resume(co)",
+        source:
+          "local co = coroutine.create(function() while true do end end)\nreturn coroutine.resume(co)",
         chunkName: "co.lua")
-    ) { error in
-      XCTAssertEqual((error as? LuaError)?.kind, .instructionLimit)
     }
-    XCTAssertGreaterThanOrEqual(state.instructionsUsed, 2_000_000)
+    #expect((error as? LuaError)?.kind == .instructionLimit)
+    #expect(state.instructionsUsed >= 2_000_000)
   }
 
-  func testTimeoutStopsALoopUnderPcall() {
+  @Test func timeoutStopsALoopUnderPcall() {
     let start = Date()
     expect(
       "while true do pcall(function() while true do end end) end", kind: .timeout, contains: "timeout",
       options: LuaSandboxOptions(timeout: 0.5))
-    XCTAssertLessThan(Date().timeIntervalSince(start), 3)
+    #expect(Date().timeIntervalSince(start) < 3)
   }
 
-  func testPathologicalPatternEndsAtTheTimeout() {
+  @Test func pathologicalPatternEndsAtTheTimeout() {
     let start = Date()
     expect(
       "return string.find(('a'):rep(1e5), '.-.-.-b')", kind: .timeout, contains: "timeout",
       options: LuaSandboxOptions(timeout: 2))
     let elapsed = Date().timeIntervalSince(start)
-    XCTAssertGreaterThan(elapsed, 1.9)
-    XCTAssertLessThan(elapsed, 3)
+    #expect(elapsed > 1.9)
+    #expect(elapsed < 3)
     // The same under pcall, and through gsub / gmatch / match.
     expect(
       "pcall(string.gsub, ('a'):rep(1e5), '.-.-.-b', 'x')\nlocal s = ('a'):rep(1e5)\nfor m in s:gmatch('.-.-.-b') do end",
       kind: .timeout, contains: "timeout", options: LuaSandboxOptions(timeout: 1))
   }
 
-  func testPathologicalPatternCountsAgainstTheInstructionBudget() {
+  @Test func pathologicalPatternCountsAgainstTheInstructionBudget() {
     expect(
       "return (('a'):rep(1e5)):match('.-.-.-b')", kind: .instructionLimit, contains: "instruction limit",
       options: LuaSandboxOptions(limits: LuaLimits(maxInstructions: 10_000_000)))
   }
 
-  func testHugeRepIsRefused() throws {
+  @Test func hugeRepIsRefused() throws {
     // Lua itself refuses strings of 2^31 bytes or more before allocating anything.
     let state = try LuaState.sandboxed()
-    XCTAssertThrowsError(try state.run(source: "return ('x'):rep(2^31)", chunkName: "rep.lua")) { error in
-      XCTAssertEqual((error as? LuaError)?.kind, .runtime)
-      XCTAssertEqual((error as? LuaError)?.message, "rep.lua:1: resulting string too large")
+    let error = try #require(throws: (any Error).self) {
+      try state.run(source: "return ('x'):rep(2^31)", chunkName: "rep.lua")
     }
+    #expect((error as? LuaError)?.kind == .runtime)
+    #expect((error as? LuaError)?.message == "rep.lua:1: resulting string too large")
     // One byte less is allocated, and the memory cap (default 1 GiB) stops it, even under pcall.
     expect(
       "return ('x'):rep(2^31 - 1)", kind: .memoryLimit,
@@ -192,7 +194,7 @@ final class SandboxEscapeTests: XCTestCase {
       contains: "memory limit exceeded")
   }
 
-  func testTableGrowthMemoryBombIsStopped() {
+  @Test func tableGrowthMemoryBombIsStopped() {
     let options = LuaSandboxOptions(limits: LuaLimits(maxMemory: 64 << 20))
     expect(
       "local t = {}\nfor i = 1, 1e9 do t[i] = {i} end", kind: .memoryLimit, contains: "memory limit exceeded",
@@ -202,29 +204,35 @@ final class SandboxEscapeTests: XCTestCase {
       kind: .memoryLimit, contains: "memory limit exceeded", options: options)
   }
 
-  func testDeepRecursionIsACleanStackOverflow() throws {
+  @Test func deepRecursionIsACleanStackOverflow() throws {
     let state = try LuaState.sandboxed()
-    XCTAssertThrowsError(
-      try state.run(source: "local function f(n) return 1 + f(n + 1) end\nreturn f(1)", chunkName: "deep.lua")
-    ) { error in
-      let error = error as! LuaError
-      XCTAssertEqual(error.kind, .runtime)
-      XCTAssertTrue(error.message.hasPrefix("deep.lua:1: stack overflow"), error.message)
+    do {
+      let error = try #require(throws: LuaError.self) {
+        try state.run(
+          source: "local function f(n) return 1 + f(n + 1) end\nreturn f(1)", chunkName: "deep.lua")
+      }
+      #expect(error.kind == .runtime)
+      #expect(error.message.hasPrefix("deep.lua:1: stack overflow"), "\(error.message)")
     }
     // The state is still usable afterwards.
-    XCTAssertEqual(try state.run(source: "return 1 + 1", chunkName: "ok.lua"), [2])
+    #expect(try state.run(source: "return 1 + 1", chunkName: "ok.lua") == [2])
     // C-stack recursion (through pcall, string.gsub callbacks) also ends cleanly.
-    XCTAssertThrowsError(
-      try state.run(
-        source: "local t = setmetatable({}, { __index = function(t, k) return t[k] end })\nreturn t.x",
-        chunkName: "cdeep.lua")
-    ) { error in
-      XCTAssertTrue((error as! LuaError).message.contains("stack overflow"), (error as! LuaError).message)
+    do {
+      let error = try #require(throws: (any Error).self) {
+        try state.run(
+          source: "local t = setmetatable({}, { __index = function(t, k) return t[k] end })\nreturn t.x",
+          chunkName: "cdeep.lua")
+      }
+      #expect((error as! LuaError).message.contains("stack overflow"), "\((error as! LuaError).message)")
     }
   }
 
-  func testNoEnvironmentVariableIsReadable() throws {
+  @Test func noEnvironmentVariableIsReadable() throws {
+    let previous = getenv("TE_TOKEN").map { String(cString: $0) }
     setenv("TE_TOKEN", "secret-token-value", 1)
+    defer {
+      if let previous { setenv("TE_TOKEN", previous, 1) } else { unsetenv("TE_TOKEN") }
+    }
     let state = try LuaState.sandboxed()
     let dump =
       try state.run(
@@ -242,11 +250,11 @@ final class SandboxEscapeTests: XCTestCase {
           end
           return walk(_G, 0)
           """, chunkName: "env.lua")[0].stringValue ?? ""
-    XCTAssertFalse(dump.contains("secret-token-value"))
-    XCTAssertFalse(dump.contains("getenv"))
+    #expect(!dump.contains("secret-token-value"))
+    #expect(!dump.contains("getenv"))
   }
 
-  func testAllowedLibrariesWork() throws {
+  @Test func allowedLibrariesWork() throws {
     let state = try LuaState.sandboxed()
     let results = try state.run(
       source: """
@@ -254,6 +262,6 @@ final class SandboxEscapeTests: XCTestCase {
           type(os.time()), os.date("!%Y", 0), coroutine.wrap(function() coroutine.yield(7) end)(),
           load("return 1 + ...")(41), load("return x", "c", "t", { x = "env" })()
         """, chunkName: "libs.lua")
-    XCTAssertEqual(results, ["integer", "1,2", .text("é"), "003.1", "number", "1970", 7, 42, "env"])
+    #expect(results == ["integer", "1,2", .text("é"), "003.1", "number", "1970", 7, 42, "env"])
   }
 }

@@ -1,7 +1,8 @@
+import Foundation
 import REPL
-import XCTest
+import Testing
 
-final class CompleterTests: XCTestCase {
+@Suite struct CompleterTests {
   private func fixture() throws -> LuaFixture {
     let lua = try LuaFixture()
     try lua.run(
@@ -16,7 +17,7 @@ final class CompleterTests: XCTestCase {
     return lua
   }
 
-  func testCompletesAfterIndexingWithALiteralKey() throws {
+  @Test func completesAfterIndexingWithALiteralKey() throws {
     let lua = try LuaFixture()
     try lua.run(
       """
@@ -25,60 +26,58 @@ final class CompleterTests: XCTestCase {
       """)
     let completer = Completer()
     // Tab's word ends at "]", so the word is ".pub" and the indexing comes as the text before.
-    XCTAssertEqual(
-      completer.candidates(for: ".pub", in: lua.L, before: "x = sg[1]"), [".pub_key", ".public"])
-    XCTAssertEqual(completer.candidates(for: ".alpha.b", in: lua.L, before: "t[\"k\"]"), [".alpha.beta"])
-    XCTAssertEqual(completer.candidates(for: ".t", in: lua.L, before: "print(t[2]"), [".two"])
-    XCTAssertEqual(completer.candidates(for: "sg[1].pub", in: lua.L), ["sg[1].pub_key", "sg[1].public"])
+    #expect(completer.candidates(for: ".pub", in: lua.state, before: "x = sg[1]") == [".pub_key", ".public"])
+    #expect(completer.candidates(for: ".alpha.b", in: lua.state, before: "t[\"k\"]") == [".alpha.beta"])
+    #expect(completer.candidates(for: ".t", in: lua.state, before: "print(t[2]") == [".two"])
+    #expect(completer.candidates(for: "sg[1].pub", in: lua.state) == ["sg[1].pub_key", "sg[1].public"])
     // Only literal keys are walked: a call or a variable index completes nothing.
-    XCTAssertEqual(completer.candidates(for: ".pub", in: lua.L, before: "sg[f()]"), [])
-    XCTAssertEqual(completer.candidates(for: ".pub", in: lua.L, before: "sg[i]"), [])
-    XCTAssertEqual(completer.candidates(for: ".pub", in: lua.L, before: "sg[9]"), [])
+    #expect(completer.candidates(for: ".pub", in: lua.state, before: "sg[f()]") == [])
+    #expect(completer.candidates(for: ".pub", in: lua.state, before: "sg[i]") == [])
+    #expect(completer.candidates(for: ".pub", in: lua.state, before: "sg[9]") == [])
   }
 
-  func testDottedPrefixCompletesFieldsOfTheLiveTable() throws {
+  @Test func dottedPrefixCompletesFieldsOfTheLiveTable() throws {
     let lua = try fixture()
     let completer = Completer()
-    XCTAssertEqual(completer.candidates(for: "te.ag", in: lua.L), ["te.agents"])
-    XCTAssertEqual(completer.candidates(for: "te.a", in: lua.L), ["te.agents", "te.alerts"])
-    XCTAssertEqual(completer.candidates(for: "te.agents.l", in: lua.L), ["te.agents.list"])
-    XCTAssertEqual(completer.candidates(for: "held.", in: lua.L), ["held.alpha", "held.beta"])
-    XCTAssertEqual(completer.candidates(for: "held.beta.g", in: lua.L), ["held.beta.gamma"])
-    XCTAssertEqual(completer.candidates(for: "inherited.par", in: lua.L), ["inherited.parent_field"])
+    #expect(completer.candidates(for: "te.ag", in: lua.state) == ["te.agents"])
+    #expect(completer.candidates(for: "te.a", in: lua.state) == ["te.agents", "te.alerts"])
+    #expect(completer.candidates(for: "te.agents.l", in: lua.state) == ["te.agents.list"])
+    #expect(completer.candidates(for: "held.", in: lua.state) == ["held.alpha", "held.beta"])
+    #expect(completer.candidates(for: "held.beta.g", in: lua.state) == ["held.beta.gamma"])
+    #expect(completer.candidates(for: "inherited.par", in: lua.state) == ["inherited.parent_field"])
   }
 
-  func testGlobalsAndKeywords() throws {
+  @Test func globalsAndKeywords() throws {
     let lua = try fixture()
     let completer = Completer()
-    XCTAssertEqual(completer.candidates(for: "pri", in: lua.L), ["print"])
-    XCTAssertEqual(completer.candidates(for: "ret", in: lua.L), ["return"])
-    XCTAssertTrue(completer.candidates(for: "", in: lua.L).contains("held"))
+    #expect(completer.candidates(for: "pri", in: lua.state) == ["print"])
+    #expect(completer.candidates(for: "ret", in: lua.state) == ["return"])
+    #expect(completer.candidates(for: "", in: lua.state).contains("held"))
   }
 
-  func testMethodsOfStringsThroughTheStringMetatable() throws {
+  @Test func methodsOfStringsThroughTheStringMetatable() throws {
     let lua = try fixture()
-    XCTAssertEqual(Completer().candidates(for: "word:up", in: lua.L), ["word:upper"])
+    #expect(Completer().candidates(for: "word:up", in: lua.state) == ["word:upper"])
   }
 
-  func testCommandsOnlyAtTheStartOfTheLine() throws {
+  @Test func commandsOnlyAtTheStartOfTheLine() throws {
     let lua = try fixture()
-    XCTAssertEqual(Completer().candidates(for: ":he", in: lua.L, atLineStart: true), [":help"])
-    XCTAssertEqual(
-      Completer().candidates(for: ":", in: lua.L, atLineStart: true).count, REPLCommand.names.count)
+    #expect(Completer().candidates(for: ":he", in: lua.state, atLineStart: true) == [":help"])
+    #expect(Completer().candidates(for: ":", in: lua.state, atLineStart: true).count == REPLCommand.names.count)
   }
 
-  func testNothingIsCalledAndMissingPathsGiveNothing() throws {
+  @Test func nothingIsCalledAndMissingPathsGiveNothing() throws {
     let lua = try fixture()
     let completer = Completer()
-    XCTAssertEqual(completer.candidates(for: "lazy.x", in: lua.L), [])
-    XCTAssertEqual(completer.candidates(for: "nothing.here", in: lua.L), [])
-    XCTAssertEqual(completer.candidates(for: "word.x.y", in: lua.L), [])
-    XCTAssertEqual(try lua.render("called"), "false")
+    #expect(completer.candidates(for: "lazy.x", in: lua.state) == [])
+    #expect(completer.candidates(for: "nothing.here", in: lua.state) == [])
+    #expect(completer.candidates(for: "word.x.y", in: lua.state) == [])
+    #expect(try lua.render("called") == "false")
   }
 
-  func testCommonPrefix() {
-    XCTAssertEqual(Completer.commonPrefix(["te.agents", "te.alerts"]), "te.a")
-    XCTAssertEqual(Completer.commonPrefix(["x"]), "x")
-    XCTAssertEqual(Completer.commonPrefix([]), "")
+  @Test func commonPrefix() {
+    #expect(Completer.commonPrefix(["te.agents", "te.alerts"]) == "te.a")
+    #expect(Completer.commonPrefix(["x"]) == "x")
+    #expect(Completer.commonPrefix([]) == "")
   }
 }

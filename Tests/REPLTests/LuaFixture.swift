@@ -1,4 +1,3 @@
-import CLuaBridge
 import Foundation
 import LuaHost
 import REPL
@@ -14,8 +13,6 @@ final class LuaFixture {
     state.openLibraries()
   }
 
-  var L: OpaquePointer { state.L }
-
   /// Runs a statement.
   func run(_ source: String) throws {
     _ = try state.run(source: source, chunkName: "=test")
@@ -24,13 +21,12 @@ final class LuaFixture {
   /// Evaluates `expression` and renders its first value with `printer`.
   func render(_ expression: String, _ printer: ValuePrinter = ValuePrinter()) throws -> String {
     let chunk = try state.load(source: "return " + expression, chunkName: "=test")
-    let top = lua_gettop(L)
-    defer { lua_settop(L, top) }
-    try state.push(chunk)
-    guard terun_pcall(L, 0, 1, 0) == terun_ok() else {
-      throw LuaError(kind: .runtime, message: String(cString: terun_tolstring(L, -1, nil)))
+    return try state.withProtectedCall(chunk) { result, _ in
+      switch result {
+      case .returned(let values): return values.first.map { printer.render($0) } ?? "nil"
+      case .raised(let error): throw LuaError(kind: .runtime, message: error.text ?? "error")
+      }
     }
-    return printer.render(L, at: -1)
   }
 }
 

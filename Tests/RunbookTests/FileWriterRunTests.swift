@@ -1,19 +1,19 @@
 import Foundation
 import LuaHost
+import Testing
 import ThousandEyes
-import XCTest
 
 @testable import Runbook
 
 /// `te.fs.open` in whole runs: the file appears at close, a failed run leaves nothing, a
 /// writer left open is aborted with a warning, `<close>` commits or aborts, and nested runs
 /// (`te.run_runbook`) capture the files.
-final class FileWriterRunTests: XCTestCase {
-  private var root = ""
-  private var runbookDir = ""
-  private var outDir = ""
+@Suite final class FileWriterRunTests {
+  private let root: String
+  private let runbookDir: String
+  private let outDir: String
 
-  override func setUpWithError() throws {
+  init() throws {
     root = NSTemporaryDirectory() + "fs-open-run-\(UUID().uuidString)"
     runbookDir = root + "/runbooks"
     outDir = root + "/out"
@@ -22,7 +22,7 @@ final class FileWriterRunTests: XCTestCase {
     }
   }
 
-  override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: root) }
+  deinit { try? FileManager.default.removeItem(atPath: root) }
 
   private struct Outcome {
     var stdout: String
@@ -66,7 +66,7 @@ final class FileWriterRunTests: XCTestCase {
     try FileManager.default.contentsOfDirectory(atPath: folder ?? outDir).sorted()
   }
 
-  func testStreamsManyLinesIntoTheFileAtClose() async throws {
+  @Test func streamsManyLinesIntoTheFileAtClose() async throws {
     let outcome = try await run(
       """
       local w = te.fs.open("reports/big.csv")
@@ -77,25 +77,25 @@ final class FileWriterRunTests: XCTestCase {
       w:close()
       print(tostring(w))
       """)
-    XCTAssertNil(outcome.failure, outcome.failure?.message ?? "")
-    XCTAssertEqual(
-      outcome.stdout, "te.fs writer 'reports/big.csv' (open)\nte.fs writer 'reports/big.csv' (closed)\n")
-    XCTAssertEqual(outcome.stderr, "", "no warning for a closed writer")
+    #expect(outcome.failure == nil, "\(outcome.failure?.message ?? "")")
+    #expect(
+      outcome.stdout == "te.fs writer 'reports/big.csv' (open)\nte.fs writer 'reports/big.csv' (closed)\n")
+    #expect(outcome.stderr == "", "no warning for a closed writer")
     let text = try String(contentsOfFile: outDir + "/reports/big.csv", encoding: .utf8)
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    XCTAssertEqual(lines.count, 100_002)
-    XCTAssertEqual(lines[0], "n,half")
-    XCTAssertEqual(lines[1], "1,0.5")
-    XCTAssertEqual(lines[2], "2,1.0", "numbers are written as tostring writes them")
-    XCTAssertEqual(lines[100_000], "100000,50000.0")
-    XCTAssertEqual(lines[100_001], "")
-    XCTAssertEqual(try outFiles(outDir + "/reports"), ["big.csv"])
+    #expect(lines.count == 100_002)
+    #expect(lines[0] == "n,half")
+    #expect(lines[1] == "1,0.5")
+    #expect(lines[2] == "2,1.0", "numbers are written as tostring writes them")
+    #expect(lines[100_000] == "100000,50000.0")
+    #expect(lines[100_001] == "")
+    #expect(try outFiles(outDir + "/reports") == ["big.csv"])
     let mode = try FileManager.default.attributesOfItem(atPath: outDir + "/reports/big.csv")[
       .posixPermissions]
-    XCTAssertEqual(mode as? Int, 0o644)
+    #expect(mode as? Int == 0o644)
   }
 
-  func testARunThatFailsMidwayLeavesNoFileAndNoTemporaryFile() async throws {
+  @Test func aRunThatFailsMidwayLeavesNoFileAndNoTemporaryFile() async throws {
     try "old".write(toFile: outDir + "/keep.csv", atomically: true, encoding: .utf8)
     let outcome = try await run(
       """
@@ -105,29 +105,29 @@ final class FileWriterRunTests: XCTestCase {
       for i = 1, 50000 do w:write("row ", i, "\\n"); k:write("x") end
       error("the API went away")
       """)
-    XCTAssertEqual(outcome.failure?.exitStatus, .runbookError)
-    XCTAssertTrue(outcome.failure?.message.hasPrefix("w.lua:5: the API went away") ?? false, "\(outcome)")
-    XCTAssertFalse(outcome.stderr.contains("never closed"), "a failed run does not warn: \(outcome.stderr)")
-    XCTAssertEqual(try outFiles(), ["keep.csv"])
-    XCTAssertEqual(try String(contentsOfFile: outDir + "/keep.csv", encoding: .utf8), "old")
+    #expect(outcome.failure?.exitStatus == .runbookError)
+    #expect(outcome.failure?.message.hasPrefix("w.lua:5: the API went away") ?? false, "\(outcome)")
+    #expect(!outcome.stderr.contains("never closed"), "a failed run does not warn: \(outcome.stderr)")
+    #expect(try outFiles() == ["keep.csv"])
+    #expect(try String(contentsOfFile: outDir + "/keep.csv", encoding: .utf8) == "old")
   }
 
-  func testAWriterNeverClosedIsAbortedWithAWarning() async throws {
+  @Test func aWriterNeverClosedIsAbortedWithAWarning() async throws {
     let outcome = try await run(
       """
       local w = te.fs.open("forgotten.csv")
       w:write("a,b\\n")
       print("done")
       """)
-    XCTAssertNil(outcome.failure, outcome.failure?.message ?? "")
-    XCTAssertEqual(outcome.stdout, "done\n")
-    XCTAssertTrue(
+    #expect(outcome.failure == nil, "\(outcome.failure?.message ?? "")")
+    #expect(outcome.stdout == "done\n")
+    #expect(
       outcome.stderr.contains("WARN  te.fs.open('forgotten.csv'): never closed; nothing was written"),
-      outcome.stderr)
-    XCTAssertEqual(try outFiles(), [])
+      "\(outcome.stderr)")
+    #expect(try outFiles() == [])
   }
 
-  func testACollectedWriterIsAbortedAndLeavesNoTemporaryFile() async throws {
+  @Test func aCollectedWriterIsAbortedAndLeavesNoTemporaryFile() async throws {
     let outcome = try await run(
       """
       do
@@ -137,12 +137,12 @@ final class FileWriterRunTests: XCTestCase {
       collectgarbage("count")
       for i = 1, 5 do local t = {} for j = 1, 100000 do t[j] = j end end
       """)
-    XCTAssertNil(outcome.failure, outcome.failure?.message ?? "")
-    XCTAssertEqual(outcome.stderr, "", "collected during the run, so not left open at its end")
-    XCTAssertEqual(try outFiles(), [])
+    #expect(outcome.failure == nil, "\(outcome.failure?.message ?? "")")
+    #expect(outcome.stderr == "", "collected during the run, so not left open at its end")
+    #expect(try outFiles() == [])
   }
 
-  func testToBeClosedWritersCommitOnExitAndAbortOnError() async throws {
+  @Test func toBeClosedWritersCommitOnExitAndAbortOnError() async throws {
     let outcome = try await run(
       """
       do
@@ -170,23 +170,22 @@ final class FileWriterRunTests: XCTestCase {
       print(select(2, pcall(w.write, w, {})))
       print(select(2, pcall(a.write, "not a writer")))
       """)
-    XCTAssertNil(outcome.failure, outcome.failure?.message ?? "")
-    XCTAssertEqual(
-      outcome.stdout,
-      """
-      false\tmidway
-      te.fs.open('late.csv'): write after close
-      te.fs.open('a.csv'): close after abort; nothing was written
-      te.fs.open('late.csv'): write after close
-      bad argument #1 to 'write' (te.fs writer expected, got string); call it as w:write(...)
+    #expect(outcome.failure == nil, "\(outcome.failure?.message ?? "")")
+    #expect(
+      outcome.stdout == """
+        false\tmidway
+        te.fs.open('late.csv'): write after close
+        te.fs.open('a.csv'): close after abort; nothing was written
+        te.fs.open('late.csv'): write after close
+        bad argument #1 to 'write' (te.fs writer expected, got string); call it as w:write(...)
 
-      """)
-    XCTAssertEqual(try outFiles(), ["late.csv", "ok.csv"])
-    XCTAssertEqual(try String(contentsOfFile: outDir + "/ok.csv", encoding: .utf8), "committed\n")
-    XCTAssertEqual(outcome.stderr, "")
+        """)
+    #expect(try outFiles() == ["late.csv", "ok.csv"])
+    #expect(try String(contentsOfFile: outDir + "/ok.csv", encoding: .utf8) == "committed\n")
+    #expect(outcome.stderr == "")
   }
 
-  func testBadArgumentsAndSandboxRefusalsNameTeFsOpen() async throws {
+  @Test func badArgumentsAndSandboxRefusalsNameTeFsOpen() async throws {
     let outcome = try await run(
       """
       local w = te.fs.open("t.csv")
@@ -195,21 +194,20 @@ final class FileWriterRunTests: XCTestCase {
       print(select(2, pcall(te.fs.open)))
       te.fs.open("../escape.csv")
       """)
-    XCTAssertEqual(outcome.failure?.exitStatus, .limitOrSandbox)
-    XCTAssertEqual(
-      outcome.failure?.message, "sandbox: te.fs.open: '../escape.csv' escapes the output folder with '..'")
-    XCTAssertEqual(
-      outcome.stdout,
-      """
-      bad argument #2 to 'write' (string expected, got table)
-      bad argument #1 to 'te.fs.open' (string expected, got no value)
+    #expect(outcome.failure?.exitStatus == .limitOrSandbox)
+    #expect(
+      outcome.failure?.message == "sandbox: te.fs.open: '../escape.csv' escapes the output folder with '..'")
+    #expect(
+      outcome.stdout == """
+        bad argument #2 to 'write' (string expected, got table)
+        bad argument #1 to 'te.fs.open' (string expected, got no value)
 
-      """)
-    XCTAssertEqual(try outFiles(), [])
-    XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/escape.csv"))
+        """)
+    #expect(try outFiles() == [])
+    #expect(!FileManager.default.fileExists(atPath: root + "/escape.csv"))
   }
 
-  func testCSVFileWriterStreamsThroughTeFsOpen() async throws {
+  @Test func csvFileWriterStreamsThroughTeFsOpen() async throws {
     let outcome = try await run(
       """
       local csv = require("csv")
@@ -220,15 +218,15 @@ final class FileWriterRunTests: XCTestCase {
       failed:row({ 1 })
       failed:abort()
       """)
-    XCTAssertNil(outcome.failure, outcome.failure?.message ?? "")
-    XCTAssertEqual(try outFiles(), ["agents.csv"])
+    #expect(outcome.failure == nil, "\(outcome.failure?.message ?? "")")
+    #expect(try outFiles() == ["agents.csv"])
     let text = try String(contentsOfFile: outDir + "/agents.csv", encoding: .utf8)
-    XCTAssertTrue(text.hasPrefix("id,name\r\n1,agent 1\r\n"))
-    XCTAssertTrue(text.hasSuffix("1000,agent 1000\r\n"))
-    XCTAssertEqual(outcome.stderr, "")
+    #expect(text.hasPrefix("id,name\r\n1,agent 1\r\n"))
+    #expect(text.hasSuffix("1000,agent 1000\r\n"))
+    #expect(outcome.stderr == "")
   }
 
-  func testNestedRunsCaptureOpenedFilesAndDropUnclosedOnes() async throws {
+  @Test func nestedRunsCaptureOpenedFilesAndDropUnclosedOnes() async throws {
     try """
     local w = te.fs.open("inner.csv")
     w:write("a,b\\n", 1, ",", 2, "\\n")
@@ -254,17 +252,16 @@ final class FileWriterRunTests: XCTestCase {
       print(f.ok, next(f.files))
       """, installers: [NestedRunbookInstaller(client: client)])
     try await client.shutdown()
-    XCTAssertNil(outcome.failure, outcome.failure?.message ?? "")
-    XCTAssertEqual(
-      outcome.stdout,
-      """
-      true\tinner.csv=a,b
-      1,2
+    #expect(outcome.failure == nil, "\(outcome.failure?.message ?? "")")
+    #expect(
+      outcome.stdout == """
+        true\tinner.csv=a,b
+        1,2
 
-      te.fs.open('left-open.csv'): never closed; nothing was written
-      false\tnil
+        te.fs.open('left-open.csv'): never closed; nothing was written
+        false\tnil
 
-      """)
-    XCTAssertEqual(try outFiles(), [])
+        """)
+    #expect(try outFiles() == [])
   }
 }

@@ -39,6 +39,7 @@ struct LimitParsingTests {
 
   @Test(arguments: [
     ("2y", "unknown unit 'y'"), ("s", "expected a number"), ("", "empty"), ("-3s", "expected a number"),
+    ("1 hour", "unknown unit ' hour'"), ("five minutes", "expected a number"),
   ])
   func rejectsBadDurations(text: String, reason: String) {
     #expect {
@@ -47,6 +48,17 @@ struct LimitParsingTests {
       let message = (error as? LimitParseError)?.message ?? ""
       return message.hasPrefix("invalid duration '\(text)'") && message.contains(reason)
     }
+  }
+
+  @Test func durationsAreEqualByLengthNotSpelling() throws {
+    #expect(try DurationSpec(parsing: "60s") == DurationSpec(parsing: "1m"))
+    #expect(try Set([DurationSpec(parsing: "1h"), DurationSpec(parsing: "60m")]).count == 1)
+    #expect(try DurationSpec(parsing: "1h") != DurationSpec(parsing: "1h1s"))
+  }
+
+  @Test(arguments: [("1500ms", 2), ("2s", 2), ("0", 0), ("0.001", 1), ("1h", 3600)] as [(String, Int64)])
+  func roundsUpToWholeSeconds(text: String, seconds: Int64) throws {
+    #expect(try DurationSpec(parsing: text).wholeSecondsRoundedUp == seconds)
   }
 
   @Test func parseErrorsAreUsageErrors() {

@@ -1,8 +1,8 @@
 import Foundation
 import LuaHost
 import Simulator
+import Testing
 import ThousandEyes
-import XCTest
 
 @testable import Runbook
 

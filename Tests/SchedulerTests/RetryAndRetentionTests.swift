@@ -195,7 +195,7 @@ import Testing
     #expect(job.retries == 3)
     #expect(job.retryDelay.seconds == 120)
     #expect(job.keep == 10)
-    #expect(try #require(job.keepFor).milliseconds == Int64(2_592_000_000))
+    #expect(try #require(job.keepFor).duration == .seconds(2_592_000))
     #expect(job.maxMemory?.bytes == 64_000_000)
     #expect(job.outDirectoryPath == "/srv/sched/reports")
     #expect(job.onSuccess?.webhook?.absoluteString == "https://hooks.example.com/ok")
@@ -226,7 +226,7 @@ import Testing
         "job bad: on_success.sms: unknown field (expected webhook or command)",
         "job bad: retries: '11' must be a whole number from 0 to 10",
         "job bad: keep: '0' must be a whole number from 1 to 1000000",
-        "job bad: keep_for: invalid duration 'forever' (use 500ms, 2s, 10m, 1h or seconds)",
+        "job bad: keep_for: invalid duration 'forever': expected a number with a unit (500ms, 2s, 10m, 1h) or seconds",
         "job bad: max_memory: invalid size '12 parsecs': unknown unit 'parsecs' (use B, KB, MB, GB, KiB, MiB, GiB or bytes)",
         "job bad: out_dir: must not be empty",
         "job lonely: retry_delay: has no effect without retries",

@@ -28,7 +28,7 @@ import Testing
     let nightly = file.jobs[0]
     #expect(nightly.runArguments == ["run", "export_latency", "test_id=123456", "window=24h", "names=a,b"])
     #expect(nightly.timeZone.identifier == "America/New_York")
-    #expect(nightly.timeout.milliseconds == 30 * 60_000)
+    #expect(nightly.timeout.duration == .seconds(30 * 60))
     #expect(nightly.overlap == .queue)
     #expect(nightly.catchUp == .none)
     #expect(nightly.onFailure?.webhook?.absoluteString == "https://hooks.example.com/terun")
@@ -77,7 +77,7 @@ import Testing
       "job dup: cronn: unknown field (expected one of catch_up, cron, keep, keep_for, max_memory, name, on_failure, on_success, out_dir, overlap, params, retries, retry_delay, runbook, timeout, timezone)",
       "job dup: cron: '61 * * * *': minute field: 61 is out of range 0-59 in '61'",
       "job dup: timezone: 'Mars/Olympus_Mons' is not an IANA time zone name (like Europe/Berlin)",
-      "job dup: timeout: invalid duration 'five minutes' (use 500ms, 2s, 10m, 1h or seconds)",
+      "job dup: timeout: invalid duration 'five minutes': expected a number with a unit (500ms, 2s, 10m, 1h) or seconds",
       "job dup: overlap: 'maybe' must be skip or queue",
       "job dup: catch_up: 'twice' must be once or none",
       "job dup: on_failure.sms: unknown field (expected webhook or command)",
@@ -114,13 +114,28 @@ import Testing
     }
   }
 
-  @Test func durationsFollowTheCLIConventions() throws {
-    #expect(try ScheduleDuration(parsing: "500ms").milliseconds == 500)
-    #expect(try ScheduleDuration(parsing: "2s").milliseconds == 2000)
-    #expect(try ScheduleDuration(parsing: "10m").milliseconds == 600_000)
-    #expect(try ScheduleDuration(parsing: "1h").milliseconds == 3_600_000)
-    #expect(try ScheduleDuration(parsing: "30").milliseconds == 30_000)
-    #expect(throws: ScheduleDuration.ParseError.self) { try ScheduleDuration(parsing: "-5s") }
-    #expect(throws: ScheduleDuration.ParseError.self) { try ScheduleDuration(parsing: "1 hour") }
+  /// Schedule files read durations with the CLI's parser (DurationSpec, tested in RunbookTests):
+  /// combined parts and every unit work here too, and zero is refused.
+  @Test func durationsUseTheCLIParser() throws {
+    let file = try ScheduleFile.parse(
+      "jobs:\n  - {name: a, runbook: x, cron: '@daily', timeout: 1h30m, retries: 1, retry_delay: 500ms, "
+        + "keep_for: 2w}\n",
+      directory: "/")
+    let job = try #require(file.jobs.first)
+    #expect(job.timeout.duration == .seconds(5400))
+    #expect(job.retryDelay.duration == .milliseconds(500))
+    #expect(job.keepFor?.duration == .seconds(14 * 86_400))
+    for (field, text, message) in [
+      ("timeout", "0s", "job a: timeout: must be longer than zero"),
+      ("retry_delay", "-5s", "job a: retry_delay: invalid duration '-5s': expected a number"),
+      ("keep_for", "1 hour", "job a: keep_for: invalid duration '1 hour': unknown unit ' hour'"),
+    ] {
+      let error = try #require(throws: ScheduleFileError.self) {
+        try ScheduleFile.parse(
+          "jobs:\n  - {name: a, runbook: x, cron: '@daily', retries: 1, \(field): '\(text)'}\n",
+          directory: "/")
+      }
+      #expect(error.problems.map(\.description).first?.hasPrefix(message) == true, "\(error.problems)")
+    }
   }
 }

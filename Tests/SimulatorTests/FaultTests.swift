@@ -1,4 +1,5 @@
-import XCTest
+import Foundation
+import Testing
 
 @testable import Simulator
 
@@ -6,7 +7,7 @@ import XCTest
   import FoundationNetworking
 #endif
 
-final class FaultTests: XCTestCase {
+@Suite struct FaultTests {
   /// Sends `count` GETs and records each outcome: a status, or "drop".
   func outcomes(_ configure: @escaping (inout SimulatorOptions) -> Void, count: Int = 24) async throws
     -> [String]
@@ -26,7 +27,7 @@ final class FaultTests: XCTestCase {
     return result
   }
 
-  func testErrorFaultsAreReproducibleFromTheSeed() async throws {
+  @Test func errorFaultsAreReproducibleFromTheSeed() async throws {
     let a = try await outcomes {
       $0.seed = 42
       $0.errorRate = 0.4
@@ -39,14 +40,14 @@ final class FaultTests: XCTestCase {
       $0.seed = 43
       $0.errorRate = 0.4
     }
-    XCTAssertEqual(a, b)
-    XCTAssertNotEqual(a, c)
-    XCTAssertTrue(a.contains("200"))
-    XCTAssertTrue(Set(a).isSubset(of: ["200", "500", "502", "503"]))
-    XCTAssertGreaterThan(a.filter { $0 != "200" }.count, 3)
+    #expect(a == b)
+    #expect(a != c)
+    #expect(a.contains("200"))
+    #expect(Set(a).isSubset(of: ["200", "500", "502", "503"]))
+    #expect(a.filter { $0 != "200" }.count > 3)
   }
 
-  func testDropsAreReproducibleAndTheRequestActedBeforeTheDrop() async throws {
+  @Test func dropsAreReproducibleAndTheRequestActedBeforeTheDrop() async throws {
     let a = try await outcomes {
       $0.seed = 7
       $0.dropRate = 0.5
@@ -55,9 +56,9 @@ final class FaultTests: XCTestCase {
       $0.seed = 7
       $0.dropRate = 0.5
     }
-    XCTAssertEqual(a, b)
-    XCTAssertTrue(a.contains("drop"))
-    XCTAssertTrue(a.contains("200"))
+    #expect(a == b)
+    #expect(a.contains("drop"))
+    #expect(a.contains("200"))
 
     let server = try await startSimulator {
       $0.seed = 1
@@ -66,40 +67,40 @@ final class FaultTests: XCTestCase {
     defer { Task { await server.stop() } }
     do {
       _ = try await SimClient(server).send("POST", "/roles", body: #"{"name": "Made before the drop"}"#)
-      XCTFail("the connection should have been dropped")
+      Issue.record("the connection should have been dropped")
     } catch {}
     let names = server.withWorld { state in state.roles.map(\.name) }
-    XCTAssertTrue(names.contains("Made before the drop"))
+    #expect(names.contains("Made before the drop"))
   }
 
-  func testErroredRequestsDoNothing() async throws {
+  @Test func erroredRequestsDoNothing() async throws {
     let server = try await startSimulator {
       $0.seed = 3
       $0.errorRate = 1
     }
     defer { Task { await server.stop() } }
     let reply = try await SimClient(server).send("POST", "/roles", body: #"{"name": "Never"}"#)
-    XCTAssertTrue([500, 502, 503].contains(reply.status))
-    XCTAssertEqual(reply.contentType, "application/problem+json")
-    XCTAssertEqual(reply.body["detail"], "Simulated fault (--error-rate).")
+    #expect([500, 502, 503].contains(reply.status))
+    #expect(reply.contentType == "application/problem+json")
+    #expect(reply.body["detail"] == "Simulated fault (--error-rate).")
     let names = server.withWorld { state in state.roles.map(\.name) }
-    XCTAssertFalse(names.contains("Never"))
+    #expect(!names.contains("Never"))
   }
 
-  func testLatencyIsAddedWithinTheRange() async throws {
+  @Test func latencyIsAddedWithinTheRange() async throws {
     let server = try await startSimulator { $0.latency = 150...200 }
     defer { Task { await server.stop() } }
     let start = Date()
     _ = try await SimClient(server).get("/agents")
-    XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.15)
+    #expect(Date().timeIntervalSince(start) >= 0.15)
   }
 
-  func testFaultSequenceDependsOnlyOnSeedAndOrder() {
+  @Test func faultSequenceDependsOnlyOnSeedAndOrder() {
     let a = FaultInjector(seed: 9, errorRate: 0.3, dropRate: 0.2, latency: 10...50)
     let b = FaultInjector(seed: 9, errorRate: 0.3, dropRate: 0.2, latency: 10...50)
     let da = (0..<100).map { _ in a.next() }
-    XCTAssertEqual(da, (0..<100).map { _ in b.next() })
-    XCTAssertTrue(da.allSatisfy { (10...50).contains($0.delayMilliseconds) })
-    XCTAssertFalse(da.contains { $0.drop && $0.errorStatus != nil })
+    #expect(da == (0..<100).map { _ in b.next() })
+    #expect(da.allSatisfy { (10...50).contains($0.delayMilliseconds) })
+    #expect(!(da.contains { $0.drop && $0.errorStatus != nil }))
   }
 }

@@ -1,22 +1,23 @@
-import XCTest
+import Foundation
+import Testing
 
 @testable import Simulator
 
-final class PaginationTests: XCTestCase {
+@Suite struct PaginationTests {
   /// Walks `next` links from `path`, returning every page.
   func walk(_ client: SimClient, _ path: String, limit: Int = 1000) async throws -> [Reply] {
     var pages: [Reply] = []
     var next: String? = path
     while let current = next, pages.count < limit {
       let reply = try await client.get(current)
-      XCTAssertEqual(reply.status, 200, "\(current): \(String(decoding: reply.raw, as: UTF8.self))")
+      #expect(reply.status == 200, "\(current): \(String(decoding: reply.raw, as: UTF8.self))")
       pages.append(reply)
       next = reply.body.at("_links", "next", "href")?.stringValue
     }
     return pages
   }
 
-  func testNetworkResultsWalkHasNoDuplicatesAndNothingMissing() async throws {
+  @Test func networkResultsWalkHasNoDuplicatesAndNothingMissing() async throws {
     let server = try await startSimulator { $0.pageSize = 37 }
     defer { Task { await server.stop() } }
     let client = SimClient(server)
@@ -28,28 +29,28 @@ final class PaginationTests: XCTestCase {
     var seen = Set<String>()
     var rows: [(Int, String)] = []
     for page in pages {
-      XCTAssertLessThanOrEqual(page.body["results"]!.arrayValue!.count, 37)
+      #expect(page.body["results"]!.arrayValue!.count <= 37)
       if let next = page.body.at("_links", "next", "href")?.stringValue {
-        XCTAssertTrue(next.hasPrefix(server.baseURL + "/v7/test-results/123456/network?cursor="), next)
+        #expect(next.hasPrefix(server.baseURL + "/v7/test-results/123456/network?cursor="), "\(next)")
       }
       for row in page.body["results"]!.arrayValue! {
         let round = row["roundId"]!.intValue!
         let agent = row.at("agent", "agentId")!.stringValue!
-        XCTAssertTrue(seen.insert("\(round)/\(agent)").inserted, "duplicate \(round)/\(agent)")
+        #expect(seen.insert("\(round)/\(agent)").inserted, "duplicate \(round)/\(agent)")
         rows.append((round, agent))
       }
     }
     // 6 hours of 600 s rounds: 36 rounds, each on every Cloud Agent.
-    XCTAssertEqual(rows.count, 36 * cloud.count)
+    #expect(rows.count == 36 * cloud.count)
     let startEpoch = ISODate.parse(start)!
     let expected = (0..<36).flatMap { r in cloud.map { "\(startEpoch + r * 600)/\($0)" } }
-    XCTAssertEqual(rows.map { "\($0.0)/\($0.1)" }, expected, "ordered by roundId, then agent")
-    XCTAssertNil(pages.last!.body.at("_links", "next"), "the last page has no next")
-    XCTAssertEqual(pages.first!.body["startDate"], .string(start))
-    XCTAssertEqual(pages.first!.body["endDate"], .string(end))
+    #expect(rows.map { "\($0.0)/\($0.1)" } == expected, "ordered by roundId, then agent")
+    #expect(pages.last!.body.at("_links", "next") == nil, "the last page has no next")
+    #expect(pages.first!.body["startDate"] == .string(start))
+    #expect(pages.first!.body["endDate"] == .string(end))
   }
 
-  func testFixedWindowIsStableAndConsecutiveWindowsLineUp() async throws {
+  @Test func fixedWindowIsStableAndConsecutiveWindowsLineUp() async throws {
     let server = try await startSimulator()
     defer { Task { await server.stop() } }
     let client = SimClient(server)
@@ -57,32 +58,32 @@ final class PaginationTests: XCTestCase {
       "/test-results/123456/network?startDate=2026-02-01T00:00:00Z&endDate=2026-02-01T01:00:00Z")
     let b = try await client.get(
       "/test-results/123456/network?startDate=2026-02-01T00:00:00Z&endDate=2026-02-01T01:00:00Z")
-    XCTAssertEqual(a.body["results"], b.body["results"])
+    #expect(a.body["results"] == b.body["results"])
     let c = try await client.get(
       "/test-results/123456/network?startDate=2026-02-01T01:00:00Z&endDate=2026-02-01T02:00:00Z")
     let lastA = a.body["results"]!.arrayValue!.last!["roundId"]!.intValue!
     let firstC = c.body["results"]!.arrayValue!.first!["roundId"]!.intValue!
-    XCTAssertEqual(firstC - lastA, 600)
+    #expect(firstC - lastA == 600)
     // Latency differs by agent.
     let latencies = Set(
       a.body["results"]!.arrayValue!.prefix(10).compactMap { row -> Double? in
         if case .double(let d)? = row["avgLatency"] { return d }
         return nil
       })
-    XCTAssertGreaterThan(latencies.count, 5)
+    #expect(latencies.count > 5)
   }
 
-  func testWindowOfTheLastHourEndsAtTheLastCompletedRound() async throws {
+  @Test func windowOfTheLastHourEndsAtTheLastCompletedRound() async throws {
     let server = try await startSimulator()
     defer { Task { await server.stop() } }
     let reply = try await SimClient(server).get("/test-results/123456/network?window=1h")
     let rounds = Set(reply.body["results"]!.arrayValue!.map { $0["roundId"]!.intValue! })
-    XCTAssertEqual(rounds.count, 6)
+    #expect(rounds.count == 6)
     let now = Int(Date().timeIntervalSince1970)
-    XCTAssertTrue(rounds.allSatisfy { $0 % 600 == 0 && $0 < now && $0 >= now - 3600 - 600 })
+    #expect(rounds.allSatisfy { $0 % 600 == 0 && $0 < now && $0 >= now - 3600 - 600 })
   }
 
-  func testTamperedOrForeignCursorIs400() async throws {
+  @Test func tamperedOrForeignCursorIs400() async throws {
     let server = try await startSimulator { $0.pageSize = 5 }
     defer { Task { await server.stop() } }
     let client = SimClient(server)
@@ -93,16 +94,16 @@ final class PaginationTests: XCTestCase {
     tampered[3] = tampered[3] == "A" ? "B" : "A"
     for bad in [String(tampered), "garbage", "", cursor + "x"] {
       let reply = try await client.get("/test-results/123456/network?cursor=\(bad)")
-      XCTAssertEqual(reply.status, 400, bad)
-      XCTAssertEqual(reply.contentType, "application/problem+json")
-      XCTAssertEqual(problemErrors(reply).first?.code, "INVALID_CURSOR")
+      #expect(reply.status == 400, "\(bad)")
+      #expect(reply.contentType == "application/problem+json")
+      #expect(problemErrors(reply).first?.code == "INVALID_CURSOR")
     }
     // A results cursor is not an alerts cursor.
     let foreign = try await client.get("/alerts?cursor=\(cursor)")
-    XCTAssertEqual(foreign.status, 400)
+    #expect(foreign.status == 400)
   }
 
-  func testAlertsAndEndpointAgentsPaginate() async throws {
+  @Test func alertsAndEndpointAgentsPaginate() async throws {
     let server = try await startSimulator()
     defer { Task { await server.stop() } }
     let client = SimClient(server)
@@ -110,21 +111,20 @@ final class PaginationTests: XCTestCase {
     let total = all.body["totalAgents"]!.intValue!
     let pages = try await walk(client, "/endpoint/agents?max=7")
     let ids = pages.flatMap { $0.body["agents"]!.arrayValue!.map { $0["id"]!.stringValue! } }
-    XCTAssertEqual(ids.count, total)
-    XCTAssertEqual(Set(ids).count, total)
-    XCTAssertEqual(pages.count, (total + 6) / 7)
+    #expect(ids.count == total)
+    #expect(Set(ids).count == total)
+    #expect(pages.count == (total + 6) / 7)
 
     let active = try await client.get("/alerts?window=30d")
     let activeIds = active.body["alerts"]!.arrayValue!.map { $0["id"]!.stringValue! }
-    XCTAssertFalse(activeIds.isEmpty)
-    XCTAssertTrue(active.body["alerts"]!.arrayValue!.allSatisfy { $0["alertState"] == "trigger" })
+    #expect(!activeIds.isEmpty)
+    #expect(active.body["alerts"]!.arrayValue!.allSatisfy { $0["alertState"] == "trigger" })
     let walked = try await walk(client, "/alerts?window=30d&max=2")
-    XCTAssertEqual(
-      walked.flatMap { $0.body["alerts"]!.arrayValue!.map { $0["id"]!.stringValue! } }, activeIds)
+    #expect(walked.flatMap { $0.body["alerts"]!.arrayValue!.map { $0["id"]!.stringValue! } } == activeIds)
     let cleared = try await client.get("/alerts?window=30d&state=clear")
-    XCTAssertTrue(cleared.body["alerts"]!.arrayValue!.allSatisfy { $0["alertState"] == "clear" })
+    #expect(cleared.body["alerts"]!.arrayValue!.allSatisfy { $0["alertState"] == "clear" })
     let one = try await client.get("/alerts/\(activeIds[0])")
-    XCTAssertEqual(one.status, 200)
-    XCTAssertEqual(one.body["id"], .string(activeIds[0]))
+    #expect(one.status == 200)
+    #expect(one.body["id"] == .string(activeIds[0]))
   }
 }

@@ -1,89 +1,88 @@
-import XCTest
+import Foundation
+import Testing
 
 @testable import ThousandEyes
 
-final class CatalogTests: XCTestCase {
-  func testHoldsAll297OperationsWithUniqueIDs() {
-    XCTAssertEqual(Catalog.operations.count, 297)
-    XCTAssertEqual(Set(Catalog.operations.map(\.id)).count, 297)
-    XCTAssertEqual(Set(Catalog.operations.map { "\($0.method) \($0.path)" }).count, 297)
-    XCTAssertTrue(Catalog.operations.allSatisfy { !$0.command.isEmpty })
+@Suite struct CatalogTests {
+  @Test func holdsAll297OperationsWithUniqueIDs() {
+    #expect(Catalog.operations.count == 297)
+    #expect(Set(Catalog.operations.map(\.id)).count == 297)
+    #expect(Set(Catalog.operations.map { "\($0.method) \($0.path)" }).count == 297)
+    #expect(Catalog.operations.allSatisfy { !$0.command.isEmpty })
   }
 
-  func testEveryGetReadsAndEveryPutPatchDeleteWrites() {
+  @Test func everyGetReadsAndEveryPutPatchDeleteWrites() {
     for operation in Catalog.operations {
       switch operation.method {
-      case .get: XCTAssertEqual(operation.access, .read, operation.id)
-      case .put, .patch, .delete: XCTAssertEqual(operation.access, .write, operation.id)
+      case .get: #expect(operation.access == .read, "\(operation.id)")
+      case .put, .patch, .delete: #expect(operation.access == .write, "\(operation.id)")
       case .post: break
       }
     }
   }
 
-  func testPostsThatOnlyFilterReadAndActionsWrite() throws {
+  @Test func postsThatOnlyFilterReadAndActionsWrite() throws {
     let reads = [
       "filterOutages", "filterCatalogProviders", "filterEndpointAgents", "filterRealUserTestsResults",
       "getSingleTestFilteredHttpServerScheduledTestResults",
     ]
     for id in reads {
-      XCTAssertEqual(Catalog.operation(id: id)?.access, .read, id)
+      #expect(Catalog.operation(id: id)?.access == .read, "\(id)")
     }
     let writes = [
       "runInstantTest", "createAgentToServerInstantTest", "deployTemplate", "createDashboardFilter",
       "regenerateApiToken", "assignTags", "createUser", "enableEndpointAgent", "createTestSnapshot",
     ]
     for id in writes {
-      XCTAssertEqual(Catalog.operation(id: id)?.access, .write, id)
+      #expect(Catalog.operation(id: id)?.access == .write, "\(id)")
     }
     let posts = Catalog.operations.filter { $0.method == .post }
-    XCTAssertEqual(posts.count, 86)
-    XCTAssertEqual(posts.filter { $0.access == .read }.count, 12)
+    #expect(posts.count == 86)
+    #expect(posts.filter { $0.access == .read }.count == 12)
   }
 
-  func testOperationDetails() throws {
-    let update = try XCTUnwrap(Catalog.operation(id: "updateAgentToServerTest"))
-    XCTAssertEqual(update.method, .put)
-    XCTAssertEqual(update.path, "/tests/agent-to-server/{testId}")
-    XCTAssertEqual(update.pathParameters, ["testId"])
-    XCTAssertTrue(update.queryParameters.contains("aid"))
-    XCTAssertEqual(update.command, "tests/agent-to-server/update")
-    XCTAssertEqual(update.objectKind, "agent-to-server test")
-    let writable = try XCTUnwrap(update.requestFields)
-    XCTAssertTrue(writable.contains("interval"))
-    XCTAssertTrue(writable.contains("agents"))
-    XCTAssertFalse(writable.contains("dscp"), "read-only in the request schema")
-    XCTAssertFalse(writable.contains("testId"))
-    XCTAssertTrue(
-      Catalog.operation(id: "getAgentToServerTest")?.responseFields.contains("createdDate") ?? false)
-    XCTAssertNil(Catalog.operation(id: "getUsers")?.requestFields)
-    XCTAssertEqual(Catalog.operation(id: "getUser")?.objectKind, "user")
-    XCTAssertEqual(Catalog.operation(id: "createAccountGroup")?.objectKind, "account group")
+  @Test func operationDetails() throws {
+    let update = try #require(Catalog.operation(id: "updateAgentToServerTest"))
+    #expect(update.method == .put)
+    #expect(update.path == "/tests/agent-to-server/{testId}")
+    #expect(update.pathParameters == ["testId"])
+    #expect(update.queryParameters.contains("aid"))
+    #expect(update.command == "tests/agent-to-server/update")
+    #expect(update.objectKind == "agent-to-server test")
+    let writable = try #require(update.requestFields)
+    #expect(writable.contains("interval"))
+    #expect(writable.contains("agents"))
+    #expect(!writable.contains("dscp"), "read-only in the request schema")
+    #expect(!writable.contains("testId"))
+    #expect(Catalog.operation(id: "getAgentToServerTest")?.responseFields.contains("createdDate") ?? false)
+    #expect(Catalog.operation(id: "getUsers")?.requestFields == nil)
+    #expect(Catalog.operation(id: "getUser")?.objectKind == "user")
+    #expect(Catalog.operation(id: "createAccountGroup")?.objectKind == "account group")
 
-    let results = try XCTUnwrap(Catalog.operation(id: "getTestNetworkResults"))
-    XCTAssertTrue(results.isPaginated)
-    XCTAssertEqual(results.collectionKey, "results")
-    XCTAssertTrue(results.queryParameters.contains("cursor"))
-    XCTAssertEqual(Catalog.operation(id: "getAlerts")?.collectionKey, "alerts")
-    XCTAssertFalse(Catalog.operation(id: "getUsers")?.isPaginated ?? true)
+    let results = try #require(Catalog.operation(id: "getTestNetworkResults"))
+    #expect(results.isPaginated)
+    #expect(results.collectionKey == "results")
+    #expect(results.queryParameters.contains("cursor"))
+    #expect(Catalog.operation(id: "getAlerts")?.collectionKey == "alerts")
+    #expect(!(Catalog.operation(id: "getUsers")?.isPaginated ?? true))
 
-    XCTAssertTrue(Catalog.operation(id: "runInstantTest")?.isInstantTest ?? false)
-    XCTAssertTrue(Catalog.operation(id: "createHttpServerInstantTest")?.isInstantTest ?? false)
-    XCTAssertFalse(Catalog.operation(id: "createHttpServerTest")?.isInstantTest ?? true)
+    #expect(Catalog.operation(id: "runInstantTest")?.isInstantTest ?? false)
+    #expect(Catalog.operation(id: "createHttpServerInstantTest")?.isInstantTest ?? false)
+    #expect(!(Catalog.operation(id: "createHttpServerTest")?.isInstantTest ?? true))
   }
 
-  func testMatchPrefersLiteralSegments() {
-    XCTAssertEqual(
-      Catalog.match(method: .get, path: "/tests/agent-to-server/123")?.id, "getAgentToServerTest")
-    XCTAssertEqual(Catalog.match(method: .get, path: "/tests/agent-to-server")?.id, "getAgentToServerTests")
-    XCTAssertEqual(
-      Catalog.match(method: .post, path: "/tests/agent-to-server/instant")?.id,
-      "createAgentToServerInstantTest")
-    XCTAssertEqual(Catalog.match(method: .post, path: "/tests/281474976710656/run")?.id, "runInstantTest")
-    XCTAssertEqual(Catalog.match(method: .get, path: "/v7/users?aid=12")?.id, "getUsers")
-    XCTAssertEqual(Catalog.match(method: .get, path: "/test-results/99/network")?.id, "getTestNetworkResults")
-    XCTAssertEqual(Catalog.match(method: .post, path: "/internet-insights/outages/filter")?.access, .read)
-    XCTAssertNil(Catalog.match(method: .get, path: "/no-such-thing"))
-    XCTAssertNil(Catalog.match(method: .patch, path: "/users/1"))
-    XCTAssertNil(Catalog.access(method: .post, path: "/tests/1/2/3/4/5/6/7"))
+  @Test func matchPrefersLiteralSegments() {
+    #expect(Catalog.match(method: .get, path: "/tests/agent-to-server/123")?.id == "getAgentToServerTest")
+    #expect(Catalog.match(method: .get, path: "/tests/agent-to-server")?.id == "getAgentToServerTests")
+    #expect(
+      Catalog.match(method: .post, path: "/tests/agent-to-server/instant")?.id
+        == "createAgentToServerInstantTest")
+    #expect(Catalog.match(method: .post, path: "/tests/281474976710656/run")?.id == "runInstantTest")
+    #expect(Catalog.match(method: .get, path: "/v7/users?aid=12")?.id == "getUsers")
+    #expect(Catalog.match(method: .get, path: "/test-results/99/network")?.id == "getTestNetworkResults")
+    #expect(Catalog.match(method: .post, path: "/internet-insights/outages/filter")?.access == .read)
+    #expect(Catalog.match(method: .get, path: "/no-such-thing") == nil)
+    #expect(Catalog.match(method: .patch, path: "/users/1") == nil)
+    #expect(Catalog.access(method: .post, path: "/tests/1/2/3/4/5/6/7") == nil)
   }
 }

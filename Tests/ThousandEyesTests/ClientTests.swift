@@ -1,39 +1,39 @@
 import Foundation
-import XCTest
+import Testing
 
 @testable import ThousandEyes
 
-final class ClientTests: XCTestCase {
+@Suite struct ClientTests {
   let token = "tok-UNIQUE-7f3a9c21"
 
-  func testSendsHeadersAidAndReturnsRawBody() async throws {
+  @Test func sendsHeadersAidAndReturnsRawBody() async throws {
     let double = try await TestDouble.start { _, _ in CannedResponse(body: #"{"users":[{"uid":"1"}]}"#) }
     defer { Task { await double.stop() } }
     let response = try await withClient(try makeClient(double.baseURL, token: token, aid: "77")) { client in
       try await client.send(APIRequest(.get, "/users", query: [("expand", "a b")]))
     }
-    XCTAssertEqual(response.status, 200)
-    XCTAssertEqual(response.text, #"{"users":[{"uid":"1"}]}"#)
-    XCTAssertEqual(response.header("content-type"), "application/json")
-    let seen = try XCTUnwrap(double.requests.first)
-    XCTAssertEqual(seen.path, "/v7/users")
-    XCTAssertEqual(seen.query, "expand=a%20b&aid=77")
-    XCTAssertEqual(seen.authorization, "Bearer \(token)")
-    XCTAssertEqual(seen.userAgent, "terun/\(ClientConfiguration.terunVersion)")
-    XCTAssertEqual(seen.accept, "application/hal+json, application/json")
+    #expect(response.status == 200)
+    #expect(response.text == #"{"users":[{"uid":"1"}]}"#)
+    #expect(response.header("content-type") == "application/json")
+    let seen = try #require(double.requests.first)
+    #expect(seen.path == "/v7/users")
+    #expect(seen.query == "expand=a%20b&aid=77")
+    #expect(seen.authorization == "Bearer \(token)")
+    #expect(seen.userAgent == "terun/\(ClientConfiguration.terunVersion)")
+    #expect(seen.accept == "application/hal+json, application/json")
   }
 
-  func testExplicitAidWinsAndBodyIsSent() async throws {
+  @Test func explicitAidWinsAndBodyIsSent() async throws {
     let double = try await TestDouble.start { _, _ in CannedResponse(status: 201, body: #"{"uid":"9"}"#) }
     defer { Task { await double.stop() } }
     _ = try await withClient(try makeClient(double.baseURL, aid: "77")) { client in
       try await client.send(APIRequest(.post, "/users?aid=5", body: Array(#"{"name":"x"}"#.utf8)))
     }
-    XCTAssertEqual(double.requests.first?.query, "aid=5")
-    XCTAssertEqual(double.requests.first.map { String(decoding: $0.body, as: UTF8.self) }, #"{"name":"x"}"#)
+    #expect(double.requests.first?.query == "aid=5")
+    #expect(double.requests.first.map { String(decoding: $0.body, as: UTF8.self) } == #"{"name":"x"}"#)
   }
 
-  func testProblemJSONBecomesAPIErrorWithFieldErrors() async throws {
+  @Test func problemJSONBecomesAPIErrorWithFieldErrors() async throws {
     let double = try await TestDouble.start { _, _ in
       problem(
         400, "Bad Request", "Validation failed",
@@ -44,22 +44,22 @@ final class ClientTests: XCTestCase {
       _ = try await withClient(try makeClient(double.baseURL, token: token)) { client in
         try await client.send(APIRequest(.post, "/users", body: Array("{}".utf8)))
       }
-      XCTFail("expected an error")
+      Issue.record("expected an error")
     } catch let error as APIError {
-      XCTAssertEqual(error.status, 400)
-      XCTAssertEqual(error.method, .post)
-      XCTAssertEqual(error.path, "/users")
-      XCTAssertEqual(error.title, "Bad Request")
-      XCTAssertEqual(error.detail, "Validation failed")
-      XCTAssertEqual(error.errors, [.init(code: "INVALID", field: "email", message: "must be an email")])
-      XCTAssertEqual(
-        error.description,
-        "POST /users: 400 Bad Request: Validation failed\n  - email: must be an email (INVALID)")
-      XCTAssertFalse(error.description.contains(token))
+      #expect(error.status == 400)
+      #expect(error.method == .post)
+      #expect(error.path == "/users")
+      #expect(error.title == "Bad Request")
+      #expect(error.detail == "Validation failed")
+      #expect(error.errors == [.init(code: "INVALID", field: "email", message: "must be an email")])
+      #expect(
+        error.description
+          == "POST /users: 400 Bad Request: Validation failed\n  - email: must be an email (INVALID)")
+      #expect(!error.description.contains(token))
     }
   }
 
-  func testOAuthShaped401() async throws {
+  @Test func oauthShaped401() async throws {
     let double = try await TestDouble.start { _, _ in
       CannedResponse(
         status: 401, body: #"{"error":"invalid_token","error_description":"Invalid access token"}"#)
@@ -69,18 +69,18 @@ final class ClientTests: XCTestCase {
       _ = try await withClient(try makeClient(double.baseURL, token: token)) { client in
         try await client.send(APIRequest(.get, "/account-groups"))
       }
-      XCTFail("expected an error")
+      Issue.record("expected an error")
     } catch let error as APIError {
-      XCTAssertEqual(error.status, 401)
-      XCTAssertEqual(error.title, "invalid_token")
-      XCTAssertEqual(error.detail, "Invalid access token")
-      XCTAssertTrue(error.isAuthorizationFailure)
-      XCTAssertEqual(error.description, "GET /account-groups: 401 invalid_token: Invalid access token")
+      #expect(error.status == 401)
+      #expect(error.title == "invalid_token")
+      #expect(error.detail == "Invalid access token")
+      #expect(error.isAuthorizationFailure)
+      #expect(error.description == "GET /account-groups: 401 invalid_token: Invalid access token")
     }
-    XCTAssertEqual(double.requests.count, 1, "a 4xx is not retried")
+    #expect(double.requests.count == 1, "a 4xx is not retried")
   }
 
-  func testMalformedErrorBodyStillGivesAClearError() async throws {
+  @Test func malformedErrorBodyStillGivesAClearError() async throws {
     let double = try await TestDouble.start { _, _ in
       CannedResponse(status: 418, headers: [("Content-Type", "text/html")], body: "<html>teapot</html>")
     }
@@ -89,16 +89,16 @@ final class ClientTests: XCTestCase {
       _ = try await withClient(try makeClient(double.baseURL)) { client in
         try await client.send(APIRequest(.get, "/agents/3"))
       }
-      XCTFail("expected an error")
+      Issue.record("expected an error")
     } catch let error as APIError {
-      XCTAssertEqual(error.status, 418)
-      XCTAssertEqual(
-        error.description,
-        "GET /agents/3: 418 HTTP 418: unreadable error body (text/html): <html>teapot</html>")
+      #expect(error.status == 418)
+      #expect(
+        error.description
+          == "GET /agents/3: 418 HTTP 418: unreadable error body (text/html): <html>teapot</html>")
     }
   }
 
-  func testIdempotent5xxIsRetriedThenSucceeds() async throws {
+  @Test func idempotent5xxIsRetriedThenSucceeds() async throws {
     let double = try await TestDouble.start { _, index in
       index < 2 ? problem(503, "Service Unavailable", "try later") : CannedResponse(body: "{}")
     }
@@ -106,39 +106,39 @@ final class ClientTests: XCTestCase {
     let response = try await withClient(try makeClient(double.baseURL)) { client in
       try await client.send(APIRequest(.put, "/agents/1", body: Array("{}".utf8)))
     }
-    XCTAssertEqual(response.status, 200)
-    XCTAssertEqual(double.requests.count, 3)
+    #expect(response.status == 200)
+    #expect(double.requests.count == 3)
   }
 
-  func testIdempotent5xxGivesUpAfterMaxAttempts() async throws {
+  @Test func idempotent5xxGivesUpAfterMaxAttempts() async throws {
     let double = try await TestDouble.start { _, _ in problem(500, "Internal Server Error", "boom") }
     defer { Task { await double.stop() } }
     do {
       _ = try await withClient(try makeClient(double.baseURL) { $0.retry.maxAttempts = 3 }) { client in
         try await client.send(APIRequest(.get, "/agents"))
       }
-      XCTFail("expected an error")
+      Issue.record("expected an error")
     } catch let error as APIError {
-      XCTAssertEqual(error.description, "GET /agents: 500 Internal Server Error: boom")
+      #expect(error.description == "GET /agents: 500 Internal Server Error: boom")
     }
-    XCTAssertEqual(double.requests.count, 3)
+    #expect(double.requests.count == 3)
   }
 
-  func testPostIsNeverRetriedAfter5xx() async throws {
+  @Test func postIsNeverRetriedAfter5xx() async throws {
     let double = try await TestDouble.start { _, _ in problem(502, "Bad Gateway", "upstream") }
     defer { Task { await double.stop() } }
     do {
       _ = try await withClient(try makeClient(double.baseURL)) { client in
         try await client.send(APIRequest(.post, "/users", body: Array("{}".utf8)))
       }
-      XCTFail("expected an error")
+      Issue.record("expected an error")
     } catch let error as APIError {
-      XCTAssertEqual(error.status, 502)
+      #expect(error.status == 502)
     }
-    XCTAssertEqual(double.requests.count, 1)
+    #expect(double.requests.count == 1)
   }
 
-  func testDroppedConnectionRetriesGetButNotPost() async throws {
+  @Test func droppedConnectionRetriesGetButNotPost() async throws {
     let double = try await TestDouble.start { request, _ in
       CannedResponse(body: #"{"partial":"#, dropsMidBody: true)
     }
@@ -147,34 +147,34 @@ final class ClientTests: XCTestCase {
     try await withClient(client) { client in
       do {
         _ = try await client.send(APIRequest(.post, "/users", body: Array("{}".utf8)))
-        XCTFail("expected an error")
+        Issue.record("expected an error")
       } catch let error as TransportError {
-        XCTAssertEqual(error.kind, .connectionLost)
-        XCTAssertEqual(error.attempts, 1)
-        XCTAssertEqual(error.url, double.baseURL.absoluteString + "/v7/users")
-        XCTAssertTrue(
+        #expect(error.kind == .connectionLost)
+        #expect(error.attempts == 1)
+        #expect(error.url == double.baseURL.absoluteString + "/v7/users")
+        #expect(
           error.description.hasPrefix(
             "POST \(double.baseURL.absoluteString)/v7/users: connection lost (1 attempt in "),
-          error.description)
+          "\(error.description)")
       }
-      XCTAssertEqual(double.requests.filter { $0.method == "POST" }.count, 1)
+      #expect(double.requests.filter { $0.method == "POST" }.count == 1)
       do {
         _ = try await client.send(APIRequest(.get, "/users"))
-        XCTFail("expected an error")
+        Issue.record("expected an error")
       } catch let error as TransportError {
-        XCTAssertEqual(error.kind, .connectionLost)
-        XCTAssertEqual(error.attempts, 2)
-        XCTAssertTrue(
+        #expect(error.kind == .connectionLost)
+        #expect(error.attempts == 2)
+        #expect(
           error.description.hasPrefix(
             "GET \(double.baseURL.absoluteString)/v7/users: connection lost (2 attempts in "),
-          error.description)
-        XCTAssertTrue(error.description.hasSuffix(" s)"), error.description)
+          "\(error.description)")
+        #expect(error.description.hasSuffix(" s)"), "\(error.description)")
       }
-      XCTAssertEqual(double.requests.filter { $0.method == "GET" }.count, 2)
+      #expect(double.requests.filter { $0.method == "GET" }.count == 2)
     }
   }
 
-  func testConnectionRefusedIsRetriedEvenForPost() async throws {
+  @Test func connectionRefusedIsRetriedEvenForPost() async throws {
     let double = try await TestDouble.start { _, _ in CannedResponse() }
     let closed = double.baseURL
     await double.stop()
@@ -182,20 +182,21 @@ final class ClientTests: XCTestCase {
     try await withClient(client) { client in
       do {
         _ = try await client.send(APIRequest(.post, "/users", body: Array("{}".utf8)))
-        XCTFail("expected an error")
+        Issue.record("expected an error")
       } catch let error as TransportError {
-        XCTAssertEqual(error.kind, .connectionRefused)
-        XCTAssertEqual(error.attempts, 3)
-        XCTAssertFalse(error.isTimeout)
-        XCTAssertFalse(error.description.contains(token))
+        #expect(error.kind == .connectionRefused)
+        #expect(error.attempts == 3)
+        #expect(!error.isTimeout)
+        #expect(!error.description.contains(token))
         // One sentence: method, URL without query, cause, attempts over how long.
         let pattern = #"^POST http://[^ ?]+/v7/users: connection refused \(3 attempts in [0-9]+\.[0-9] s\)$"#
-        XCTAssertNotNil(error.description.range(of: pattern, options: .regularExpression), error.description)
+        #expect(
+          error.description.range(of: pattern, options: .regularExpression) != nil, "\(error.description)")
       }
     }
   }
 
-  func testABodyOverTheLimitIsResponseTooLarge() async throws {
+  @Test func aBodyOverTheLimitIsResponseTooLarge() async throws {
     let big = #"{"agents":[""# + String(repeating: "x", count: 5000) + #""]}"#
     let double = try await TestDouble.start { _, _ in CannedResponse(body: big) }
     defer { Task { await double.stop() } }
@@ -206,24 +207,24 @@ final class ClientTests: XCTestCase {
     try await withClient(client) { client in
       do {
         _ = try await client.send(APIRequest(.get, "/agents"))
-        XCTFail("expected an error")
+        Issue.record("expected an error")
       } catch let error as TransportError {
-        XCTAssertEqual(error.kind, .responseTooLarge)
-        XCTAssertTrue(
+        #expect(error.kind == .responseTooLarge)
+        #expect(
           error.description.hasPrefix(
             "GET \(double.baseURL.absoluteString)/v7/agents: response too large (1 attempt in "),
-          error.description)
+          "\(error.description)")
       }
       // At the limit exactly, the body arrives whole.
       let exact = try makeClient(double.baseURL) { $0.maxResponseBytes = big.utf8.count }
       try await withClient(exact) { exact in
         let response = try await exact.send(APIRequest(.get, "/agents"))
-        XCTAssertEqual(response.body.count, big.utf8.count)
+        #expect(response.body.count == big.utf8.count)
       }
     }
   }
 
-  func testReadTimeoutIsItsOwnKind() async throws {
+  @Test func readTimeoutIsItsOwnKind() async throws {
     let double = try await TestDouble.start { _, _ in CannedResponse(delay: .seconds(3)) }
     defer { Task { await double.stop() } }
     let client = try makeClient(double.baseURL) {
@@ -233,19 +234,19 @@ final class ClientTests: XCTestCase {
     try await withClient(client) { client in
       do {
         _ = try await client.send(APIRequest(.get, "/agents"))
-        XCTFail("expected an error")
+        Issue.record("expected an error")
       } catch let error as TransportError {
-        XCTAssertEqual(error.kind, .readTimeout)
-        XCTAssertTrue(error.isTimeout)
-        XCTAssertTrue(
+        #expect(error.kind == .readTimeout)
+        #expect(error.isTimeout)
+        #expect(
           error.description.hasPrefix(
             "GET \(double.baseURL.absoluteString)/v7/agents: read timeout (1 attempt in "),
-          error.description)
+          "\(error.description)")
       }
     }
   }
 
-  func test429WaitsForResetThenRetriesEvenAPost() async throws {
+  @Test func status429WaitsForResetThenRetriesEvenAPost() async throws {
     let double = try await TestDouble.start { _, index in
       if index == 0 {
         let reset = Int(Date().timeIntervalSince1970) + 1
@@ -263,12 +264,12 @@ final class ClientTests: XCTestCase {
     let response = try await withClient(try makeClient(double.baseURL)) { client in
       try await client.send(APIRequest(.post, "/users", body: Array("{}".utf8)))
     }
-    XCTAssertEqual(response.status, 201)
-    XCTAssertEqual(double.requests.count, 2)
-    XCTAssertGreaterThan(Date().timeIntervalSince(started), 0.1, "waited for the reset")
+    #expect(response.status == 201)
+    #expect(double.requests.count == 2)
+    #expect(Date().timeIntervalSince(started) > 0.1, "waited for the reset")
   }
 
-  func test429HonoursRetryAfterAndGivesUpWhenTooLong() async throws {
+  @Test func status429HonoursRetryAfterAndGivesUpWhenTooLong() async throws {
     let double = try await TestDouble.start { _, _ in
       var answer = problem(429, "Too Many Requests", "slow down")
       answer.headers.append(("Retry-After", "3600"))
@@ -279,15 +280,15 @@ final class ClientTests: XCTestCase {
       _ = try await withClient(try makeClient(double.baseURL) { $0.retry.maxWait = .seconds(30) }) { client in
         try await client.send(APIRequest(.get, "/agents"))
       }
-      XCTFail("expected an error")
+      Issue.record("expected an error")
     } catch let error as WaitTooLongError {
-      XCTAssertEqual(
-        error.description,
-        "GET /agents: rate limited; the reset is 3600 s away, more than the allowed wait of 30 s")
+      #expect(
+        error.description
+          == "GET /agents: rate limited; the reset is 3600 s away, more than the allowed wait of 30 s")
     }
   }
 
-  func testInstantTestBudgetIsSeparateFromTheOrganizations() async throws {
+  @Test func instantTestBudgetIsSeparateFromTheOrganizations() async throws {
     let double = try await TestDouble.start { request, _ in
       if request.path == "/v7/tests/7/run", request.method == "POST" {
         let first = !RunOnce.shared.hasRun()
@@ -313,14 +314,14 @@ final class ClientTests: XCTestCase {
       _ = try await client.send(APIRequest(.get, "/agents"))
       let agentsDone = Date().timeIntervalSince(started)
       let response = try await run
-      XCTAssertEqual(response.status, 201)
-      XCTAssertLessThan(agentsDone, 1.0, "other requests do not wait for the instant-test budget")
-      XCTAssertGreaterThan(Date().timeIntervalSince(started), 1.0, "the instant test waited for its reset")
+      #expect(response.status == 201)
+      #expect(agentsDone < 1.0, "other requests do not wait for the instant-test budget")
+      #expect(Date().timeIntervalSince(started) > 1.0, "the instant test waited for its reset")
     }
-    XCTAssertEqual(double.requests.filter { $0.method == "POST" }.count, 2)
+    #expect(double.requests.filter { $0.method == "POST" }.count == 2)
   }
 
-  func testPacingAvoids429sWithinAWindow() async throws {
+  @Test func pacingAvoids429sWithinAWindow() async throws {
     // A strict server: 5 requests per 2-second window, 429 beyond.
     let limiter = WindowCounter(limit: 5, window: 2)
     let double = try await TestDouble.start { _, _ in
@@ -338,11 +339,11 @@ final class ClientTests: XCTestCase {
         _ = try await client.send(APIRequest(.get, "/agents"))
       }
     }
-    XCTAssertEqual(limiter.rejected, 0, "paced requests never hit the limit")
-    XCTAssertEqual(double.requests.count, 12)
+    #expect(limiter.rejected == 0, "paced requests never hit the limit")
+    #expect(double.requests.count == 12)
   }
 
-  func testAuditFileHasOneLinePerAttemptAndNoToken() async throws {
+  @Test func auditFileHasOneLinePerAttemptAndNoToken() async throws {
     let audit = temporaryPath("audit.jsonl")
     let double = try await TestDouble.start { _, index in
       index == 0 ? problem(503, "Service Unavailable", "x") : CannedResponse(body: #"{"a":1}"#)
@@ -352,24 +353,24 @@ final class ClientTests: XCTestCase {
       try await client.send(APIRequest(.get, "/agents", query: [("agentTypes", "cloud")]))
     }
     let text = try String(contentsOfFile: audit, encoding: .utf8)
-    XCTAssertFalse(text.contains(token))
+    #expect(!text.contains(token))
     let lines = text.split(separator: "\n")
-    XCTAssertEqual(lines.count, 2)
-    let first = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
-    let second = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
-    XCTAssertEqual(first["method"] as? String, "GET")
-    XCTAssertEqual(first["path"] as? String, "/agents")
-    XCTAssertEqual(first["query"] as? String, "agentTypes=cloud&aid=3")
-    XCTAssertEqual(first["status"] as? Int, 503)
-    XCTAssertEqual(first["attempt"] as? Int, 1)
-    XCTAssertEqual(second["status"] as? Int, 200)
-    XCTAssertEqual(second["attempt"] as? Int, 2)
-    XCTAssertEqual(second["bytes"] as? Int, 7)
-    XCTAssertNotNil(second["duration_ms"] as? Double)
-    let time = try XCTUnwrap(second["time"] as? String)
-    XCTAssertNotNil(
+    #expect(lines.count == 2)
+    let first = try #require(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+    let second = try #require(JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+    #expect(first["method"] as? String == "GET")
+    #expect(first["path"] as? String == "/agents")
+    #expect(first["query"] as? String == "agentTypes=cloud&aid=3")
+    #expect(first["status"] as? Int == 503)
+    #expect(first["attempt"] as? Int == 1)
+    #expect(second["status"] as? Int == 200)
+    #expect(second["attempt"] as? Int == 2)
+    #expect(second["bytes"] as? Int == 7)
+    #expect(second["duration_ms"] as? Double != nil)
+    let time = try #require(second["time"] as? String)
+    #expect(
       ISO8601DateFormatter().date(
-        from: time.replacingOccurrences(of: #"\.\d+"#, with: "", options: .regularExpression)))
+        from: time.replacingOccurrences(of: #"\.\d+"#, with: "", options: .regularExpression)) != nil)
   }
 }
 

@@ -1,45 +1,44 @@
 import Foundation
-import XCTest
+import Testing
 
 @testable import ThousandEyes
 
-final class PageScannerTests: XCTestCase {
+@Suite struct PageScannerTests {
   private func scan(_ text: String, key: String? = nil) throws -> PageScanner.Result {
     try PageScanner.scan(Array(text.utf8), collectionKey: key)
   }
 
-  func testFindsNextHrefAfterSkippingNestedValues() throws {
+  @Test func findsNextHrefAfterSkippingNestedValues() throws {
     let body = """
       {"tests":[{"name":"a}\\"]","_links":{"next":{"href":"wrong"}}},{"x":[1,2,{"y":null}]}],
        "meta":{"n":-1.5e3,"t":true},
        "_links":{"self":{"href":"https://h/v7/tests"},"next":{"href":"https:\\/\\/h\\/v7\\/tests?cursor=a%2Bb\\u00e9"}}}
       """
     let result = try scan(body, key: "tests")
-    XCTAssertEqual(result.nextHref, "https://h/v7/tests?cursor=a%2Bbé")
-    XCTAssertEqual(result.itemCount, 2)
+    #expect(result.nextHref == "https://h/v7/tests?cursor=a%2Bbé")
+    #expect(result.itemCount == 2)
   }
 
-  func testLastPageHasNoNext() throws {
+  @Test func lastPageHasNoNext() throws {
     let result = try scan(#"{"_links":{"self":{"href":"/v7/agents"}},"agents":[]}"#, key: "agents")
-    XCTAssertNil(result.nextHref)
-    XCTAssertEqual(result.itemCount, 0)
-    XCTAssertNil(try scan("{}").nextHref)
+    #expect(result.nextHref == nil)
+    #expect(result.itemCount == 0)
+    #expect(try scan("{}").nextHref == nil)
   }
 
-  func testMalformedBodiesFailWithOffset() {
-    XCTAssertThrowsError(try scan("[1,2]")) { error in
-      XCTAssertEqual("\(error)", "malformed JSON page body at byte 0")
-    }
-    XCTAssertThrowsError(try scan(#"{"a":[1,2"#))
-    XCTAssertThrowsError(try scan(#"{"a" 1}"#))
-    XCTAssertThrowsError(try scan(#"{"a":"unterminated}"#))
-    XCTAssertThrowsError(try scan(""))
+  @Test func malformedBodiesFailWithOffset() throws {
+    let error = try #require(throws: (any Error).self) { try scan("[1,2]") }
+    #expect("\(error)" == "malformed JSON page body at byte 0")
+    #expect(throws: (any Error).self) { try scan(#"{"a":[1,2"#) }
+    #expect(throws: (any Error).self) { try scan(#"{"a" 1}"#) }
+    #expect(throws: (any Error).self) { try scan(#"{"a":"unterminated}"#) }
+    #expect(throws: (any Error).self) { try scan("") }
   }
 
   /// Item counts and the next link over generated pages: strings of every length with escaped
   /// quotes and backslashes at every position (the scanner skips eight bytes at a time), commas
   /// and brackets inside strings and nested values, whitespace around everything.
-  func testCountsItemsOfGeneratedPagesLikeAFullParser() throws {
+  @Test func countsItemsOfGeneratedPagesLikeAFullParser() throws {
     var generator = SystemRandomNumberGenerator()
     let pieces = ["a", "\\\"", "\\\\", ",", "]", "}", "[", "{", "é", " "]
     for _ in 0..<300 {
@@ -55,16 +54,16 @@ final class PageScannerTests: XCTestCase {
         #"{"results" : [ "# + items.joined(separator: " ,\n ")
         + #" ], "_links": {"next": {"href": "/v7/x?c=1"}}}"#
       let parsed = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
-      XCTAssertEqual((parsed?["results"] as? [Any])?.count, count, body)
+      #expect((parsed?["results"] as? [Any])?.count == count, "\(body)")
       let result = try scan(body, key: "results")
-      XCTAssertEqual(result.itemCount, count, body)
-      XCTAssertEqual(result.nextHref, "/v7/x?c=1", body)
+      #expect(result.itemCount == count, "\(body)")
+      #expect(result.nextHref == "/v7/x?c=1", "\(body)")
     }
   }
 
   /// Without counting, the next link is found wherever `_links` is, however it is spelled,
   /// with escapes and brackets inside its strings: the same answer as the full scan.
-  func testWithoutCountingTheNextLinkIsTheSameWhereverLinksIs() throws {
+  @Test func withoutCountingTheNextLinkIsTheSameWhereverLinksIs() throws {
     let hrefs = [
       #"/v7/x?cursor=a"#, #"/v7/x?c=\"}]{["#, #"/v7/x?c=\\"#, #"/v7/x?c=\\\"\\"#, #"\u002Fv7\/x"#,
     ]
@@ -80,22 +79,22 @@ final class PageScannerTests: XCTestCase {
       ]
       for body in bodies {
         let full = try scan(body, key: "results")
-        XCTAssertEqual(full.itemCount, 2, body)
+        #expect(full.itemCount == 2, "\(body)")
         let fast = try PageScanner.scan(Array(body.utf8), collectionKey: "results", countingItems: false)
-        XCTAssertNotNil(fast.nextHref, body)
-        XCTAssertEqual(fast.nextHref, full.nextHref, body)
-        XCTAssertNil(fast.itemCount)
+        #expect(fast.nextHref != nil, "\(body)")
+        #expect(fast.nextHref == full.nextHref, "\(body)")
+        #expect(fast.itemCount == nil)
       }
     }
     let last = try PageScanner.scan(
       Array(#"{"results":[],"_links":{"self":{"href":"/v7/x"}}}"#.utf8), collectionKey: "results",
       countingItems: false)
-    XCTAssertNil(last.nextHref)
+    #expect(last.nextHref == nil)
     let trailing = try PageScanner.scan(
       Array(#"{"_links":{"next":{"href":"/v7/n"}},"results":[1]}"#.utf8), collectionKey: "results",
       countingItems: false)
-    XCTAssertEqual(trailing.nextHref, "/v7/n")
-    XCTAssertNil(
-      try PageScanner.scan(Array("{}".utf8), collectionKey: "results", countingItems: false).nextHref)
+    #expect(trailing.nextHref == "/v7/n")
+    #expect(
+      try PageScanner.scan(Array("{}".utf8), collectionKey: "results", countingItems: false).nextHref == nil)
   }
 }

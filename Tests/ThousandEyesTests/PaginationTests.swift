@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
+import Testing
 
 @testable import ThousandEyes
 
-final class PaginationTests: XCTestCase {
+@Suite struct PaginationTests {
   let token = "tok-UNIQUE-pages-5521"
 
   /// A collection of `pageCount` pages of 2 items; `link` builds the next href for a cursor.
@@ -29,18 +29,18 @@ final class PaginationTests: XCTestCase {
     return pages
   }
 
-  func testCountsItemsWhenProgressIsShown() async throws {
+  @Test func countsItemsWhenProgressIsShown() async throws {
     let double = try await pagedDouble(pageCount: 3) { cursor in "/v7/tests?cursor=\(cursor)" }
     defer { Task { await double.stop() } }
     let client = try makeClient(double.baseURL, token: token) { $0.showsProgress = true }
     let pages = try await withClient(client) { client in
       try await collect(client.pages(APIRequest(.get, "/tests"), collectionKey: "tests"))
     }
-    XCTAssertEqual(pages.map(\.itemCount), [2, 2, 2])
-    XCTAssertEqual(double.requests.map(\.query), ["", "cursor=p2", "cursor=p3"])
+    #expect(pages.map(\.itemCount) == [2, 2, 2])
+    #expect(double.requests.map(\.query) == ["", "cursor=p2", "cursor=p3"])
   }
 
-  func testFollowsSameOriginAbsoluteLinksWhole() async throws {
+  @Test func followsSameOriginAbsoluteLinksWhole() async throws {
     let port = PortBox()
     let double = try await pagedDouble(pageCount: 4) { cursor in
       "http://127.0.0.1:\(port.value)/v7/tests?aid=5&cursor=\(cursor)"
@@ -51,25 +51,25 @@ final class PaginationTests: XCTestCase {
       try await collect(
         client.pages(APIRequest(.get, "/tests", query: [("aid", "5")]), collectionKey: "tests"))
     }
-    XCTAssertEqual(pages.map(\.number), [1, 2, 3, 4])
-    XCTAssertEqual(pages.map(\.itemCount), [nil, nil, nil, nil], "items are counted only for progress")
-    XCTAssertTrue(String(decoding: pages[3].body, as: UTF8.self).contains(#""testId":"41""#))
-    XCTAssertEqual(
-      double.requests.map(\.query), ["aid=5", "aid=5&cursor=p2", "aid=5&cursor=p3", "aid=5&cursor=p4"])
-    XCTAssertTrue(double.requests.allSatisfy { $0.authorization == "Bearer \(token)" })
+    #expect(pages.map(\.number) == [1, 2, 3, 4])
+    #expect(pages.map(\.itemCount) == [nil, nil, nil, nil], "items are counted only for progress")
+    #expect(String(decoding: pages[3].body, as: UTF8.self).contains(#""testId":"41""#))
+    #expect(
+      double.requests.map(\.query) == ["aid=5", "aid=5&cursor=p2", "aid=5&cursor=p3", "aid=5&cursor=p4"])
+    #expect(double.requests.allSatisfy { $0.authorization == "Bearer \(token)" })
   }
 
-  func testFollowsRelativeLinks() async throws {
+  @Test func followsRelativeLinks() async throws {
     let double = try await pagedDouble(pageCount: 3) { "/v7/tests?cursor=\($0)" }
     defer { Task { await double.stop() } }
     let pages = try await withClient(try makeClient(double.baseURL)) { client in
       try await collect(client.pages(APIRequest(.get, "/tests")))
     }
-    XCTAssertEqual(pages.count, 3)
-    XCTAssertEqual(double.requests.map(\.path), ["/v7/tests", "/v7/tests", "/v7/tests"])
+    #expect(pages.count == 3)
+    #expect(double.requests.map(\.path) == ["/v7/tests", "/v7/tests", "/v7/tests"])
   }
 
-  func testOffOriginNextLinkNeverReceivesTheToken() async throws {
+  @Test func offOriginNextLinkNeverReceivesTheToken() async throws {
     let other = try await TestDouble.start { _, _ in CannedResponse(body: #"{"tests":[]}"#) }
     defer { Task { await other.stop() } }
     let otherPort = other.port
@@ -79,13 +79,13 @@ final class PaginationTests: XCTestCase {
       try await collect(client.pages(APIRequest(.get, "/tests"), collectionKey: "tests"))
     }
     // Only the cursor was taken, and applied to the configured origin.
-    XCTAssertEqual(pages.count, 3)
-    XCTAssertEqual(double.requests.map(\.query), ["", "cursor=p2", "cursor=p3"])
-    XCTAssertTrue(other.requests.allSatisfy { $0.authorization == nil })
-    XCTAssertEqual(other.requests.count, 0, "the other origin is never contacted")
+    #expect(pages.count == 3)
+    #expect(double.requests.map(\.query) == ["", "cursor=p2", "cursor=p3"])
+    #expect(other.requests.allSatisfy { $0.authorization == nil })
+    #expect(other.requests.count == 0, "the other origin is never contacted")
   }
 
-  func testOffOriginLinkWithoutCursorStopsWithAnError() async throws {
+  @Test func offOriginLinkWithoutCursorStopsWithAnError() async throws {
     let double = try await TestDouble.start { _, _ in
       CannedResponse(body: #"{"tests":[],"_links":{"next":{"href":"https://evil.example/v7/tests?page=2"}}}"#)
     }
@@ -94,17 +94,17 @@ final class PaginationTests: XCTestCase {
       _ = try await withClient(try makeClient(double.baseURL)) { client in
         try await collect(client.pages(APIRequest(.get, "/tests")))
       }
-      XCTFail("expected an error")
+      Issue.record("expected an error")
     } catch let error as PaginationError {
-      XCTAssertEqual(
-        error.description,
-        "GET /tests: the next page link points to another origin (https://evil.example:443) and has no cursor; "
+      #expect(
+        error.description
+          == "GET /tests: the next page link points to another origin (https://evil.example:443) and has no cursor; "
           + "stopped rather than send the token there")
     }
-    XCTAssertEqual(double.requests.count, 1)
+    #expect(double.requests.count == 1)
   }
 
-  func testRepeatedCursorStops() async throws {
+  @Test func repeatedCursorStops() async throws {
     let double = try await TestDouble.start { _, _ in
       CannedResponse(body: #"{"tests":[1],"_links":{"next":{"href":"/v7/tests?cursor=same"}}}"#)
     }
@@ -112,45 +112,45 @@ final class PaginationTests: XCTestCase {
     let pages = try await withClient(try makeClient(double.baseURL)) { client in
       try await collect(client.pages(APIRequest(.get, "/tests")))
     }
-    XCTAssertEqual(pages.count, 2)
-    XCTAssertEqual(double.requests.count, 2)
+    #expect(pages.count == 2)
+    #expect(double.requests.count == 2)
   }
 
-  func testMalformedPageIsAnError() async throws {
+  @Test func malformedPageIsAnError() async throws {
     let double = try await TestDouble.start { _, _ in CannedResponse(body: #"{"tests":[1,2"#) }
     defer { Task { await double.stop() } }
     do {
       _ = try await withClient(try makeClient(double.baseURL)) { client in
         try await collect(client.pages(APIRequest(.get, "/tests")))
       }
-      XCTFail("expected an error")
+      Issue.record("expected an error")
     } catch let error as APIError {
-      XCTAssertEqual(error.description, "GET /tests: 200 Malformed page: malformed JSON page body at byte 13")
+      #expect(error.description == "GET /tests: 200 Malformed page: malformed JSON page body at byte 13")
     }
   }
 
-  func testPrefetchesTheNextPageWhileTheConsumerWorks() async throws {
+  @Test func prefetchesTheNextPageWhileTheConsumerWorks() async throws {
     let double = try await pagedDouble(pageCount: 3) { "/v7/tests?cursor=\($0)" }
     defer { Task { await double.stop() } }
     try await withClient(try makeClient(double.baseURL)) { client in
-      var iterator = client.pages(APIRequest(.get, "/tests")).makeAsyncIterator()
+      let iterator = client.pages(APIRequest(.get, "/tests")).makeAsyncIterator()
       let first = try await iterator.next()
-      XCTAssertEqual(first?.number, 1)
+      #expect(first?.number == 1)
       // Without asking for page 2, the server sees its request.
       var waited = 0
       while double.requests.count < 2, waited < 200 {
         try await Task.sleep(for: .milliseconds(10))
         waited += 1
       }
-      XCTAssertEqual(double.requests.count, 2)
-      XCTAssertEqual(double.requests.last?.query, "cursor=p2")
+      #expect(double.requests.count == 2)
+      #expect(double.requests.last?.query == "cursor=p2")
       // But no further than one page ahead.
       try await Task.sleep(for: .milliseconds(200))
-      XCTAssertEqual(double.requests.count, 2)
+      #expect(double.requests.count == 2)
       _ = try await iterator.next()
       _ = try await iterator.next()
       let end = try await iterator.next()
-      XCTAssertNil(end)
+      #expect(end == nil)
     }
   }
 }

@@ -1,11 +1,11 @@
 import Foundation
 import Simulator
-import XCTest
+import Testing
 
 @testable import ThousandEyes
 
 /// The client against the real simulator over HTTP.
-final class SimulatorClientTests: XCTestCase {
+@Suite struct SimulatorClientTests {
   let token = "tok-UNIQUE-sim-88c1f0e2"
 
   private func withSimulator<T>(
@@ -30,10 +30,10 @@ final class SimulatorClientTests: XCTestCase {
   }
 
   private func json(_ response: APIResponse) throws -> [String: Any] {
-    try XCTUnwrap(JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+    try #require(JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
   }
 
-  func testPaginatesResultsOverManyPages() async throws {
+  @Test func paginatesResultsOverManyPages() async throws {
     let audit = temporaryPath("sim-pages.jsonl")
     let pages = try await withSimulator(
       {
@@ -50,22 +50,22 @@ final class SimulatorClientTests: XCTestCase {
       return pages
     }
     let counts = try pages.map { try (json($0.response)["results"] as? [Any])?.count ?? -1 }
-    XCTAssertGreaterThan(pages.count, 5)
-    XCTAssertTrue(counts.dropLast().allSatisfy { $0 == 4 }, "\(counts)")
-    XCTAssertTrue((1...4).contains(counts.last ?? 0))
+    #expect(pages.count > 5)
+    #expect(counts.dropLast().allSatisfy { $0 == 4 }, "\(counts)")
+    #expect((1...4).contains(counts.last ?? 0))
     // Every page decodes, and the items are all distinct.
     var seen = Set<String>()
     for page in pages {
       let object = try json(page.response)
-      for item in try XCTUnwrap(object["results"] as? [[String: Any]]) {
+      for item in try #require(object["results"] as? [[String: Any]]) {
         let key = "\(item["agent"].map { "\($0)" } ?? "")|\(item["roundId"] ?? "")"
-        XCTAssertTrue(seen.insert(key).inserted, "duplicate item \(key)")
+        #expect(seen.insert(key).inserted, "duplicate item \(key)")
       }
     }
-    XCTAssertFalse(try String(contentsOfFile: audit, encoding: .utf8).contains(token))
+    #expect(try !String(contentsOfFile: audit, encoding: .utf8).contains(token))
   }
 
-  func testRateLimitStormCompletesPacedWithoutErrors() async throws {
+  @Test func rateLimitStormCompletesPacedWithoutErrors() async throws {
     let audit = temporaryPath("sim-storm.jsonl")
     let window = 5.0
     let started = Date().timeIntervalSince1970
@@ -75,7 +75,7 @@ final class SimulatorClientTests: XCTestCase {
       client, _ in
       for _ in 0..<100 {
         let response = try await client.send(APIRequest(.get, "/agents"))
-        XCTAssertEqual(response.status, 200)
+        #expect(response.status == 200)
       }
     }
     let elapsed = Date().timeIntervalSince1970 - started
@@ -83,16 +83,16 @@ final class SimulatorClientTests: XCTestCase {
     // time from the start to the beginning of the fifth window.
     let firstWindowEnd = (started / window).rounded(.down) * window + window
     let minimum = firstWindowEnd + 3 * window - started
-    XCTAssertGreaterThanOrEqual(elapsed, minimum - 0.5)
-    XCTAssertLessThanOrEqual(elapsed, 1.5 * minimum + 1)
+    #expect(elapsed >= minimum - 0.5)
+    #expect(elapsed <= 1.5 * minimum + 1)
     let lines = try String(contentsOfFile: audit, encoding: .utf8).split(separator: "\n")
     let rejected = lines.filter { $0.contains(#""status":429"#) }.count
-    XCTAssertLessThanOrEqual(rejected, 3, "pacing keeps 429s rare")
-    XCTAssertEqual(lines.count - rejected, 100)
+    #expect(rejected <= 3, "pacing keeps 429s rare")
+    #expect(lines.count - rejected == 100)
     print("rate-limit storm: 100 GETs at 20/5s in \(elapsed) s (minimum \(minimum) s), \(rejected) 429s")
   }
 
-  func testFaultsDoNotChangeGetResultsAndNeverDuplicatePosts() async throws {
+  @Test func faultsDoNotChangeGetResultsAndNeverDuplicatePosts() async throws {
     let paths = ["/agents", "/tests", "/users", "/account-groups", "/roles", "/tests/agent-to-server/123456"]
     func fetchAll(_ client: ThousandEyesClient, _ sim: SimulatorServer) async throws -> [String] {
       var bodies: [String] = []
@@ -115,9 +115,9 @@ final class SimulatorClientTests: XCTestCase {
     ) { client, sim in
       let faulty = try await fetchAll(client, sim)
       let groups = try json(try await client.send(APIRequest(.get, "/account-groups")))
-      let aid = try XCTUnwrap((groups["accountGroups"] as? [[String: Any]])?.first?["aid"] as? String)
+      let aid = try #require((groups["accountGroups"] as? [[String: Any]])?.first?["aid"] as? String)
       let roles = try json(try await client.send(APIRequest(.get, "/roles")))
-      let roleId = try XCTUnwrap((roles["roles"] as? [[String: Any]])?.first?["roleId"] as? String)
+      let roleId = try #require((roles["roles"] as? [[String: Any]])?.first?["roleId"] as? String)
       var successes = 0
       for n in 0..<40 {
         let body =
@@ -126,9 +126,9 @@ final class SimulatorClientTests: XCTestCase {
           _ = try await client.send(APIRequest(.post, "/users", body: Array(body.utf8)))
           successes += 1
         } catch let error as APIError {
-          XCTAssertTrue([500, 502, 503].contains(error.status), "\(error)")
+          #expect([500, 502, 503].contains(error.status), "\(error)")
         } catch let error as TransportError {
-          XCTAssertEqual(error.kind, .connectionLost, "\(error)")
+          #expect(error.kind == .connectionLost, "\(error)")
         }
       }
       let users = try json(try await client.send(APIRequest(.get, "/users")))
@@ -136,28 +136,28 @@ final class SimulatorClientTests: XCTestCase {
         .filter { $0.hasSuffix("@example.com") && $0.hasPrefix("u") }
       return (faulty, emails, successes)
     }
-    XCTAssertEqual(faulty, clean, "GETs give the same result with faults")
-    XCTAssertEqual(Set(created).count, created.count, "no user created twice")
-    XCTAssertGreaterThanOrEqual(created.count, successes)
-    XCTAssertLessThan(successes, 40, "faults did happen")
+    #expect(faulty == clean, "GETs give the same result with faults")
+    #expect(Set(created).count == created.count, "no user created twice")
+    #expect(created.count >= successes)
+    #expect(successes < 40, "faults did happen")
     let auditText = try String(contentsOfFile: audit, encoding: .utf8)
-    XCTAssertFalse(auditText.contains(token))
+    #expect(!auditText.contains(token))
     // Every POST was sent at most once per email.
-    XCTAssertEqual(auditText.split(separator: "\n").filter { $0.contains(#""method":"POST""#) }.count, 40)
+    #expect(auditText.split(separator: "\n").filter { $0.contains(#""method":"POST""#) }.count == 40)
   }
 
-  func testUnauthorizedTokenGivesOAuthError() async throws {
+  @Test func unauthorizedTokenGivesOAuthError() async throws {
     var options = SimulatorOptions()
     options.token = token
     let sim = try await SimulatorServer.start(options)
     let client = try makeClient(URL(string: sim.baseURL)!, token: "wrong-token-value")
     do {
       _ = try await withClient(client) { try await $0.send(APIRequest(.get, "/users")) }
-      XCTFail("expected an error")
+      Issue.record("expected an error")
     } catch let error as APIError {
-      XCTAssertEqual(error.status, 401)
-      XCTAssertTrue(error.isAuthorizationFailure)
-      XCTAssertFalse(error.description.contains("wrong-token-value"))
+      #expect(error.status == 401)
+      #expect(error.isAuthorizationFailure)
+      #expect(!error.description.contains("wrong-token-value"))
     }
     await sim.stop()
   }

@@ -10,6 +10,7 @@ import sys
 from datetime import datetime, timezone
 
 from export_bench import run_export_bench
+from ratelimit_bench import render_ratelimit, run_ratelimit_bench
 from report import render, update_markdown
 from startup_bench import run_json_bench, run_startup_bench
 
@@ -54,13 +55,17 @@ def main():
   parser.add_argument("--max-memory", help="terun --max-memory for (a)")
   parser.add_argument("--startup-runs", type=int, default=50)
   parser.add_argument("--json-runs", type=int, default=5)
-  parser.add_argument("--skip", default="", help="comma list of parts to skip: export,scaling,startup,json")
+  parser.add_argument(
+    "--skip", default="", help="comma list of parts to skip: export,scaling,startup,json,ratelimit")
+  parser.add_argument("--only", default="", help="comma list of the parts to run (the others are skipped)")
   parser.add_argument("--work", default=os.path.join(root, "bench", "out"))
   parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
   config = parser.parse_args()
   config.bench = os.path.join(root, "bench")
   config.tools = [t for t in config.tools if t in "abcd"]
   skip = set(filter(None, config.skip.split(",")))
+  if config.only:
+    skip = {"export", "scaling", "startup", "json", "ratelimit"} - set(config.only.split(","))
   config.scales = [] if "scaling" in skip else [int(s) for s in config.scales.split(",")]
 
   results = {"machine": machine(), "command": " ".join(sys.argv)}
@@ -76,18 +81,28 @@ def main():
     results["startup"] = run_startup_bench(config, log)
   if "json" not in skip:
     results["json"] = run_json_bench(config, log)
+  if "ratelimit" not in skip:
+    results["ratelimit"] = run_ratelimit_bench(config, log)
   results["machine"]["load_after"] = load()
 
   os.makedirs(config.work, exist_ok=True)
   path = os.path.join(config.work, "results.json")
   with open(path, "w") as f:
     json.dump(results, f, indent=2)
-  section = render(results)
-  print(section)
+  if any(part in results for part in ("export", "startup", "json")):
+    section = render(results)
+    print(section)
+    if config.write:
+      update_markdown(os.path.join(root, "BENCHMARKS.md"), section)
+      log("BENCHMARKS.md updated (export)")
+  if "ratelimit" in results:
+    section = render_ratelimit(results["ratelimit"], "bench/run " + " ".join(sys.argv[5:]))
+    print(section)
+    if config.write:
+      update_markdown(
+        os.path.join(root, "BENCHMARKS.md"), section, ("<!-- ratelimit:begin -->", "<!-- ratelimit:end -->"))
+      log("BENCHMARKS.md updated (ratelimit)")
   log(f"results in {path}")
-  if config.write:
-    update_markdown(os.path.join(root, "BENCHMARKS.md"), section)
-    log("BENCHMARKS.md updated")
 
 
 if __name__ == "__main__":

@@ -115,14 +115,15 @@ def render(results):
   return "\n".join(out)
 
 
-def update_markdown(path, section):
-  """Replaces the text between the markers in path with section."""
+def update_markdown(path, section, markers=(None, None)):
+  """Replaces the text between the markers (the export's by default) in path with section."""
+  start_marker, end_marker = markers[0] or BEGIN, markers[1] or END
   with open(path) as f:
     text = f.read()
-  begin, end = text.find(BEGIN), text.find(END)
+  begin, end = text.find(start_marker), text.find(end_marker)
   if begin < 0 or end < begin:
-    raise RuntimeError(f"{path} lacks the {BEGIN} ... {END} markers")
-  text = text[:begin + len(BEGIN)] + "\n" + section + "\n" + text[end:]
+    raise RuntimeError(f"{path} lacks the {start_marker} ... {end_marker} markers")
+  text = text[:begin + len(start_marker)] + "\n" + section + "\n" + text[end:]
   with open(path, "w") as f:
     f.write(text)
 

@@ -18,18 +18,18 @@ def free_port():
 
 
 class Simulator:
-  """A standalone `terun sim --rate-limit off` process."""
+  """A standalone `terun sim` process (`--rate-limit off` unless given)."""
 
-  def __init__(self, terun, agents, token, log_path, seed=1):
+  def __init__(self, terun, agents, token, log_path, seed=1, rate_limit="off", latency=None):
     self.port = free_port()
     self.token = token
     self.base_url = f"http://127.0.0.1:{self.port}"
     self.log_path = log_path
     self._log = open(log_path, "wb")
     argv = [
-      terun, "sim", "--port", str(self.port), "--rate-limit", "off", "--agents", str(agents),
+      terun, "sim", "--port", str(self.port), "--rate-limit", rate_limit, "--agents", str(agents),
       "--token", token, "--seed", str(seed),
-    ]
+    ] + (["--latency", latency] if latency else [])
     self.process = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT)
     self._wait_until_ready()
 

@@ -4,6 +4,7 @@
 // trampoline that calls Swift functions and raises their errors from C, the capped
 // allocator, the count hook and the kill switch. Swift never calls lua_error.
 #include "../../CLua/shim.h"
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,15 @@ enum {
   TERUN_KILL_VIOLATION = 4,
 };
 
+/// Why a statement was stopped (terun_statement_end). Unlike a kill, a stop ends with its
+/// statement: the state runs again.
+enum {
+  TERUN_STOP_NONE = 0,
+  TERUN_STOP_INTERRUPT = 1,
+  TERUN_STOP_INSTRUCTIONS = 2,
+  TERUN_STOP_TIMEOUT = 3,
+};
+
 /// A host function returns this to ask the trampoline to raise the value on top of the stack.
 #define TERUN_HOST_RAISE (-1)
 
@@ -91,12 +101,23 @@ void *terun_kill_handle(lua_State *L);
 void terun_kill_with_handle(void *handle, int reason);
 /// The kill reason (TERUN_KILL_NONE while running normally).
 int terun_kill_reason(lua_State *L);
-/// Installs a second stop check for host code that blocks (a `te` request, `te.sleep`): the
-/// REPL's per-statement guard (Ctrl-C, the statement timeout). NULL removes it.
-void terun_set_stop_poll(lua_State *L, int (*poll)(lua_State *L));
-/// Whether host code that blocks should give up now: the run was killed, or the stop poll
-/// says so.
+/// Arms the limits of one statement, for a host that keeps its state across statements (the
+/// REPL): a budget of `max_instructions` counted from now (0: none), a timeout in nanoseconds
+/// (0: none), and `interrupt`, a flag a signal handler sets (already set: the statement stops
+/// at once; the stop consumes it; NULL: none). The
+/// state's own hook, charges and trampoline check them as they check the kill switch, and a
+/// stopped statement raises the kill sentinel the same way; terun_statement_end clears it.
+void terun_statement_begin(
+    lua_State *L, int64_t max_instructions, int64_t timeout_ns, volatile sig_atomic_t *interrupt);
+/// Disarms the statement's limits and returns why it was stopped (TERUN_STOP_*); the state
+/// runs again (its hook back to the normal interval). No-op on a state made by someone else.
+int terun_statement_end(lua_State *L);
+/// Whether host code that blocks (a `te` request, `te.sleep`) should give up now: the run was
+/// killed, or its statement stopped (Ctrl-C, the statement's timeout or budget).
 int terun_stop_requested(lua_State *L);
+/// Raises the kill sentinel if the run was killed or its statement stopped; for C functions
+/// that run long. No-op on a state made by someone else.
+void terun_check_stop(lua_State *L);
 /// Bytes currently allocated by the state, and its cap (0: none).
 size_t terun_memory_used(lua_State *L);
 size_t terun_memory_limit(lua_State *L);
@@ -141,7 +162,7 @@ int terun_message_handler(lua_State *L);
 // MARK: - Sandboxed pattern matching
 
 /// Charges `steps` of work done in C to the instruction budget; raises if killed or over, or
-/// if the stop poll (the REPL's statement limits) says to stop.
+/// if the running statement's limits (terun_statement_begin) stop it.
 void terun_charge(lua_State *L, int64_t steps);
 
 /// Opens replacements of string.find, match, gmatch and gsub that check the kill switch and

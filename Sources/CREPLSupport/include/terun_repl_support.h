@@ -1,46 +1,13 @@
 #ifndef TERUN_REPL_SUPPORT_H
 #define TERUN_REPL_SUPPORT_H
-// The REPL's C side: a per-statement guard (instruction budget, timeout and interrupt for one
-// statement at a time, raised from a count hook in C, never from Swift) and a SIGINT flag.
-//
-// LuaHost's kill switch is permanent by design (a killed run stays killed). A REPL session
-// must survive Ctrl-C, so the guard keeps its own stop reason, cleared between statements.
-// Its hook chains to the hook already installed (LuaHost's), so LuaHost's memory limit and
-// kill switch keep working.
-#include "../../CLua/shim.h"
+// The REPL's C side: the SIGINT flag and libedit's line editing. The statement's limits
+// (budget, timeout, Ctrl-C) are LuaHost's (LuaState.beginStatement), which reads the flag.
+#include <signal.h>
 #include <stdint.h>
 
-/// Why the guard stopped a statement.
-enum {
-  TERUN_REPL_STOP_NONE = 0,
-  TERUN_REPL_STOP_INTERRUPT = 1,
-  TERUN_REPL_STOP_INSTRUCTIONS = 2,
-  TERUN_REPL_STOP_TIMEOUT = 3,
-};
-
-typedef struct terun_repl_guard terun_repl_guard;
-
-/// Installs the guard's count hook on `L` (chaining the current hook, with its mask and
-/// count). Coroutines created later inherit it. Also replaces the globals `pcall`, `xpcall`
-/// and `coroutine.resume` by versions that raise again an error caught while the statement
-/// is stopped. Returns NULL if out of memory.
-terun_repl_guard *terun_repl_guard_attach(lua_State *L);
-/// Restores the previous hook on `L` and frees the guard.
-void terun_repl_guard_detach(lua_State *L, terun_repl_guard *guard);
-/// Arms the guard for one statement: budget in VM instructions and timeout in nanoseconds
-/// (0: none). Clears a pending SIGINT and the previous stop reason.
-void terun_repl_guard_begin(terun_repl_guard *guard, int64_t max_instructions, int64_t timeout_ns);
-/// Disarms the guard and returns why the statement was stopped (TERUN_REPL_STOP_*).
-int terun_repl_guard_end(terun_repl_guard *guard);
-/// For host code blocked during a statement (a `te` request, `te.sleep`): takes a pending
-/// Ctrl-C or an expired statement timeout as the statement's stop, as the hook would, and
-/// returns nonzero once the statement is stopped. Installed with terun_set_stop_poll.
-int terun_repl_guard_poll(lua_State *L);
-/// Instructions counted since the last begin: LuaHost's count (hook ticks, calls, charged C
-/// work) on a state made by LuaHost, else the guard's own hook ticks.
-int64_t terun_repl_guard_instructions(terun_repl_guard *guard);
-/// True if the value at `idx` is the guard's stop sentinel.
-int terun_repl_is_stop_sentinel(lua_State *L, int idx);
+/// The flag SIGINT (and terun_repl_post_interrupt) sets: LuaHost's statement limits read it
+/// while a statement runs, the line reader between statements.
+volatile sig_atomic_t *terun_repl_sigint_flag(void);
 
 /// Installs a SIGINT handler that records the signal (no SA_RESTART, so a blocking read
 /// returns EINTR) and forwards it to the calling thread (the REPL's) when another thread

@@ -1,4 +1,5 @@
 import CLua
+import JSONScan
 
 /// JSON <-> Lua values, straight between bytes and the Lua stack.
 ///
@@ -22,8 +23,8 @@ public enum LuaJSON {
   /// The address of the `te.json.null` light userdata: one shared value for the whole process.
   public static var null: UnsafeMutableRawPointer { NullSentinel.address }
 
-  /// The default limit on nested arrays and objects, for decoding and encoding.
-  public static let defaultMaxDepth = 512
+  /// The default limit on nested arrays and objects, for decoding and encoding (JSONScan's).
+  public static let defaultMaxDepth = JSONScanner.defaultMaxDepth
 
   /// Options for ``decode(_:into:options:)``.
   public struct DecodeOptions: Sendable {
@@ -125,36 +126,4 @@ extension LuaJSON {
     lua_pushvalue(L, -1)
     lua_setfield(L, luaRegistryIndex, name)
   }
-}
-
-/// The length of the valid multi-byte UTF-8 sequence at `bytes` (at most `available` bytes
-/// long), or nil when it is invalid: overlong forms, surrogates and code points past U+10FFFF
-/// are refused. Shared by the decoder and the encoder.
-@inline(__always)
-func validUTF8Length(_ bytes: UnsafePointer<UInt8>, available: Int) -> Int? {
-  let lead = bytes[0]
-  var length = 0
-  var low: UInt8 = 0x80
-  var high: UInt8 = 0xBF
-  switch lead {
-  case 0xC2...0xDF: length = 2
-  case 0xE0:
-    length = 3
-    low = 0xA0
-  case 0xE1...0xEC, 0xEE...0xEF: length = 3
-  case 0xED:
-    length = 3
-    high = 0x9F
-  case 0xF0:
-    length = 4
-    low = 0x90
-  case 0xF1...0xF3: length = 4
-  case 0xF4:
-    length = 4
-    high = 0x8F
-  default: return nil
-  }
-  guard available >= length, bytes[1] >= low, bytes[1] <= high else { return nil }
-  for i in 2..<max(length, 2) where bytes[i] & 0xC0 != 0x80 { return nil }
-  return length
 }

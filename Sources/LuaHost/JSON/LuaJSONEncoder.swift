@@ -1,5 +1,6 @@
 import CLua
 import CLuaBridge
+import JSONScan
 
 extension LuaJSON {
   /// Encodes the Lua value at `index` as JSON text.
@@ -148,7 +149,7 @@ private struct JSONStackEncoder {
         continue
       }
       if c >= 0x80 {
-        guard let length = validUTF8Length(bytes + i, available: count - i) else {
+        guard let length = UTF8Sequence.validLength(bytes + i, available: count - i) else {
           throw EncodeFailure(reason: "string with invalid UTF-8 (byte \(i))")
         }
         i += length

@@ -4,12 +4,16 @@ import CLuaBridge
 /// `LUA_RIDX_GLOBALS`: the globals table's index in the registry.
 private let globalsRegistryIndex: lua_Integer = 2
 
+/// The embedded Lua file of `te.json`'s wrapper, loaded as one of terun's own chunks
+/// (`@terun/json.lua`; see ``InternalChunk``).
+private let wrapperPath = "terun/json.lua"
+
 extension LuaJSON {
   /// Creates the `json` table (`encode`, `decode`, `null`, `array`, `object`) and stores it as
   /// field `json` of the table at `tableIndex` (for example the `te` module table).
   ///
   /// Swift never raises a Lua error (docs/architecture.md, rule 1): the Swift functions below return
-  /// `true, results...` or `false, message`, and a small Lua wrapper, loaded here as a text chunk,
+  /// `true, results...` or `false, message`, and a small Lua wrapper, `Lua/terun/json.lua`,
   /// calls `error(message, 2)` so that the message carries the runbook's file:line. The wrapper
   /// captures the base library's `error` from the globals table, so the base library must be open.
   ///
@@ -22,12 +26,10 @@ extension LuaJSON {
     let top = lua_gettop(L)
     defer { lua_settop(L, top) }
     guard lua_checkstack(L, 12) != 0 else { throw LuaJSONError(message: "te.json: Lua stack exhausted") }
-    let status = wrapperChunk.withUTF8Buffer { chunk in
-      chunk.withMemoryRebound(to: CChar.self) { text in
-        luaL_loadbufferx(L, text.baseAddress, text.count, "=te.json", "t")
-      }
-    }
-    guard status == LUA_OK else { throw LuaJSONError(message: "te.json: cannot load the wrapper chunk") }
+    // The wrapper, terun/json.lua, turns `false, message` into a Lua error raised by Lua itself.
+    guard let wrapper = EmbeddedLuaSources.library[wrapperPath],
+      luaL_loadbufferx(L, wrapper, wrapper.utf8.count, "@" + wrapperPath, "t") == LUA_OK
+    else { throw LuaJSONError(message: "te.json: cannot load the wrapper chunk") }
     // Each function runs bracketed as host code, so that the capped allocator never fails
     // (and longjmps over these Swift frames) while it runs; an overshoot is raised by the
     // count hook right after it returns (docs/architecture.md, rule 1).
@@ -158,24 +160,3 @@ extension LuaJSON {
     String(cString: lua_typename(L, lua_type(L, index)))
   }
 }
-
-/// Turns `false, message` from the Swift functions into a Lua error raised by Lua itself.
-private let wrapperChunk: StaticString = """
-  local raw_encode, raw_decode, raw_array, raw_object, check_kill, error = ...
-
-  -- The function that raises `raw`'s message at its caller's line; a failure because the run
-  -- was killed (the memory cap crossed while decoding) raises the kill instead.
-  local function checked(raw)
-    return function(...)
-      local ok, result = raw(...)
-      if not ok then
-        check_kill()
-        error(result, 2)
-      end
-      return result
-    end
-  end
-
-  return { encode = checked(raw_encode), decode = checked(raw_decode), array = checked(raw_array),
-    object = checked(raw_object) }
-  """

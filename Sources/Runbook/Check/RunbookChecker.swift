@@ -1,4 +1,3 @@
-import CLuaBridge
 import Foundation
 import LuaHost
 import ThousandEyes
@@ -111,28 +110,21 @@ public final class RunbookChecker {
     let state = try RunbookRunner(configuration: configuration, sink: OutputSink(), installers: installers)
       .makeState()
     defer { state.stopWatchdog() }
-    let L = state.L
     var globals = Set<String>()
-    terun_pushglobaltable(L)
-    lua_pushnil(L)
-    while lua_next(L, -2) != 0 {
-      if lua_type(L, -2) == LUA_TSTRING, let key = lua_tolstring(L, -2, nil) {
-        globals.insert(String(cString: key))
-      }
-      terun_pop(L, 1)
-    }
-    terun_pop(L, 1)
-    globals.formUnion(["_ENV", "te", "runbook", "print"])
     var nodes: [String: TEFieldTree.Node] = [:]
-    lua_getglobal(L, "te")
-    walk(L, path: "", depth: 0, into: &nodes)
-    terun_pop(L, 1)
+    state.withGlobals { table in
+      table.forEachPair { key, _ in
+        if let name = key.text { globals.insert(name) }
+      }
+      table.withField(.name("te")) { walk($0, path: "", depth: 0, into: &nodes) }
+    }
+    globals.formUnion(["_ENV", "te", "runbook", "print"])
     return (globals, TEFieldTree(nodes: nodes))
   }
 
-  /// Records the fields of the table on top of the stack under `path`, and below.
+  /// Records the fields of `table` under `path`, and below.
   private static func walk(
-    _ L: OpaquePointer, path: String, depth: Int, into nodes: inout [String: TEFieldTree.Node]
+    _ table: LuaSlot, path: String, depth: Int, into nodes: inout [String: TEFieldTree.Node]
   ) {
     // te.params holds the run's values: anything goes below it.
     if path == "params" || depth > 5 {
@@ -140,21 +132,15 @@ public final class RunbookChecker {
       return
     }
     var fields = Set<String>()
-    lua_pushnil(L)
-    while lua_next(L, -2) != 0 {
-      if lua_type(L, -2) == LUA_TSTRING, let key = lua_tolstring(L, -2, nil) {
-        let name = String(cString: key)
-        if !name.hasPrefix("__") {
-          fields.insert(name)
-          let child = path.isEmpty ? name : path + "." + name
-          if lua_type(L, -1) == LUA_TTABLE {
-            walk(L, path: child, depth: depth + 1, into: &nodes)
-          } else {
-            nodes[child] = .value
-          }
-        }
+    table.forEachPair { key, value in
+      guard let name = key.text, !name.hasPrefix("__") else { return }
+      fields.insert(name)
+      let child = path.isEmpty ? name : path + "." + name
+      if value.type == .table {
+        walk(value, path: child, depth: depth + 1, into: &nodes)
+      } else {
+        nodes[child] = .value
       }
-      terun_pop(L, 1)
     }
     nodes[path] = .table(fields)
   }

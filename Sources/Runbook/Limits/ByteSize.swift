@@ -47,8 +47,10 @@ public struct ByteSize: Sendable, Equatable, CustomStringConvertible {
 
 /// A wall-clock duration written as the CLI conventions allow (docs/architecture.md, "Conventions"): `500ms`, `2s`, `10m`, `1h`, or seconds (`30`).
 ///
-/// Parts may be combined (`1h30m`); a fractional count is allowed (`0.5s`, `1.5`).
-public struct DurationSpec: Sendable, Equatable, CustomStringConvertible {
+/// Parts may be combined (`1h30m`); a fractional count is allowed (`0.5s`, `1.5`). This is the one
+/// parser of that syntax: run limits, connection timeouts, plan ages and schedule files use it.
+/// Two durations are equal when they last as long, however they are spelled (`60s` == `1m`).
+public struct DurationSpec: Sendable, Hashable, CustomStringConvertible {
   /// The duration.
   public let duration: Duration
   /// The text the user wrote, kept for messages such as "timeout after 2s (--timeout)".
@@ -105,7 +107,17 @@ public struct DurationSpec: Sendable, Equatable, CustomStringConvertible {
     return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
   }
 
+  /// The duration in whole seconds, rounded up (for exporters whose settings take seconds).
+  public var wholeSecondsRoundedUp: Int64 {
+    let parts = duration.components
+    return parts.seconds + (parts.attoseconds > 0 ? 1 : 0)
+  }
+
   public var description: String { spelling }
+
+  public static func == (lhs: DurationSpec, rhs: DurationSpec) -> Bool { lhs.duration == rhs.duration }
+
+  public func hash(into hasher: inout Hasher) { hasher.combine(duration) }
 }
 
 /// A size or duration that could not be parsed; `message` says why.

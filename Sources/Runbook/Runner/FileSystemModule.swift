@@ -1,4 +1,3 @@
-import CLuaBridge
 import LuaHost
 
 extension RunbookRunner {
@@ -97,15 +96,15 @@ enum FileWriterClass {
           try writer.requireOpen(for: "write")
           if call.argumentCount >= 2 {
             for index in 2...call.argumentCount {
-              let type = lua_type(call.L, index)
-              guard type == LUA_TSTRING || type == LUA_TNUMBER else {
+              let type = call.argumentType(index)
+              guard type == .string || type == .number else {
                 throw LuaScriptError(
                   "bad argument #\(index - 1) to 'write' (string expected, got \(call.typeName(index)))")
               }
               try call.withBytes(index) { try writer.write($0) }
             }
           }
-          lua_pushvalue(call.L, 1)
+          call.pushArgument(1)
           return 1
         },
         "close": { call in
@@ -120,7 +119,7 @@ enum FileWriterClass {
       metamethods: [
         "__close": { call in
           guard let writer = call.object(1, class: name, as: AtomicFileWriter.self) else { return 0 }
-          if call.argumentCount < 2 || lua_type(call.L, 2) == LUA_TNIL {
+          if call.isNilOrMissing(2) {
             if writer.status == .open { try writer.close() }
           } else {
             writer.abort()

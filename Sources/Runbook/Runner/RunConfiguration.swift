@@ -40,6 +40,10 @@ public struct RunConfiguration: Sendable {
   public var appliesAfterConfirmation = false
   /// Where `te` API calls go (base URL, token, aid), or nil when no API is configured.
   public var client: ClientConfiguration?
+  /// Whether `runbook { ... }` may be called any number of times, anywhere: a REPL session,
+  /// whose typed input and `:load`ed runbooks share one state. A run takes it once, as the
+  /// first statement of a file that has a header.
+  public var acceptsRepeatedHeaders = false
 
   /// Creates a configuration.
   public init(

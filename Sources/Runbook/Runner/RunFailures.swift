@@ -46,7 +46,7 @@ extension CommandFailure {
 /// How a script or syntax error that ended a run is reported: its exit status, its message
 /// without terun's internal locations, whether it is a programming error (shown with its
 /// traceback), and the traceback without internal frames.
-struct RunbookErrorReport {
+public struct RunbookErrorReport {
   let status: ExitStatus
   let message: String
   let showsTraceback: Bool
@@ -113,8 +113,9 @@ struct RunbookErrorReport {
     return String(message[match.upperBound...])
   }
 
-  /// The traceback's frames in runbook code only, or nil when none is left.
-  static func userFrames(_ traceback: String) -> String? {
+  /// The traceback's frames in runbook code only, or nil when none is left (the REPL shows
+  /// `:load` tracebacks with it too).
+  public static func userFrames(_ traceback: String) -> String? {
     let frames = traceback.split(separator: "\n", omittingEmptySubsequences: true)
       .dropFirst()  // "stack traceback:"
       .filter { !isInternal(String($0)) }

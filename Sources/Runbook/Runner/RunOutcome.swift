@@ -1,4 +1,3 @@
-import CLuaBridge
 import Foundation
 import LuaHost
 
@@ -65,7 +64,7 @@ extension RunbookRunner {
         fields: ["kind": .text(UserErrorKind.usage.rawValue), "param": .text(parameter)])
     }
     module.setFunction("fail_count") { call in
-      if call.argumentCount >= 1, lua_type(call.L, 1) != LUA_TNIL {
+      if !call.isNilOrMissing(1) {
         let count = try call.integer(1)
         guard count >= 0 else {
           throw LuaScriptError(
@@ -79,7 +78,7 @@ extension RunbookRunner {
   }
 
   private static func message(_ call: LuaCallContext, index: Int32, function: String) throws -> String {
-    guard index <= call.argumentCount, lua_type(call.L, index) == LUA_TSTRING else {
+    guard call.argumentType(index) == .string else {
       throw call.argumentError(index, expected: "string")
     }
     return try call.string(index)

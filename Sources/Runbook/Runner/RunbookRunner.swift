@@ -1,4 +1,3 @@
-import CLuaBridge
 import Dispatch
 import Foundation
 import LuaHost
@@ -56,9 +55,7 @@ public final class RunbookRunner: @unchecked Sendable {
         Self.abandon(stoppedBy: kind, limits: limits, sink: sink)
       }
       do {
-        let chunk = try state.load(
-          source: configuration.source.bytes, chunkName: configuration.source.displayName)
-        _ = try state.call(chunk)
+        _ = try state.call(try configuration.source.compile(in: state))
       } catch {
         // A failed run writes nothing: writers left open are discarded.
         context.fileWriters.abortAll()
@@ -117,8 +114,7 @@ public final class RunbookRunner: @unchecked Sendable {
     for installer in installers {
       try installer.install(into: module, context: context)
     }
-    module.push()
-    lua_setglobal(state.L, "te")
+    try state.setGlobal("te", module.value)
     return (state, context)
   }
 
@@ -140,22 +136,16 @@ public final class RunbookRunner: @unchecked Sendable {
   /// and `runbook`.
   private func installCore(into module: TEModule, context: RunContext) throws {
     let state = module.state
-    try module.set(path: "params") { try pushParameters(state) }
+    try module.set("params", try parameters(state))
     try module.set("dry_run", .boolean(configuration.dryRun))
     try module.set("mode", .text(configuration.mode.rawValue))
-    try module.withTable { L, index in
-      do {
-        try LuaJSON.install(into: L, tableIndex: index)
-      } catch {
-        throw LuaError(kind: .runtime, message: String(describing: error))
-      }
-    }
+    try LuaJSON.install(into: module.value, of: state)
     YAMLModule.install(into: module)
     TESpecModule.install(into: module)
     try installFileSystem(into: module, context: context)
     installOutcome(into: module, tally: context.tally)
     // te.csv.format_row: csv.format_row in C (stdlib/csv.lua uses it when present).
-    try module.set(path: "csv.format_row") { lua_pushcclosure(state.L, terun_csv_format_row, 0) }
+    try module.set("csv.format_row", state.csvFormatRowFunction())
 
     let sink = self.sink
     let logger = context.logger
@@ -173,11 +163,14 @@ public final class RunbookRunner: @unchecked Sendable {
     let base = try ["tostring", "select", "pcall", "error", "type"].map { try state.global($0) }
     let table = try state.global("table")
     let string = try state.global("string")
+    // Where `runbook { ... }` is accepted (see terun/prelude.lua).
+    let headerRule =
+      configuration.acceptsRepeatedHeaders ? "any" : configuration.header.line != nil ? "first" : "none"
     let prelude = try Prelude.load(into: state)
     let results = try state.call(
       prelude,
       [
-        write, emit, .table(enabled), .boolean(configuration.header.line != nil), base[0], base[1],
+        write, emit, .table(enabled), .text(headerRule), base[0], base[1],
         table["concat"], string["format"], base[2], base[3], base[4],
       ])
     guard results.count == 3 else {
@@ -188,24 +181,19 @@ public final class RunbookRunner: @unchecked Sendable {
     try state.setGlobal("runbook", results[2])
   }
 
-  /// Pushes `te.params`: integers stay integers, lists are arrays marked as JSON arrays.
-  private func pushParameters(_ state: LuaState) throws {
-    let L = state.L
-    try state.push(.table(LuaTable()))
-    for (name, value) in configuration.parameters.sorted(by: { $0.key < $1.key }) {
-      lua_pushstring(L, name)
+  /// `te.params`: integers stay integers, lists are arrays marked as JSON arrays.
+  private func parameters(_ state: LuaState) throws -> LuaValue {
+    var fields: [String: LuaValue] = [:]
+    for (name, value) in configuration.parameters {
       switch value {
-      case .string(let text), .path(let text): try state.push(.text(text))
-      case .integer(let number): lua_pushinteger(L, number)
-      case .number(let number): lua_pushnumber(L, number)
-      case .boolean(let flag): lua_pushboolean(L, flag ? 1 : 0)
-      case .list(let items):
-        try state.push(.table(LuaTable(array: items.map { .text($0) })))
-        LuaJSON.pushArrayMetatable(L)
-        lua_setmetatable(L, -2)
+      case .string(let text), .path(let text): fields[name] = .text(text)
+      case .integer(let number): fields[name] = .integer(number)
+      case .number(let number): fields[name] = .number(number)
+      case .boolean(let flag): fields[name] = .boolean(flag)
+      case .list(let items): fields[name] = try LuaJSON.array(items.map { .text($0) }, in: state)
       }
-      lua_rawset(L, -3)
     }
+    return .table(LuaTable(fields: fields))
   }
 }
 

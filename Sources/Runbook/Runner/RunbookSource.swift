@@ -1,4 +1,5 @@
 import Foundation
+import LuaHost
 
 /// A runbook's source and where it came from.
 public struct RunbookSource: Sendable, Equatable {
@@ -9,12 +10,35 @@ public struct RunbookSource: Sendable, Equatable {
   /// The runbook's folder (absolute): readable by `te.fs.read` and searched first by `require`.
   /// Nil for a built-in runbook.
   public let folder: String?
+  /// The path of terun's own embedded Lua file this source is (`terun/test_driver.lua`, which
+  /// `terun test` runs), or nil for a user's runbook. See ``compile(in:)``.
+  public let internalPath: String?
 
   /// Creates a source.
   public init(displayName: String, bytes: [UInt8], folder: String?) {
     self.displayName = displayName
     self.bytes = bytes
     self.folder = folder
+    self.internalPath = nil
+  }
+
+  /// The source of terun's own Lua file `path` of the Runbook target's `Lua/` folder, run as a
+  /// runbook whose `require` searches `folder` first.
+  init(internal path: String, folder: String?) {
+    self.displayName = path
+    self.bytes = Array((EmbeddedLuaSources.library[path] ?? "").utf8)
+    self.folder = folder
+    self.internalPath = path
+  }
+
+  /// Compiles the source: a user's runbook under its display name (never one that reads as
+  /// terun's own), terun's own file under `@PATH`, whose frames users do not see (see
+  /// ``InternalChunk``).
+  func compile(in state: LuaState) throws -> LuaValue {
+    if let internalPath {
+      return try state.loadInternal(internalPath, from: EmbeddedLuaSources.library)
+    }
+    return try state.load(source: bytes, chunkName: displayName)
   }
 
   /// Whether this `.lua` file is a module rather than a runbook: it has no `runbook { ... }`

@@ -1,4 +1,3 @@
-import CLua
 import Foundation
 import LuaHost
 import Yams
@@ -20,11 +19,10 @@ enum YAMLModule {
   /// Installs `te.yaml.encode` and `te.yaml.decode` into `module`.
   static func install(into module: TEModule) {
     module.setFunction("yaml.encode") { call in
-      let L = call.L
       guard call.argumentCount >= 1 else { throw LuaScriptError("te.yaml.encode: expected a value") }
       let json: [UInt8]
       do {
-        json = try LuaJSON.encode(L, at: 1)
+        json = try call.encodeJSON(1)
       } catch let error as LuaJSONError {
         throw LuaScriptError("te.yaml.encode: \(error.message)")
       }
@@ -54,7 +52,7 @@ enum YAMLModule {
       var budget = maxValues
       let value = try document.map { try json($0, path: "$", budget: &budget) } ?? .null
       do {
-        try LuaJSON.decode(value.encoded(), into: call.L)
+        try call.pushJSON(value.encoded())
       } catch let error as LuaJSONError {
         throw LuaScriptError("te.yaml.decode: \(error.message)")
       }

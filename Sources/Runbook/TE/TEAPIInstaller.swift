@@ -1,4 +1,3 @@
-import CLuaBridge
 import Foundation
 import LuaHost
 import ThousandEyes
@@ -32,6 +31,14 @@ public struct TEAPIInstaller: TEModuleInstaller {
     let configuration = client.configuration
     var primitives = LuaTable()
     primitives.fields["request"] = state.function("te.request") { try bridge.request($0) }
+    primitives.fields["request_start"] = state.function("te.request") { try bridge.startRequest($0) }
+    primitives.fields["request_finish"] = state.function("te.request") { try bridge.finishRequest($0) }
+    primitives.fields["wait_any"] = state.function("te.parallel") { try bridge.waitAny($0) }
+    primitives.fields["new_group"] = state.function("te.parallel") { try bridge.newGroup($0) }
+    primitives.fields["cancel"] = state.function("te.parallel") { try bridge.cancelGroup($0) }
+    primitives.fields["default_concurrency"] = state.function("te.parallel") {
+      try bridge.defaultConcurrency($0)
+    }
     primitives.fields["pages"] = state.function("te.pages") { try bridge.pages($0) }
     primitives.fields["operation"] = state.function("te.call") { call in
       try TEBridge.pushOperation(Catalog.operation(id: try call.string(1)), call: call)
@@ -51,7 +58,7 @@ public struct TEAPIInstaller: TEModuleInstaller {
     primitives.fields["update_body"] = state.function("te.update") { try TEBridge.updateBody($0) }
     primitives.fields["raise"] = state.function("te.error") { try TEBridge.raise($0) }
     primitives.fields["now"] = state.function("te.now") { call in
-      lua_pushinteger(call.L, lua_Integer(Date().timeIntervalSince1970.rounded(.down)))
+      try call.push(.integer(Int64(Date().timeIntervalSince1970.rounded(.down))))
       return 1
     }
     var settings: [String: LuaValue] = [
@@ -59,18 +66,14 @@ public struct TEAPIInstaller: TEModuleInstaller {
       "dry_run": .boolean(context.isDryRun),
       "mode": .text(context.configuration.mode.rawValue),
       "user_agent": .text(configuration.userAgent),
+      "max_concurrency": .integer(Int64(max(1, configuration.maxConcurrency))),
     ]
     if let aid = configuration.aid { settings["aid"] = .text(aid) }
     primitives.fields["settings"] = .table(LuaTable(fields: settings))
 
-    // Hand the real `te` table to the library chunk through a temporary global.
-    let L = state.L
-    module.push()
-    lua_setglobal(L, TELibrary.handoffGlobal)
-    defer {
-      lua_pushnil(L)
-      lua_setglobal(L, TELibrary.handoffGlobal)
-    }
+    // Hand the real `te` table to the library chunks through a temporary global.
+    try state.setGlobal(TELibrary.handoffGlobal, module.value)
+    defer { try? state.setGlobal(TELibrary.handoffGlobal, .nil) }
     let library = try TELibrary.load(into: state)
     _ = try state.call(library.library, [.table(primitives), library.loadPart])
   }

@@ -1,4 +1,3 @@
-import CLuaBridge
 import Dispatch
 import Foundation
 import LuaHost
@@ -15,6 +14,8 @@ final class TEBridge {
   let client: ThousandEyesClient
   let context: RunContext
   let planner: TEWritePlanner
+  /// The requests `te.parallel` has in flight.
+  let inFlight = InFlightRequests()
 
   init(client: ThousandEyesClient, context: RunContext, planner: TEWritePlanner?) {
     self.client = client
@@ -30,8 +31,8 @@ final class TEBridge {
 
   /// Runs `work` on Swift concurrency and blocks this thread until it ends. A killed run
   /// (timeout watchdog), or a REPL statement stopped by Ctrl-C or its timeout
-  /// (`terun_stop_requested`), cancels the work within 50 ms.
-  func block<T>(_ L: OpaquePointer, _ work: @escaping @Sendable () async throws -> T) throws -> T {
+  /// (`isStopRequested`), cancels the work within 50 ms.
+  func block<T>(_ state: LuaState, _ work: @escaping @Sendable () async throws -> T) throws -> T {
     let semaphore = DispatchSemaphore(value: 0)
     let outcome = Outcome<T>()
     let task = Task {
@@ -43,7 +44,7 @@ final class TEBridge {
       semaphore.signal()
     }
     while semaphore.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
-      if terun_stop_requested(L) != 0 {
+      if state.isStopRequested {
         task.cancel()
         semaphore.wait()
         throw LuaScriptError("stopped")
@@ -57,6 +58,41 @@ final class TEBridge {
   /// `request(method, path, query, body)`: one API request; returns the decoded body (nil
   /// when empty). In a dry run, writes go to the planner and unclassifiable requests stop.
   func request(_ call: LuaCallContext) throws -> Int32 {
+    let prepared = try prepare(call)
+    defer { if !prepared.keptByPlan { call.state.releaseHostMemory(prepared.charged) } }
+    let bytes: [UInt8]?
+    if let answer = prepared.answer {
+      bytes = answer
+    } else {
+      let client = self.client
+      let request = prepared.request
+      do {
+        let body = try block(call.state) { try await client.send(request).body }
+        bytes = received(body, of: request)
+      } catch {
+        throw failure(error, request: request, state: call.state)
+      }
+    }
+    return try Self.pushDecoded(
+      bytes, call: call, method: prepared.request.method, path: prepared.request.path)
+  }
+
+  /// A request checked and, in a dry run, planned: what `request` and `te.parallel`'s
+  /// `request_start` share before anything is sent.
+  struct PreparedRequest {
+    let request: APIRequest
+    /// Host memory charged for the body (and its decoded trees) while the request lasts.
+    let charged: Int
+    /// Whether a dry run's plan keeps the body (its charge stays for the run).
+    let keptByPlan: Bool
+    /// The answer when nothing is sent (a planned write, the planner's answer); nil to send.
+    let answer: [UInt8]??
+  }
+
+  /// Checks the arguments of `request(method, path, query, body)`, charges the body's memory,
+  /// validates the write and, in a dry run, plans it. The caller releases `charged` unless
+  /// `keptByPlan`; on a throw, nothing stays charged.
+  func prepare(_ call: LuaCallContext) throws -> PreparedRequest {
     let function = "te." + (try call.string(1)).lowercased()
     guard let method = HTTPMethodName(name: try call.string(1)) else {
       throw LuaScriptError("\(function): unknown HTTP method")
@@ -68,34 +104,34 @@ final class TEBridge {
     // charged while the request lasts, and for the whole run once a dry run's plan keeps it.
     let charged = (body?.count ?? 0) * (1 + Self.bodyDecodingFactor)
     try call.state.chargeHostMemory(charged)
-    var keptByPlan = false
-    defer { if !keptByPlan { call.state.releaseHostMemory(charged) } }
+    var handedOver = false
+    defer { if !handedOver { call.state.releaseHostMemory(charged) } }
     var request = APIRequest(method, path, query: query, body: Self.arraysForEmptyTables(body, method, path))
     request.maxResponseBytes = Self.responseAllowance(call.state)
     try requireToken()
     do {
-      try Self.validate(request, function: function, L: call.L)
+      try Self.validate(request, function: function, call: call)
     } catch let refusal as Refusal {
       if context.isDryRun { planner.refused(refusal.failure) }
       throw refusal.error
     }
-    let bytes: [UInt8]?
-    if context.isDryRun, let planned = try plan(request, function: function, L: call.L) {
-      keptByPlan = true
-      bytes = planned.body
-    } else if context.isDryRun, let answer = try planner.answer(request) {
-      bytes = answer
-    } else {
-      let client = self.client
-      do {
-        let sent = request
-        let received = try block(call.L) { try await client.send(sent).body }
-        bytes = context.isDryRun ? planner.amend(received, of: request, collectionKey: nil) : received
-      } catch {
-        throw failure(error, request: request, state: call.state)
-      }
+    var answer: [UInt8]?? = nil
+    var planned = false
+    if context.isDryRun, let plannedWrite = try plan(request, function: function, call: call) {
+      planned = true
+      answer = .some(plannedWrite.body)
+    } else if context.isDryRun, let given = try planner.answer(request) {
+      answer = .some(given)
     }
-    return try Self.pushDecoded(bytes, call: call, method: method, path: path)
+    // From here the caller owns the charge.
+    handedOver = true
+    return PreparedRequest(
+      request: request, charged: charged, keptByPlan: planned, answer: answer)
+  }
+
+  /// A received body as the runbook sees it: amended by the planner in a dry run.
+  func received(_ bytes: [UInt8], of request: APIRequest) -> [UInt8]? {
+    context.isDryRun ? planner.amend(bytes, of: request, collectionKey: nil) : bytes
   }
 
   /// Bytes of host memory a request body takes per byte while it is decoded into a `PlanJSON`
@@ -107,7 +143,7 @@ final class TEBridge {
   /// sent: a body the API would refuse raises a structured error shaped like the API's 400
   /// (`kind = "validation"`, `status = 400`, `errors = {{field, code, message}, ...}`), whose
   /// message names the runbook's line.
-  static func validate(_ request: APIRequest, function: String, L: OpaquePointer) throws {
+  static func validate(_ request: APIRequest, function: String, call: LuaCallContext) throws {
     guard request.method != .get, let operation = Catalog.match(method: request.method, path: request.path),
       operation.access == .write
     else { return }
@@ -119,18 +155,18 @@ final class TEBridge {
     }
     let problems = BodyValidator.problems(body, for: operation)
     guard !problems.isEmpty else { return }
-    throw refusal(request, operation: operation, problems: problems, function: function, L: L)
+    throw refusal(request, operation: operation, problems: problems, function: function, call: call)
   }
 
   /// The refusal of a write the API would answer with 400 `problems`: the failure, and a Lua
   /// error shaped like the API's 400 that names the runbook's line.
   static func refusal(
     _ request: APIRequest, operation: ThousandEyes.Operation, problems: [BodyValidator.Problem],
-    function: String, L: OpaquePointer
+    function: String, call: LuaCallContext
   ) -> Refusal {
     var failure = BodyValidationError(
       method: request.method.rawValue, path: request.path, operationId: operation.id, problems: problems)
-    let location = runbookLocation(L)
+    let location = runbookLocation(call)
     let message = (location.map { $0 + ": " } ?? "") + function + ": " + failure.message
     failure.location = location
     return Refusal(
@@ -174,19 +210,8 @@ final class TEBridge {
 
   /// `file:line` of the innermost runbook frame on the stack (the `te` library's frames,
   /// named `te/...`, and C functions skipped), or `nil`.
-  static func runbookLocation(_ L: OpaquePointer) -> String? {
-    var level: Int32 = 0
-    var record = lua_Debug()
-    while lua_getstack(L, level, &record) != 0 {
-      level += 1
-      guard lua_getinfo(L, "Sl", &record) != 0, record.currentline > 0 else { continue }
-      let source = withUnsafeBytes(of: &record.short_src) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      if source.hasPrefix("[C]") || InternalChunk.isInternal(source) { continue }
-      return "\(source):\(record.currentline)"
-    }
-    return nil
+  static func runbookLocation(_ call: LuaCallContext) -> String? {
+    call.innermostLocation { !$0.hasPrefix("[C]") && !InternalChunk.isInternal($0) }
   }
 
   /// A request without a token fails with one sentence (an uncaught one ends the run with
@@ -200,7 +225,7 @@ final class TEBridge {
   }
 
   /// In a dry run: `nil` for a read (send it), or the planner's answer for a write.
-  private func plan(_ request: APIRequest, function: String, L: OpaquePointer) throws -> (
+  private func plan(_ request: APIRequest, function: String, call: LuaCallContext) throws -> (
     body: [UInt8]?, Void
   )? {
     guard let operation = Catalog.match(method: request.method, path: request.path) else {
@@ -215,7 +240,7 @@ final class TEBridge {
       // What the API checks beyond the body's shape (a taken name, an id that does not exist):
       // a plan with it would fail at apply.
       let refusal = Self.refusal(
-        request, operation: operation, problems: refused.problems, function: function, L: L)
+        request, operation: operation, problems: refused.problems, function: function, call: call)
       planner.refused(refusal.failure)
       throw refusal.error
     }
@@ -237,7 +262,7 @@ final class TEBridge {
     let key = try call.argument(5).stringValue
     var options = LuaJSON.DecodeOptions()
     if let key, let fields = try call.argument(6).tableValue?.array {
-      let shape: JSONProjection.Shape = lua_toboolean(call.L, 7) != 0 ? .values : .objects
+      let shape: JSONProjection.Shape = call.isTruthy(7) ? .values : .objects
       do {
         options.projection = try JSONProjection(
           collectionKey: key, fields: fields.compactMap(\.stringValue), shape: shape)
@@ -259,15 +284,15 @@ final class TEBridge {
       }
     }
     let cursor = PageCursor(client.pages(request, collectionKey: key).makeAsyncIterator())
-    call.state.pushFunction("te.pages") { [self] inner in
+    call.pushFunction("te.pages") { [self] inner in
       let page: Page?
       do {
-        page = try block(inner.L) { try await cursor.next() }
+        page = try block(inner.state) { try await cursor.next() }
       } catch {
         throw failure(error, request: request, state: inner.state)
       }
       guard let page else {
-        lua_pushnil(inner.L)
+        try inner.push(.nil)
         return 1
       }
       let body = context.isDryRun ? planner.amend(page.body, of: request, collectionKey: key) : page.body
@@ -303,7 +328,7 @@ final class TEBridge {
   /// `operation(id)` or `match(method, path)`: the catalog entry as a table, or nil.
   static func pushOperation(_ operation: ThousandEyes.Operation?, call: LuaCallContext) throws -> Int32 {
     guard let operation else {
-      lua_pushnil(call.L)
+      try call.push(.nil)
       return 1
     }
     var fields: [String: LuaValue] = [
@@ -333,7 +358,7 @@ final class TEBridge {
     }
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-      if terun_stop_requested(call.L) != 0 { break }
+      if call.isStopRequested { break }
       Thread.sleep(forTimeInterval: min(0.05, deadline.timeIntervalSinceNow))
     }
     return 0
@@ -369,9 +394,9 @@ final class TEBridge {
   }
 
   private static func body(_ call: LuaCallContext, index: Int32, function: String) throws -> [UInt8]? {
-    guard index <= call.argumentCount, lua_type(call.L, index) != LUA_TNIL else { return nil }
+    guard !call.isNilOrMissing(index) else { return nil }
     do {
-      return try LuaJSON.encode(call.L, at: index)
+      return try call.encodeJSON(index)
     } catch {
       throw LuaScriptError("\(function): body \(error.message)")
     }
@@ -387,7 +412,7 @@ final class TEBridge {
 
   /// The Lua error for a failed request; a body refused because it would not fit in the
   /// memory the run has left stops the run at its memory limit.
-  private func failure(_ error: Error, request: APIRequest, state: LuaState) -> Error {
+  func failure(_ error: Error, request: APIRequest, state: LuaState) -> Error {
     if let transport = error as? TransportError, transport.kind == .responseTooLarge,
       let allowance = request.maxResponseBytes, allowance < client.configuration.maxResponseBytes
     {
@@ -396,19 +421,19 @@ final class TEBridge {
     return TEErrors.luaError(error)
   }
 
-  private static func pushDecoded(
+  static func pushDecoded(
     _ bytes: [UInt8]?, call: LuaCallContext, method: HTTPMethodName, path: String,
     options: LuaJSON.DecodeOptions = LuaJSON.DecodeOptions()
   ) throws -> Int32 {
     guard let bytes, !bytes.isEmpty else {
-      lua_pushnil(call.L)
+      try call.push(.nil)
       return 1
     }
     // The body counts against --max-memory while it is decoded into Lua values.
     try call.state.chargeHostMemory(bytes.count)
     defer { call.state.releaseHostMemory(bytes.count) }
     do {
-      try LuaJSON.decode(bytes, into: call.L, options: options)
+      try call.pushJSON(bytes, options: options)
     } catch {
       throw LuaScriptError("\(method.rawValue) \(path): the response is not valid JSON (\(error.message))")
     }

@@ -90,7 +90,7 @@ public struct RunbookTestRunner: Sendable {
     defer { try? FileManager.default.removeItem(atPath: outputDirectory) }
     let counts = TestCounts()
     let host = TestFileInstaller(source: Array(data), name: path, verbose: verbose, counts: counts)
-    let driver = RunbookSource(displayName: "=terun test", bytes: Array(Self.driver.utf8), folder: folder)
+    let driver = RunbookSource(internal: Self.driverPath, folder: folder)
     let configuration = RunConfiguration(
       source: driver, header: RunbookHeader(), parameters: [:], outputDirectory: outputDirectory,
       limits: limits, searchPath: searchPath, dryRun: false, client: client)
@@ -111,19 +111,9 @@ public struct RunbookTestRunner: Sendable {
     return RunbookTestOutcome(file: path, passed: passed, failed: failed)
   }
 
-  /// Loads the test file (handed over in `te.__terun_test`, removed before the file runs), runs
-  /// it to collect its tests, runs them and reports the counts.
-  static let driver = """
-    local host = te.__terun_test
-    te.__terun_test = nil
-    local chunk, problem = load(host.source, "=" .. host.name, "t")
-    if not chunk then
-      error(problem, 0)
-    end
-    chunk()
-    local results = require("testing").run({ verbose = host.verbose })
-    host.report(results.passed, results.failed)
-    """
+  /// The chunk that loads the test file (handed over in `te.__terun_test`, removed before the
+  /// file runs), runs it to collect its tests, runs them and reports the counts.
+  static let driverPath = "terun/test_driver.lua"
 }
 
 /// The counts a test file reported.

@@ -1,8 +1,10 @@
 /// A small strict JSON parser (RFC 8259) producing ``JSONValue``.
 ///
-/// The simulator's own: it shares no code with the client (`Sources/ThousandEyes`) or the
-/// Lua host's JSON, so that the simulator stays an independent oracle built from the spec. A
-/// bug in the client's JSON handling cannot hide itself by being repeated here.
+/// A deliberate independent oracle, and a deliberate second JSON parser: the client
+/// (`Sources/ThousandEyes`) and the Lua host share one byte-level scanner, `JSONScan`; the
+/// simulator uses neither and must not. It stays an independent oracle built from the spec, so a
+/// bug in the client's JSON handling cannot hide itself by being repeated here. Keep it simple
+/// and obviously right rather than fast.
 struct JSONParser {
   /// Why a document could not be parsed.
   struct Failure: Error, CustomStringConvertible {

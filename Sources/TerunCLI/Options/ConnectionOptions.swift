@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runbook
+import Scheduler
 import Simulator
 import ThousandEyes
 
@@ -50,6 +51,14 @@ struct ConnectionOptions: ParsableArguments {
     help: ArgumentHelp("Read timeout: 30s, 2m, ... (default 60s).", valueName: "duration"))
   var readTimeout: String?
 
+  @Option(
+    name: .customLong("max-concurrency"),
+    help: ArgumentHelp(
+      "The most requests te.parallel keeps in flight (default 8; its default concurrency comes from the "
+        + "rate limit and the measured latency, up to this).",
+      valueName: "n"))
+  var maxConcurrency: Int?
+
   /// A connection prepared for one run; `close()` stops the in-process simulator, if any.
   struct Connection {
     let client: ClientConfiguration?
@@ -58,6 +67,16 @@ struct ConnectionOptions: ParsableArguments {
     func close() async {
       await simulator?.stop()
     }
+  }
+
+  /// Opens the connection (`open(environment:)`), runs `body` with it and closes it, however
+  /// `body` ends.
+  func withConnection<Result>(
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    _ body: (Connection) async throws -> Result
+  ) async throws -> Result {
+    let connection = try await open(environment: environment)
+    return try await withAsyncCleanup({ try await body(connection) }, cleanup: connection.close)
   }
 
   /// Starts the simulator for `--sim` (printing one notice line on stderr), else reads the
@@ -89,7 +108,7 @@ struct ConnectionOptions: ParsableArguments {
       // still holds the real one: the sandbox never lets a runbook read it.
       configuration.tokenFile =
         tokenFile ?? (try? Profile.selected(name: self.profile, environment: environment))??.tokenFile
-      try apply(to: &configuration)
+      try apply(to: &configuration, environment: environment)
       return Connection(client: configuration, simulator: server)
     }
     var configuration: ClientConfiguration
@@ -104,13 +123,22 @@ struct ConnectionOptions: ParsableArguments {
     } catch {
       throw CommandFailure(.usage, "\(error)")
     }
-    try apply(to: &configuration)
+    try apply(to: &configuration, environment: environment)
     return Connection(client: configuration, simulator: nil)
   }
 
   /// Applies the options that hold for the simulator and the real API alike.
-  private func apply(to configuration: inout ClientConfiguration) throws {
+  private func apply(to configuration: inout ClientConfiguration, environment: [String: String]) throws {
     configuration.auditFile = audit
+    // Every terun on this host (runs, scheduled jobs, the REPL) paces from one shared budget.
+    configuration.sharedBudgetFile = SharedRateBudget.path(
+      inStateDirectory: StateDirectory.fromEnvironment(environment).path)
+    if let maxConcurrency {
+      guard maxConcurrency >= 1 else {
+        throw CommandFailure(.usage, "--max-concurrency: expected a positive integer, got \(maxConcurrency)")
+      }
+      configuration.maxConcurrency = maxConcurrency
+    }
     if let connectTimeout {
       configuration.connectTimeout = try Self.duration(connectTimeout, option: "--connect-timeout")
     }

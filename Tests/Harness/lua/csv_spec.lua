@@ -177,6 +177,41 @@ describe("writer", function()
     end, "newline must be")
   end)
 
+  it("chooses the line end from out: LF for stdout (-), CRLF for a file, unless newline says", function()
+    local function text_of(opts)
+      local sink, contents = csv.buffer_sink()
+      opts.sink = sink
+      local w = csv.writer(opts)
+      w:rows({ { "a", "b" }, { 1, 2 } })
+      w:close()
+      return contents()
+    end
+    assert.equals("a,b\n1,2\n", text_of({ out = "-" }))
+    assert.equals("a,b\r\n1,2\r\n", text_of({ out = "alerts.csv" }))
+    assert.equals("a,b\r\n1,2\r\n", text_of({}))
+    assert.equals("a,b\r\n1,2\r\n", text_of({ out = "-", newline = "\r\n" }))
+    assert.equals("a,b\n1,2\n", text_of({ out = "x.csv", newline = "\n" }))
+    -- file_writer: its path is the out.
+    local printed = {}
+    local saved = _ENV.print
+    _ENV.print = function(line)
+      printed[#printed + 1] = line
+    end
+    local ok, err = pcall(function()
+      local w = csv.file_writer({}, "-", { header = { "a", "b" } })
+      w:row({ 1, 2 })
+      w:close()
+    end)
+    _ENV.print = saved
+    assert.truthy(ok, err)
+    assert.same({ "a,b\n1,2" }, printed)
+    local files = {}
+    local w = csv.file_writer({ write = function(path, text) files[path] = text end }, "out.csv", { header = { "a", "b" } })
+    w:row({ 1, 2 })
+    w:close()
+    assert.equals("a,b\r\n1,2\r\n", files["out.csv"])
+  end)
+
   it("refuses writes after close", function()
     local w = csv.writer({ sink = function() end })
     w:close()

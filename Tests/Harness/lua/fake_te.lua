@@ -183,6 +183,27 @@ function fake_te.new(state, opts)
     return { base_url = "https://api.example", aid = opts.aid, dry_run = te.dry_run, mode = te.mode, user_agent = "terun/test" }
   end
 
+  -- te.parallel: terun's own scheduler (te/parallel.lua) over stand-in primitives. The fake's
+  -- calls answer at once and never yield, so the items run one after another, in order.
+  local prim = {
+    request = function()
+      error("fake te: no raw requests")
+    end,
+    settings = { dry_run = te.dry_run, max_concurrency = 8 },
+    new_group = function()
+      return 1
+    end,
+    cancel = function() end,
+    default_concurrency = function()
+      return 8
+    end,
+    wait_any = function()
+      return nil
+    end,
+  }
+  local te_library = require("te_library")
+  te_library.load("te/parallel.lua")(prim, te, te_library.load("te/checks.lua")(prim))
+
   local function list_of(key, collection)
     return {
       list = function(query)

@@ -1,5 +1,6 @@
 -- Runs the Lua unit tests with the system interpreter: `lua5.4 Tests/Harness/lua/run.lua`: the
--- stdlib's, and those of terun's own Lua (the `te` library, the prelude, the sandbox set-up).
+-- stdlib's, and those of terun's own Lua (the `te` library, the prelude, the sandbox set-up,
+-- `te.json`'s wrapper, the `terun test` driver).
 -- Prints failures and "N passed, N failed"; exits non-zero when a test fails.
 local here = (arg and arg[0] or ""):match("^(.*)[/\\]") or "."
 local root = here .. "/../../.."
@@ -19,10 +20,14 @@ local files = {
   "selection_spec",
   "openmetrics_spec",
   "rounds_spec",
+  "export_spec",
   "runbooks_spec",
   "te_spec",
+  "parallel_spec",
   "prelude_spec",
   "sandbox_spec",
+  "json_spec",
+  "test_driver_spec",
 }
 
 local suite = testing.new()

@@ -6,13 +6,19 @@ local root = here .. "/../../.."
 
 local library = {}
 
-local folders = { te = "Sources/Runbook/Lua/te/", terun = "Sources/Runbook/Lua/terun/" }
+-- The targets' Lua/ folders (the EmbedLuaSources plugin embeds each into its target).
+local folders = { "Sources/LuaHost/Lua/", "Sources/Runbook/Lua/" }
 
 -- Compiles the embedded file `path` ("te/paging.lua", "terun/sandbox.lua") as terun does.
 function library.load(path, env)
-  local folder, name = path:match("^(%w+)/(.+)$")
-  local file = root .. "/" .. (path == "terun/sandbox.lua" and "Sources/LuaHost/Lua/terun/" or folders[folder]) .. name
-  local handle = assert(io.open(file, "rb"))
+  local handle
+  for _, folder in ipairs(folders) do
+    handle = io.open(root .. "/" .. folder .. path, "rb")
+    if handle then
+      break
+    end
+  end
+  assert(handle, "no embedded Lua file " .. path)
   local source = handle:read("a")
   handle:close()
   if env == nil then

@@ -259,6 +259,19 @@ describe("testing", function()
     assert.same({ "te.fs.open('a.csv'): write after close", "te.fs.open('gone.csv'): write after abort; nothing was written" }, r.output)
   end)
 
+  it("run_runbook makes the runbook's te the global te while it runs, for library code", function()
+    local saved = rawget(_ENV, "te")
+    local te = { now = function() return 1795748400 end, fs = { write = function() end } }
+    local source = "print(require('time').now())\nprint(rawget(_G, 'te') == te, _G.te.params.x)\n"
+    local r = testing.run_runbook(te, "t.lua", { x = "y" }, { source = source })
+    assert.is_true(r.ok, tostring(r.error))
+    assert.same({ "1795748400", "true\ty" }, r.output)
+    assert.equals(saved, rawget(_ENV, "te"), "the global te is restored")
+    local failed = testing.run_runbook(te, "t.lua", {}, { source = "error('stop')" })
+    assert.is_false(failed.ok)
+    assert.equals(saved, rawget(_ENV, "te"), "restored after an error too")
+  end)
+
   it("the assert table is callable like Lua's assert", function()
     assert.equals(5, testing.assert(5, "m"))
     assert.has_error(function()

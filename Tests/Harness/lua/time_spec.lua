@@ -157,6 +157,33 @@ describe("ranges", function()
     end, "time.to_epoch: expected a number or an ISO 8601 string, got a table")
   end)
 
+  it("takes now from te.now when te is there, and from os.time otherwise", function()
+    local saved = rawget(_G, "te")
+    local function now_with(te)
+      _G.te = te
+      local ok, value = pcall(time.now)
+      _G.te = saved
+      assert.truthy(ok, value)
+      return value
+    end
+    assert.equals(now, now_with({ now = function() return now end }))
+    assert.equals(now, now_with({ now = function() return now + 0.75 end }), "a fraction is dropped")
+    assert.equals("integer", math.type(now_with({ now = function() return now + 0.75 end })))
+    assert.equals(now, now_with({ now = function() return "2026-11-27T03:00:00Z" end }), "an ISO string")
+    for _, te in ipairs({ false, {}, { now = "soon" }, { now = function() return nil end } }) do
+      local before = os.time()
+      local got = now_with(te or nil)
+      assert.truthy(got >= before and got <= os.time(), "os.time() without a te.now clock")
+    end
+    -- time.range's default now is the same clock.
+    _G.te = { now = function() return now end }
+    local ok, r = pcall(time.range, { window = "1h" })
+    _G.te = saved
+    assert.truthy(ok, r)
+    assert.equals(now, r.finish)
+    assert.equals(now - 3600, r.start)
+  end)
+
   it("floors to steps", function()
     assert.equals(now, time.floor(now + 59, 60))
     assert.equals(-60, time.floor(-1, 60))

@@ -1,8 +1,9 @@
 // json-bench: measures LuaJSON decoding and encoding on JSON files.
 //
 // Usage: json-bench [--runs N] [--gc generational|incremental] [--decode-only] FILE...
-// For each file prints one line per measurement: `terun <what> <file> <MB/s>`, the median of N runs
-// (default 7). Each run repeats the operation until at least 64 MB went through.
+// For each file prints one line per measurement (decode, decode with `fields`, encode):
+// `terun <what> <file> <MB/s>`, the median of N runs (default 7). Each run repeats the operation
+// until at least 64 MB went through.
 
 import CLua
 import Foundation
@@ -82,6 +83,21 @@ for file in files {
     }
   }
   print("terun decode \(name) \(String(format: "%.1f", decodeRate))")
+
+  // Decoding with `fields` (JSONProjection): the three members an export reads from each result,
+  // as tables and as one flat array of values; the rest is skipped byte by byte.
+  for (label, shape) in [("decode-fields", JSONProjection.Shape.objects), ("decode-values", .values)] {
+    let projection = try JSONProjection(
+      collectionKey: "results", fields: ["roundId", "agent.agentId", "avgLatency"], shape: shape)
+    let options = LuaJSON.DecodeOptions(projection: projection)
+    let rate = try bytes.withUnsafeBytes { buffer in
+      try measure(runs: runs, bytes: buffer.count) {
+        try LuaJSON.decode(buffer, into: L, options: options)
+        lua_settop(L, 0)
+      }
+    }
+    print("terun \(label) \(name) \(String(format: "%.1f", rate))")
+  }
   if decodeOnly { continue }
 
   try bytes.withUnsafeBytes { buffer in try LuaJSON.decode(buffer, into: L) }

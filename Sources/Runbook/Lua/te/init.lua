@@ -15,6 +15,8 @@ local function part(name, ...)
 end
 
 local checks = part("checks", prim)
+-- te.parallel; it replaces prim.request (asynchronous inside its coroutines) before the others take it.
+local parallel = part("parallel", prim, te, checks)
 local context = part("context", prim, te, checks)
 local paging = part("paging", prim, te, checks, context)
 part("http", prim, te, checks, context, paging)
@@ -22,3 +24,4 @@ local resources = part("resources", prim, te, checks, context, paging)
 part("tests", prim, te, checks, context, paging, resources)
 part("tags", prim, te, checks, context, resources)
 part("results", prim, te, checks, paging)
+parallel.guard_with_aid()

@@ -1,7 +1,14 @@
 -- Run before each runbook. It receives host functions and base-library functions as arguments
 -- (captured as upvalues, so a runbook that replaces `tostring` or `string.format` cannot change
 -- how the host prints) and returns `print`, the `te.log` table and the `runbook` header function.
-local write, emit, enabled, has_header, tostring, select, concat, format, pcall, error, type = ...
+-- `header_rule` says where `runbook { ... }` is accepted: "first" (once, as the first statement
+-- of a file whose header the host read), "none" (nowhere: the file has no header), or "any" (any
+-- number of times: a REPL session, where typed input and `:load`ed runbooks share one state).
+local write, emit, enabled, header_rule, tostring, select, concat, format, pcall, error, type = ...
+
+if header_rule ~= "first" and header_rule ~= "none" and header_rule ~= "any" then
+  error("terun: unknown header rule " .. tostring(header_rule))
+end
 
 local function print(...)
   local n = select("#", ...)
@@ -32,12 +39,14 @@ local log = { debug = logger("debug"), info = logger("info"), warn = logger("war
 
 local seen = false
 local function runbook(header)
-  if seen then
-    error("runbook { ... } may appear only once", 2)
-  end
-  seen = true
-  if not has_header then
-    error("the runbook { ... } header must be the first statement of the file", 2)
+  if header_rule ~= "any" then
+    if seen then
+      error("runbook { ... } may appear only once", 2)
+    end
+    seen = true
+    if header_rule == "none" then
+      error("the runbook { ... } header must be the first statement of the file", 2)
+    end
   end
   if type(header) ~= "table" then
     error("runbook expects a table", 2)
