@@ -27,7 +27,10 @@ RUNBOOKS = {
     "offboard_users": ([f"emails={OTHERS}"], None, 4),
     "bulk_create_users": (["csv=users.csv"], None, 6),
     "assign_users": ([f"emails={OTHERS}", "account_group=Network Operations", "roles=Regular User"], None, 4),
+    "create_role": (["name=Parallel Viewer", "permissions=View tests", f"users={OTHERS}"], None, 5),
 }
+# A dry run's wording of an item's line, and a live run's.
+DRY_WORDS = [("would be ", ""), ("Would create role", "Created role"), ("would get the role", "given the role")]
 # Runs before the runbook (in the default account group).
 PREPARE = {"sync_tests": ["export_tests", "out=tests.yaml"]}
 
@@ -61,9 +64,11 @@ def item_lines(run):
     logged = [re.sub(r"^\S+Z (\w+) +", r"\1 ", line) for line in run.stderr.splitlines()]
     lines = []
     for line in logged + run.stdout.splitlines():
-        if re.match(r"^(Would|Will|Moved|Created|Changed|Removed|Deleted|Dry run|Plan:)", line):
+        if re.match(r"^((Would \w+|Will \w+|Moved|Created|Changed|Removed|Deleted|Assigned) \d|Dry run:|Plan:)", line):
             break
-        lines.append(line.replace("would be ", ""))
+        for dry, live in DRY_WORDS:
+            line = line.replace(dry, live)
+        lines.append(line)
     return lines
 
 
