@@ -245,13 +245,21 @@ elseif #extra > 0 then
   te.log.info("%d test(s) of the account group are not in %s; prune=true would delete them", #extra, file)
 end
 
--- The writes go out concurrently (te.parallel); each change's lines, and its failure, are
--- printed afterwards in the order above.
-local _, errors = te.parallel(changes, function(change)
-  if change.write then
-    change.write(table.unpack(change.args))
+-- The writes go out concurrently (te.parallel): the creates and updates, then the deletes, as
+-- a sequential run sends them (a test created with the name of one being deleted is refused,
+-- never by chance). Each change's lines, and its failure, are printed afterwards in the order
+-- above.
+local errors = {}
+for _, deletes in ipairs({ false, true }) do
+  local _, failures = te.parallel(changes, function(change)
+    if change.write and (change.kind == "deleted") == deletes then
+      change.write(table.unpack(change.args))
+    end
+  end)
+  for i, err in pairs(failures) do
+    errors[i] = err
   end
-end)
+end
 local done = { created = 0, updated = 0, deleted = 0 }
 for i, change in ipairs(changes) do
   for _, line in ipairs(change.lines) do

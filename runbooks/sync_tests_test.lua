@@ -129,6 +129,21 @@ tests:
     assert.falsy(made["http-server example.com #1/agent-to-server"])
   end)
 
+  it("deletes after it creates: a test given the name of one being pruned is refused, the prune goes on", function()
+    -- Names are unique across types: the agent-to-server test cannot be created while the
+    -- http-server test of that name exists, and the deletes come after the creates.
+    local name = "http-server example.com #1"
+    local yaml = string.format('tests:\n  - type: agent-to-server\n    testName: "%s"\n    server: sync.example.com\n    interval: 600\n    agents: [Singapore]\n', name)
+    te.fs.write("rename.yaml", yaml)
+    local total = count_tests()
+    local run = sync({ file = "rename.yaml", prune = true, max_delete = total })
+    assert.equals(1, run.status, run.stdout)
+    assert.matches("1 item failed", run.error)
+    assert.truthy(run.stdout:find('+ agent-to-server test "' .. name .. '"\n  test 1 "' .. name .. '": POST /tests/agent-to-server: 400 ', 1, true), run.stdout)
+    assert.matches(string.format("Created 0, updated 0, deleted %d; 0 unchanged, 1 failed", total), run.stdout)
+    assert.equals(0, count_tests())
+  end)
+
   it("names the test and the field of an unknown field, a bad type, a bad reference", function()
     te.fs.write("bad.yaml", [[
 tests:
