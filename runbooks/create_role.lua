@@ -113,11 +113,17 @@ local by_email, aid_of = admin.users_by_email(te, te.account_groups.list())
 
 -- One user: gives them the role in the account group. Users are done concurrently
 -- (te.parallel) and reported afterwards in the order given.
+local given = {}
 local function assign(email)
   local user = by_email[admin.trim(email):lower()]
   if not user then
     return "missing"
   end
+  -- The same user twice would be read twice before either write: the second is skipped.
+  if given[tostring(user.uid)] then
+    return "again"
+  end
+  given[tostring(user.uid)] = true
   local scope = { aid = aid_of[tostring(user.uid)] }
   local detail = te.users.get(user.uid, scope)
   local group_aid = aid or (detail.loginAccountGroup and tostring(detail.loginAccountGroup.aid))
@@ -142,6 +148,9 @@ for i, email in ipairs(emails) do
   elseif outcome == "unchanged" then
     counts.unchanged = counts.unchanged + 1
     print(string.format("%s: already has the role", email))
+  elseif outcome == "again" then
+    counts.unchanged = counts.unchanged + 1
+    print(string.format("%s: already given earlier; skipped", email))
   elseif outcome == "assigned" then
     counts.assigned = counts.assigned + 1
     print(string.format("%s: %s", email, dry and "would get the role" or "given the role"))

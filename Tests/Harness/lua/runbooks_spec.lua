@@ -533,16 +533,17 @@ describe("create_role", function()
     assert.equals(0, #again.writes)
   end)
 
-  it("reports each user's failure under their email, in the order given, and goes on", function()
+  it("reports each user's failure under their email, in the order given, goes on, and gives a user named twice the role once", function()
     local state = fixture()
     state.users[#state.users + 1] = { uid = "u2", name = "Ana", email = "ana@example.com", loginAccountGroup = { aid = "11" }, accountGroupRoles = {} }
-    local te, printed = must_report(2, "create_role", { name = "NetOps", permissions = { "1" }, users = { "ana@example.com", "ghost@example.com", "old@example.com" }, account_group = "Production" }, { state = state, reject_uids = { u2 = true } })
+    local te, printed = must_report(2, "create_role", { name = "NetOps", permissions = { "1" }, users = { "ana@example.com", "ghost@example.com", "old@example.com", "OLD@example.com" }, account_group = "Production" }, { state = state, reject_uids = { u2 = true } })
     assert.same({
       'Created role "NetOps" with 1 permission(s) in account group "Production" (11)',
       "ana@example.com: PUT /v7/users/u2: 400 Bad Request: user u2 rejected",
       "ghost@example.com: no user has this email",
       "old@example.com: given the role",
-      "Assigned 1, unchanged 0, failed 2",
+      "OLD@example.com: already given earlier; skipped",
+      "Assigned 1, unchanged 1, failed 2",
     }, lines_of(printed))
     assert.equals(3, #te.writes)
   end)
