@@ -151,10 +151,39 @@ for i, entry in ipairs(entries) do
   end
 end
 
-local results, errors = te.parallel(jobs, function(job)
-  local changed, line = assign(job)
-  return { changed = changed, line = line }
+-- One user's entries are changed one after another, each reading what the one before wrote
+-- (two rows for one user in different groups keep both); different users concurrently.
+local chains, chain_of = {}, {}
+for slot, job in ipairs(jobs) do
+  local uid = tostring(job.user.uid)
+  if not chain_of[uid] then
+    chains[#chains + 1] = {}
+    chain_of[uid] = chains[#chains]
+  end
+  table.insert(chain_of[uid], slot)
+end
+local results, errors = {}, {}
+local _, chain_errors = te.parallel(chains, function(slots)
+  for _, slot in ipairs(slots) do
+    local ok, changed, line = pcall(assign, jobs[slot])
+    if ok then
+      results[slot] = { changed = changed, line = line }
+    else
+      errors[slot] = changed
+      if strict then
+        -- fail_fast: the other users' changes not yet sent, and this user's next ones, stop
+        error({ kind = "cancelled", message = "stopped: an earlier change of this user failed" }, 0)
+      end
+    end
+  end
 end, { fail_fast = strict })
+for c, slots in ipairs(chains) do
+  for _, slot in ipairs(slots) do
+    if results[slot] == nil and errors[slot] == nil then
+      errors[slot] = chain_errors[c]
+    end
+  end
+end
 
 local first_error = nil
 for i, entry in ipairs(entries) do

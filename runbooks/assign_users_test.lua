@@ -100,6 +100,41 @@ describe("assign_users", function()
     assert.same({ role_id("Regular User") }, role_ids(user.uid, OPS))
   end)
 
+  it("keeps every row of a user given twice: rows for one user are changed one after another", function()
+    -- Rows for different users go out concurrently; two rows for one user must not both read
+    -- the user before either writes (the second write would drop the first's roles).
+    local function new_user(name)
+      return te.users.create({
+        name = name,
+        email = name:lower() .. ".twice@example.com",
+        loginAccountGroupId = "1234",
+        accountGroupRoles = te.json.array({ { accountGroupId = "1234", roleIds = te.json.array({ role_id("Regular User") }) } }),
+      })
+    end
+    local user, other = new_user("Twice"), new_user("Between")
+    local main_before = role_ids(user.uid, "1234")
+    te.fs.write("twice.csv", table.concat({
+      "email,account_group,roles\n",
+      user.email .. ",Network Operations,Account Admin\n",
+      other.email .. ",Network Operations,Regular User\n",
+      user.email .. ",Main Account Group,Account Admin\n",
+    }))
+    local run = te.run_runbook("assign_users", { csv = "twice.csv" })
+    assert.is_true(run.ok, run.error)
+    assert.same({ role_id("Account Admin") }, role_ids(user.uid, OPS), "the first row's roles are kept")
+    local main = { role_id("Account Admin") }
+    for _, id in ipairs(main_before) do
+      if id ~= main[1] then
+        main[#main + 1] = id
+      end
+    end
+    table.sort(main)
+    assert.same(main, role_ids(user.uid, "1234"), "the third row's roles are added")
+    local escaped = user.email:gsub("%p", "%%%0")
+    assert.matches(escaped .. ": assigned to Network Operations\n" .. other.email:gsub("%p", "%%%0") .. ": assigned to Network Operations\n" .. escaped .. ": assigned to Main Account Group\n", run.stdout)
+    assert.matches("Changed 3, unchanged 0, failed 0", run.stdout)
+  end)
+
   it("needs users", function()
     local run = te.run_runbook("assign_users", { account_group = OPS })
     assert.is_false(run.ok)

@@ -111,34 +111,52 @@ end
 
 local by_email, aid_of = admin.users_by_email(te, te.account_groups.list())
 
-local counts = { assigned = 0, unchanged = 0, failed = 0 }
-for _, email in ipairs(emails) do
+-- One user: gives them the role in the account group. Users are done concurrently
+-- (te.parallel) and reported afterwards in the order given.
+local given = {}
+local function assign(email)
   local user = by_email[admin.trim(email):lower()]
   if not user then
+    return "missing"
+  end
+  -- The same user twice would be read twice before either write: the second is skipped.
+  if given[tostring(user.uid)] then
+    return "again"
+  end
+  given[tostring(user.uid)] = true
+  local scope = { aid = aid_of[tostring(user.uid)] }
+  local detail = te.users.get(user.uid, scope)
+  local group_aid = aid or (detail.loginAccountGroup and tostring(detail.loginAccountGroup.aid))
+  if not group_aid then
+    error("cannot tell which account group to use; give account_group=", 0)
+  end
+  local groups, changed = admin.apply_roles(admin.request_roles(detail), group_aid, { role_of_group[tostring(group_aid)] or role_id }, "add")
+  if not changed then
+    return "unchanged"
+  end
+  te.users.update(user.uid, admin.roles_update_body(te, detail, user, groups), scope)
+  return "assigned"
+end
+
+local outcomes, errors = te.parallel(emails, assign)
+local counts = { assigned = 0, unchanged = 0, failed = 0 }
+for i, email in ipairs(emails) do
+  local outcome = outcomes[i]
+  if outcome == "missing" then
     counts.failed = counts.failed + 1
     print(string.format("%s: no user has this email", email))
+  elseif outcome == "unchanged" then
+    counts.unchanged = counts.unchanged + 1
+    print(string.format("%s: already has the role", email))
+  elseif outcome == "again" then
+    counts.unchanged = counts.unchanged + 1
+    print(string.format("%s: already given earlier; skipped", email))
+  elseif outcome == "assigned" then
+    counts.assigned = counts.assigned + 1
+    print(string.format("%s: %s", email, dry and "would get the role" or "given the role"))
   else
-    local ok, err = pcall(function()
-      local scope = { aid = aid_of[tostring(user.uid)] }
-      local detail = te.users.get(user.uid, scope)
-      local group_aid = aid or (detail.loginAccountGroup and tostring(detail.loginAccountGroup.aid))
-      if not group_aid then
-        error("cannot tell which account group to use; give account_group=", 0)
-      end
-      local groups, changed = admin.apply_roles(admin.request_roles(detail), group_aid, { role_of_group[tostring(group_aid)] or role_id }, "add")
-      if not changed then
-        counts.unchanged = counts.unchanged + 1
-        print(string.format("%s: already has the role", email))
-        return
-      end
-      te.users.update(user.uid, admin.roles_update_body(te, detail, user, groups), scope)
-      counts.assigned = counts.assigned + 1
-      print(string.format("%s: %s", email, dry and "would get the role" or "given the role"))
-    end)
-    if not ok then
-      counts.failed = counts.failed + 1
-      print(string.format("%s: %s", email, tostring(err)))
-    end
+    counts.failed = counts.failed + 1
+    print(string.format("%s: %s", email, tostring(errors[i])))
   end
 end
 print(string.format(

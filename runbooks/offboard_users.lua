@@ -73,55 +73,86 @@ end
 
 local planning = te.mode ~= "live"
 local me = tostring(te.users.current().uid)
-local done, unchanged, failed = 0, 0, 0
+
+-- Offboards one user: reads what they had, then removes their roles (or deletes them).
+-- Returns the lines to print and the outcome: "done", "unchanged", or "failed" and the error.
+local function offboard(user)
+  local scope = { aid = aid_of[tostring(user.uid)] }
+  local detail = te.users.get(user.uid, scope)
+  local login = detail.loginAccountGroup or {}
+  local lines = { string.format('%s (uid %s, "%s"): login account group "%s" (%s)', tostring(detail.email), tostring(detail.uid), tostring(detail.name), tostring(login.accountGroupName), tostring(login.aid)) }
+  for _, line in ipairs(describe_roles(detail)) do
+    lines[#lines + 1] = "  had " .. line
+  end
+  local ok, err
+  if params.delete then
+    ok, err = pcall(te.users.delete, user.uid, scope)
+    if ok then
+      lines[#lines + 1] = planning and "  would be deleted" or "  deleted"
+    end
+  else
+    local holds = #(detail.allAccountGroupRoles or {}) > 0 or #(detail.accountGroupRoles or {}) > 0
+    if not holds then
+      lines[#lines + 1] = "  already has no account group roles; nothing to change"
+      return { lines = lines, outcome = "unchanged" }
+    end
+    ok, err = pcall(te.users.update, user.uid, { accountGroupRoles = te.json.array({}), allAccountGroupRoleIds = te.json.array({}) }, scope)
+    if ok then
+      lines[#lines + 1] = planning and "  would be removed from every account group" or "  removed from every account group"
+    end
+  end
+  if not ok then
+    lines[#lines + 1] = "  failed: " .. tostring(err)
+    return { lines = lines, outcome = "failed" }
+  end
+  return { lines = lines, outcome = "done" }
+end
+
+-- Entries are checked in order; the users to offboard are read and written concurrently
+-- (te.parallel), and every entry's lines are printed afterwards in input order.
+local jobs = {}
 local seen = {}
 for _, entry in ipairs(entries) do
   local key = entry.email:lower()
   local user = users_by_email[key]
   if not admin.is_email(entry.email) then
-    print(string.format("%s: %s: not an email address", entry.where, entry.email))
-    failed = te.fail_count(1)
+    entry.problem = "not an email address"
   elseif seen[key] then
-    print(string.format("%s: %s: already given earlier; skipped", entry.where, entry.email))
+    entry.skip = "already given earlier; skipped"
   elseif not user then
-    print(string.format("%s: %s: no user with this email in any account group", entry.where, entry.email))
-    failed = te.fail_count(1)
+    entry.problem = "no user with this email in any account group"
   elseif tostring(user.uid) == me then
-    print(string.format("%s: %s: is the user of this token; refusing to lock the token out", entry.where, entry.email))
-    failed = te.fail_count(1)
+    entry.problem = "is the user of this token; refusing to lock the token out"
   else
     seen[key] = true
-    local scope = { aid = aid_of[tostring(user.uid)] }
-    local detail = te.users.get(user.uid, scope)
-    local login = detail.loginAccountGroup or {}
-    print(string.format('%s (uid %s, "%s"): login account group "%s" (%s)', tostring(detail.email), tostring(detail.uid), tostring(detail.name), tostring(login.accountGroupName), tostring(login.aid)))
-    local had = describe_roles(detail)
-    for _, line in ipairs(had) do
-      print("  had " .. line)
+    jobs[#jobs + 1] = user
+    entry.job = #jobs
+  end
+end
+
+local results, errors = te.parallel(jobs, offboard)
+
+local done, unchanged, failed = 0, 0, 0
+for _, entry in ipairs(entries) do
+  local result = entry.job and results[entry.job]
+  if entry.problem or entry.skip then
+    print(string.format("%s: %s: %s", entry.where, entry.email, entry.problem or entry.skip))
+    if entry.problem then
+      failed = te.fail_count(1)
     end
-    local ok, err
-    if params.delete then
-      ok, err = pcall(te.users.delete, user.uid, scope)
-      if ok then
-        print(planning and "  would be deleted" or "  deleted")
-      end
-    else
-      local holds = #(detail.allAccountGroupRoles or {}) > 0 or #(detail.accountGroupRoles or {}) > 0
-      if not holds then
-        print("  already has no account group roles; nothing to change")
-        unchanged = unchanged + 1
-        ok = nil
-      else
-        ok, err = pcall(te.users.update, user.uid, { accountGroupRoles = te.json.array({}), allAccountGroupRoleIds = te.json.array({}) }, scope)
-        if ok then
-          print(planning and "  would be removed from every account group" or "  removed from every account group")
-        end
-      end
+  elseif result == nil then
+    -- reading the user failed: nothing is known of what they had
+    print(string.format("%s: %s: failed: %s", entry.where, entry.email, tostring(errors[entry.job])))
+    failed = te.fail_count(1)
+  else
+    for _, line in ipairs(result.lines) do
+      print(line)
     end
-    if ok then
+    if result.outcome == "done" then
       done = done + 1
-    elseif ok == false then
-      print("  failed: " .. tostring(err))
+    elseif result.outcome == "unchanged" then
+      unchanged = unchanged + 1
+    else
       failed = te.fail_count(1)
     end
   end

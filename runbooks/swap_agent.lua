@@ -44,6 +44,22 @@ local function swapped_agents(test, from_id, to_id)
   return out
 end
 
+--- The changes that move a test from `from_id` to `to_id`: its agents, and its target.
+local function swapped(test, from_id, to_id)
+  local changes = {}
+  local uses = false
+  for _, agent in ipairs(test.agents or {}) do
+    uses = uses or tostring(agent.agentId) == from_id
+  end
+  if uses then
+    changes.agents = swapped_agents(test, from_id, to_id)
+  end
+  if test.targetAgentId ~= nil and tostring(test.targetAgentId) == from_id then
+    changes.targetAgentId = to_id
+  end
+  return changes
+end
+
 local changed, failed = 0, 0
 
 local function swap_in_group(group)
@@ -74,25 +90,20 @@ local function swap_in_group(group)
   end
   local to_id = tostring(to.agentId)
   print(string.format('Account group "%s": %d test(s) use "%s" (%s) → "%s" (%s):', tostring(group.accountGroupName), #tests, tostring(from.agentName), from_id, tostring(to.agentName), to_id))
-  for _, test in ipairs(tests) do
-    local changes = {}
-    local uses = false
-    for _, agent in ipairs(test.agents or {}) do
-      uses = uses or tostring(agent.agentId) == from_id
-    end
-    if uses then
-      changes.agents = swapped_agents(test, from_id, to_id)
-    end
-    if test.targetAgentId ~= nil and tostring(test.targetAgentId) == from_id then
-      changes.targetAgentId = to_id
-    end
-    local ok, err = pcall(te.tests.update, test.testId, changes)
-    if ok then
+  -- Each test's change is sent concurrently (te.parallel); the lines come out in test order.
+  local results, errors = te.parallel(tests, function(test)
+    local changes = swapped(test, from_id, to_id)
+    te.tests.update(test.testId, changes)
+    return changes
+  end)
+  for i, test in ipairs(tests) do
+    local name = string.format("%s  %s (%s)", tostring(test.testId), tostring(test.testName), tostring(test.type))
+    if errors[i] == nil then
       changed = changed + 1
-      print(string.format("  %s  %s (%s)%s", tostring(test.testId), tostring(test.testName), tostring(test.type), changes.targetAgentId and ", as target" or ""))
+      print(string.format("  %s%s", name, results[i].targetAgentId and ", as target" or ""))
     else
       failed = te.fail_count(1)
-      print(string.format("  %s  %s (%s): failed: %s", tostring(test.testId), tostring(test.testName), tostring(test.type), tostring(err)))
+      print(string.format("  %s: failed: %s", name, tostring(errors[i])))
     end
   end
 end

@@ -124,6 +124,55 @@ describe("swap_agent", function()
     end
   end)
 
+  it("reports a test the API refuses under its name, moves the others, and exits 1", function()
+    -- An enterprise agent unshared from the account group while a test still lists it: that
+    -- test's update is refused (400); the tests around it (by name) are moved.
+    local ea = enterprise_agent("1234")
+    local shared = {}
+    for _, g in ipairs(te.agents.get(ea.agentId).accountGroups or {}) do
+      shared[#shared + 1] = g.aid
+    end
+    local from, to
+    for _, a in ipairs(te.agents.list()) do
+      if a.agentType == "cloud" then
+        if not from then
+          from = a
+        elseif not to then
+          to = a
+        end
+      end
+    end
+    local used = 0
+    for test in te.tests.each() do
+      used = used + (uses(test.testId, from.agentId) and 1 or 0)
+    end
+    local function create(name, ids)
+      local refs = {}
+      for i, id in ipairs(ids) do
+        refs[i] = { agentId = id }
+      end
+      return te.tests.create("agent-to-server", { testName = name, server = "swap.example.com", interval = 600, agents = te.json.array(refs) }).testId
+    end
+    local a = create("Swap A", { from.agentId })
+    local b = create("Swap B", { from.agentId, ea.agentId })
+    local c = create("Swap C", { from.agentId })
+    te.agents.update(ea.agentId, { accountGroups = te.json.array({ "5678" }) })
+    local run = te.run_runbook("swap_agent", { from = from.agentName, to = to.agentName })
+    te.agents.update(ea.agentId, { accountGroups = te.json.array(shared) }, { aid = "5678" })
+    assert.is_false(run.ok)
+    assert.equals(1, run.status)
+    assert.matches("1 item failed %(see the lines above%)", run.error)
+    local expected = string.format(
+      "  %s  Swap A (agent-to-server)\n  %s  Swap B (agent-to-server): failed: PUT /tests/agent-to-server/%s: 400 ",
+      a, b, b)
+    assert.truthy(run.stdout:find(expected, 1, true), run.stdout)
+    local after_b = run.stdout:find(string.format("Agent %s does not exist. (INVALID_VALUE)\n  %s  Swap C (agent-to-server)\n", ea.agentId, c), 1, true)
+    assert.truthy(after_b, run.stdout)
+    assert.matches(string.format("Moved %d test%%(s%%); 1 failed", used + 2), run.stdout)
+    assert.truthy(uses(a, to.agentId) and uses(c, to.agentId))
+    assert.truthy(uses(b, from.agentId), "the refused test keeps its agents")
+  end)
+
   it("refuses an unknown agent and a swap to itself", function()
     local missing = te.run_runbook("swap_agent", { from = "Atlantis", to = "Singapore" })
     assert.equals(2, missing.status)

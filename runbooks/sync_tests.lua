@@ -189,25 +189,18 @@ if params.prune and #extra > max_delete then
   te.usage_error("max_delete", string.format("prune would delete %d test(s) the file does not list, more than max_delete=%d; nothing was changed. Add them to %s, or raise max_delete=%d to delete: %s", #extra, max_delete, file, #extra, table.concat(names, ", ")))
 end
 
-local created, updated, deleted, unchanged, failed = 0, 0, 0, 0, 0
-local function attempt(label, fn, ...)
-  local done, err = pcall(fn, ...)
-  if not done then
-    print(string.format("  %s: %s", label, tostring(err)))
-    failed = te.fail_count(1)
-  end
-  return done
-end
-
-local planning = te.mode ~= "live"
+-- The changes, in the order they are shown: the file's tests, then the tests to delete. Each
+-- is { lines = what to print, label = how a failure names it, write = the te call, then its
+-- arguments }; a line without a write (a name the account group has twice) only prints.
+local changes = {}
+local unchanged, failed = 0, 0
 for _, e in ipairs(entries) do
   local test = current[e.key]
   if twice[e.key] then
-    print(string.format('! %s: the account group has several %s tests named "%s"; rename one', e.label, e.entry.type, e.entry.testName))
-    failed = te.fail_count(1)
+    changes[#changes + 1] = { lines = { string.format('! %s: the account group has several %s tests named "%s"; rename one', e.label, e.entry.type, e.entry.testName) } }
   elseif test then
     local form = testcode.desired_form(te, test)
-    local changes, names = te.json.object({}), {}
+    local fields, names = te.json.object({}), {}
     -- A write-only text field the test as read lacks (a password) cannot be compared: it is
     -- sent when the test is created, and left alone after. (Write-only lists, such as labels,
     -- are requests' ids for objects the test lists, and are compared.)
@@ -215,7 +208,7 @@ for _, e in ipairs(entries) do
     for name, value in pairs(e.request) do
       local unreadable = write_only[name] and type(value) == "string" and test[name] == nil
       if name ~= "testName" and not unreadable and not testcode.equal(value, current_value(test, form, name)) then
-        changes[name] = request_value(name, value)
+        fields[name] = request_value(name, value)
         names[#names + 1] = name
       end
     end
@@ -223,41 +216,66 @@ for _, e in ipairs(entries) do
       unchanged = unchanged + 1
     else
       table.sort(names)
-      local shown = {}
+      local lines = { string.format('~ %s test %s "%s"', test.type, tostring(test.testId), test.testName) }
       for _, name in ipairs(names) do
         local before = form[name]
-        shown[#shown + 1] = string.format("%s: %s → %s", name, te.json.encode(before == nil and te.json.null or before), te.json.encode(e.entry[name]))
+        lines[#lines + 1] = string.format("    %s: %s → %s", name, te.json.encode(before == nil and te.json.null or before), te.json.encode(e.entry[name]))
       end
-      print(string.format('~ %s test %s "%s"', test.type, tostring(test.testId), test.testName))
-      for _, line in ipairs(shown) do
-        print("    " .. line)
-      end
-      if attempt(e.label, te.tests.update, test.testId, changes) then
-        updated = updated + 1
-      end
+      changes[#changes + 1] = { lines = lines, label = e.label, kind = "updated", write = te.tests.update, args = { test.testId, fields } }
     end
   else
     local body = te.json.object({})
     for name, value in pairs(e.request) do
       body[name] = request_value(name, value)
     end
-    print(string.format('+ %s test "%s"', e.entry.type, e.entry.testName))
-    if attempt(e.label, te.tests.create, e.entry.type, body) then
-      created = created + 1
-    end
+    changes[#changes + 1] = {
+      lines = { string.format('+ %s test "%s"', e.entry.type, e.entry.testName) },
+      label = e.label, kind = "created", write = te.tests.create, args = { e.entry.type, body },
+    }
   end
 end
-
 if params.prune then
   for _, test in ipairs(extra) do
-    print(string.format('- %s test %s "%s"', test.type, tostring(test.testId), test.testName))
-    if attempt(string.format('test "%s"', test.testName), te.tests.delete, test.testId) then
-      deleted = deleted + 1
-    end
+    changes[#changes + 1] = {
+      lines = { string.format('- %s test %s "%s"', test.type, tostring(test.testId), test.testName) },
+      label = string.format('test "%s"', test.testName), kind = "deleted", write = te.tests.delete, args = { test.testId },
+    }
   end
 elseif #extra > 0 then
   te.log.info("%d test(s) of the account group are not in %s; prune=true would delete them", #extra, file)
 end
 
+-- The writes go out concurrently (te.parallel): the creates and updates, then the deletes, as
+-- a sequential run sends them (a test created with the name of one being deleted is refused,
+-- never by chance). Each change's lines, and its failure, are printed afterwards in the order
+-- above.
+local errors = {}
+for _, deletes in ipairs({ false, true }) do
+  local _, failures = te.parallel(changes, function(change)
+    if change.write and (change.kind == "deleted") == deletes then
+      change.write(table.unpack(change.args))
+    end
+  end)
+  for i, err in pairs(failures) do
+    errors[i] = err
+  end
+end
+local done = { created = 0, updated = 0, deleted = 0 }
+for i, change in ipairs(changes) do
+  for _, line in ipairs(change.lines) do
+    print(line)
+  end
+  if not change.write then
+    failed = te.fail_count(1)
+  elseif errors[i] == nil then
+    done[change.kind] = done[change.kind] + 1
+  else
+    print(string.format("  %s: %s", change.label, tostring(errors[i])))
+    failed = te.fail_count(1)
+  end
+end
+local created, updated, deleted = done.created, done.updated, done.deleted
+
+local planning = te.mode ~= "live"
 local summary = planning and "Would create %d, update %d, delete %d; %d unchanged, %d failed" or "Created %d, updated %d, deleted %d; %d unchanged, %d failed"
 print(string.format(summary, created, updated, deleted, unchanged, failed))

@@ -97,6 +97,53 @@ tests:
     assert.equals(total, count_tests(), "a dry run deletes nothing")
   end)
 
+  it("reports a refused write with its test and goes on with the others, in file order", function()
+    -- Test names are unique in an account group across types: creating an agent-to-server test
+    -- with an http-server test's name is refused (400), the tests around it are created.
+    local function entry(name)
+      return string.format("  - type: agent-to-server\n    testName: \"%s\"\n    server: sync.example.com\n    interval: 600\n    agents: [Singapore]\n", name)
+    end
+    te.fs.write("three.yaml", "tests:\n" .. entry("Parallel one") .. entry("http-server example.com #1") .. entry("Parallel three"))
+    local run = sync({ file = "three.yaml" })
+    assert.is_false(run.ok)
+    assert.equals(1, run.status)
+    assert.matches("1 item failed %(see the lines above%)", run.error)
+    -- every line, in file order: the failure right under its test, with the API's reason
+    local at = 0
+    for _, expected in ipairs({
+      '+ agent-to-server test "Parallel one"\n',
+      '+ agent-to-server test "http-server example.com #1"\n  test 2 "http-server example.com #1": POST /tests/agent-to-server: 400 ',
+      "testName: A test named http-server example.com #1 already exists. (DUPLICATE)\n",
+      '+ agent-to-server test "Parallel three"\n',
+      "Created 2, updated 0, deleted 0; 0 unchanged, 1 failed\n",
+    }) do
+      local found = run.stdout:find(expected, at + 1, true)
+      assert.truthy(found, string.format("%q after position %d of:\n%s", expected, at, run.stdout))
+      at = found
+    end
+    local made = {}
+    for t in te.tests.each() do
+      made[t.testName .. "/" .. t.type] = true
+    end
+    assert.truthy(made["Parallel one/agent-to-server"] and made["Parallel three/agent-to-server"])
+    assert.falsy(made["http-server example.com #1/agent-to-server"])
+  end)
+
+  it("deletes after it creates: a test given the name of one being pruned is refused, the prune goes on", function()
+    -- Names are unique across types: the agent-to-server test cannot be created while the
+    -- http-server test of that name exists, and the deletes come after the creates.
+    local name = "http-server example.com #1"
+    local yaml = string.format('tests:\n  - type: agent-to-server\n    testName: "%s"\n    server: sync.example.com\n    interval: 600\n    agents: [Singapore]\n', name)
+    te.fs.write("rename.yaml", yaml)
+    local total = count_tests()
+    local run = sync({ file = "rename.yaml", prune = true, max_delete = total })
+    assert.equals(1, run.status, run.stdout)
+    assert.matches("1 item failed", run.error)
+    assert.truthy(run.stdout:find('+ agent-to-server test "' .. name .. '"\n  test 1 "' .. name .. '": POST /tests/agent-to-server: 400 ', 1, true), run.stdout)
+    assert.matches(string.format("Created 0, updated 0, deleted %d; 0 unchanged, 1 failed", total), run.stdout)
+    assert.equals(0, count_tests())
+  end)
+
   it("names the test and the field of an unknown field, a bad type, a bad reference", function()
     te.fs.write("bad.yaml", [[
 tests:

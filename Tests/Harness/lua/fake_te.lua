@@ -353,6 +353,13 @@ function fake_te.new(state, opts)
     local login = body.loginAccountGroupId or (groups[1] and groups[1].accountGroup.aid)
     return { uid = uid, name = body.name, email = body.email, loginAccountGroup = { aid = login }, accountGroupRoles = groups }
   end
+  -- opts.reject_uids: users whose writes the fake API refuses (400); opts.unreadable_uids:
+  -- users it lists but answers 404 for when read.
+  local function reject_user(method, uid)
+    if (opts.reject_uids or {})[uid] then
+      error(api_error(400, "Bad Request", "user " .. tostring(uid) .. " rejected", method, "/v7/users/" .. tostring(uid)), 0)
+    end
+  end
   te.users = {
     list = function()
       record("GET", "/users")
@@ -365,7 +372,7 @@ function fake_te.new(state, opts)
     get = function(uid)
       record("GET", "/users/" .. tostring(uid))
       local u = find(state.users, "uid", uid)
-      if not u then
+      if not u or (opts.unreadable_uids or {})[uid] then
         error(api_error(404, "Not Found", "no user " .. tostring(uid), "GET", "/v7/users/" .. tostring(uid)), 0)
       end
       return copy(u)
@@ -384,8 +391,13 @@ function fake_te.new(state, opts)
       end
       return copy(user)
     end,
+    current = function()
+      record("GET", "/users/current")
+      return { uid = opts.current_uid or "me", email = "me@example.com" }
+    end,
     update = function(uid, body)
       record("PUT", "/users/" .. tostring(uid), body)
+      reject_user("PUT", uid)
       local u = find(state.users, "uid", uid)
       local updated = user_detail(body, uid)
       if not body.loginAccountGroupId then
@@ -397,6 +409,18 @@ function fake_te.new(state, opts)
         end
       end
       return copy(updated)
+    end,
+    delete = function(uid)
+      record("DELETE", "/users/" .. tostring(uid))
+      reject_user("DELETE", uid)
+      if not te.dry_run then
+        for i, u in ipairs(state.users) do
+          if u.uid == uid then
+            table.remove(state.users, i)
+            break
+          end
+        end
+      end
     end,
   }
 

@@ -475,6 +475,53 @@ describe("assign_users", function()
   end)
 end)
 
+describe("offboard_users", function()
+  local function with_leavers()
+    local state = fixture()
+    for _, u in ipairs({ { "u2", "Ana", "ana@example.com" }, { "u3", "Bo", "bo@example.com" } }) do
+      state.users[#state.users + 1] = {
+        uid = u[1],
+        name = u[2],
+        email = u[3],
+        loginAccountGroup = { aid = "12" },
+        accountGroupRoles = { { accountGroup = { aid = "12", accountGroupName = "Lab" }, roles = { { roleId = "59", name = "API Access" } } } },
+      }
+    end
+    return state
+  end
+
+  it("reports a refused write under its user and goes on with the others, in input order", function()
+    for _, delete in ipairs({ false, true }) do
+      local te, printed = must_report(1, "offboard_users", { emails = { "old@example.com", "ana@example.com", "bo@example.com" }, delete = delete }, { state = with_leavers(), reject_uids = { u2 = true } })
+      local done = delete and "  deleted" or "  removed from every account group"
+      local method = delete and "DELETE" or "PUT"
+      assert.same({
+        'old@example.com (uid u1, "Existing"): login account group "nil" (11)',
+        "  had nil (11): Regular User (58)",
+        done,
+        'ana@example.com (uid u2, "Ana"): login account group "nil" (12)',
+        "  had Lab (12): API Access (59)",
+        "  failed: " .. method .. " /v7/users/u2: 400 Bad Request: user u2 rejected",
+        'bo@example.com (uid u3, "Bo"): login account group "nil" (12)',
+        "  had Lab (12): API Access (59)",
+        done,
+        (delete and "Deleted" or "Removed") .. " 2, unchanged 0, failed 1",
+      }, lines_of(printed))
+      assert.equals(3, #te.writes)
+    end
+  end)
+
+  it("reports a user it cannot read as that user's failure and offboards the others", function()
+    local te, printed = must_report(1, "offboard_users", { emails = { "ana@example.com", "bo@example.com" } }, { state = with_leavers(), unreadable_uids = { u2 = true } })
+    local lines = lines_of(printed)
+    assert.equals("ana@example.com: ana@example.com: failed: GET /v7/users/u2: 404 Not Found: no user u2", lines[1])
+    assert.equals('bo@example.com (uid u3, "Bo"): login account group "nil" (12)', lines[2])
+    assert.equals("Removed 1, unchanged 0, failed 1", lines[#lines])
+    assert.equals(1, #te.writes)
+    assert.equals("/users/u3", te.writes[1].path)
+  end)
+end)
+
 describe("create_role", function()
   it("creates a role from labels and assigns it; a re-run changes nothing", function()
     local te, printed = must_run("create_role", { name = "NetOps", permissions = { "view tests", "View alerts" }, users = { "old@example.com" }, account_group = "Production" })
@@ -484,6 +531,21 @@ describe("create_role", function()
     assert.equals('Created role "NetOps" with 2 permission(s) in account group "Production" (11)', printed[1])
     local again = must_run("create_role", { name = "netops", permissions = { "1", "2" }, users = { "old@example.com" }, account_group = "Production" }, { state = te.state })
     assert.equals(0, #again.writes)
+  end)
+
+  it("reports each user's failure under their email, in the order given, goes on, and gives a user named twice the role once", function()
+    local state = fixture()
+    state.users[#state.users + 1] = { uid = "u2", name = "Ana", email = "ana@example.com", loginAccountGroup = { aid = "11" }, accountGroupRoles = {} }
+    local te, printed = must_report(2, "create_role", { name = "NetOps", permissions = { "1" }, users = { "ana@example.com", "ghost@example.com", "old@example.com", "OLD@example.com" }, account_group = "Production" }, { state = state, reject_uids = { u2 = true } })
+    assert.same({
+      'Created role "NetOps" with 1 permission(s) in account group "Production" (11)',
+      "ana@example.com: PUT /v7/users/u2: 400 Bad Request: user u2 rejected",
+      "ghost@example.com: no user has this email",
+      "old@example.com: given the role",
+      "OLD@example.com: already given earlier; skipped",
+      "Assigned 1, unchanged 1, failed 2",
+    }, lines_of(printed))
+    assert.equals(3, #te.writes)
   end)
 
   it("lists available permissions for an unknown label and refuses built-in roles", function()
