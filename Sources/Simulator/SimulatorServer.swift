@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// A running simulator of the ThousandEyes API v7.
 ///
@@ -24,13 +25,18 @@ public final class SimulatorServer: @unchecked Sendable {
   /// The simulated organization (internal: tests inspect it).
   let world: World
   private let task: Task<Void, any Error>
+  /// The service group the server runs in; `stop` shuts it down gracefully.
+  private let group: ServiceGroup
+  /// Seconds `stop` lets connections still busy finish before it cuts them off.
+  static let shutdownGrace: Double = 5
   private let lock = NSLock()
   private var stopped = false
 
   private init(
     baseURL: String, token: String, port: Int, options: SimulatorOptions, world: World,
-    task: Task<Void, any Error>
+    task: Task<Void, any Error>, group: ServiceGroup
   ) {
+    self.group = group
     self.world = world
     self.baseURL = baseURL
     self.token = token
@@ -63,9 +69,15 @@ public final class SimulatorServer: @unchecked Sendable {
       },
       logger: logger
     )
+    // Run in our own service group so that `stop` can shut down gracefully: cancelling the
+    // serving task while an accepted connection is still buffered trips NIO's "Deinited
+    // NIOAsyncWriter without calling finish()" precondition (apple/swift-nio#3481), which a
+    // client that cancels its requests (te.parallel's fail_fast) made happen in the tests.
+    let group = ServiceGroup(
+      configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
     let task = Task {
       do {
-        try await app.runService(gracefulShutdownSignals: [])
+        try await group.run()
       } catch {
         continuation.yield(.failure(error))
         continuation.finish()
@@ -89,7 +101,7 @@ public final class SimulatorServer: @unchecked Sendable {
     return SimulatorServer(
       baseURL: "http://\(hostForURL):\(port)", token: options.effectiveToken, port: port, options: options,
       world: world,
-      task: task)
+      task: task, group: group)
   }
 
   /// Stops the server and waits for it to close.
@@ -100,8 +112,15 @@ public final class SimulatorServer: @unchecked Sendable {
       return first
     }
     guard first else { return }
-    task.cancel()
+    await group.triggerGracefulShutdown()
+    // A connection still busy after the grace period is cut off.
+    let task = self.task
+    let deadline = Task {
+      try await Task.sleep(for: .seconds(Self.shutdownGrace))
+      task.cancel()
+    }
     _ = await task.result
+    deadline.cancel()
   }
 
   /// Reads the simulated state directly (for tests in this package).
