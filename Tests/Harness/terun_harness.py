@@ -23,3 +23,19 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def launch_sim(token, *args):
+    """Starts `terun sim` on a free port with `token`; returns (process, port) once it listens."""
+    port = free_port()
+    process = subprocess.Popen(
+        [terun_bin(), "sim", "--port", str(port), "--token", token, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    banner = process.stdout.readline()
+    if "listening" not in banner:
+        process.kill()
+        raise RuntimeError(f"terun sim did not start: {banner}{process.stderr.read()}")
+    return process, port

@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from terun_harness import ROOT, free_port, terun_bin  # noqa: E402
+from terun_harness import ROOT, launch_sim, terun_bin  # noqa: E402
 
 TOKEN = "conformance-token"
 
@@ -32,19 +32,9 @@ class Sim:
     """A running `terun sim` and a minimal HTTP client for it."""
 
     def __init__(self, *args):
-        self.port = free_port()
+        self.process, self.port = launch_sim(TOKEN, *args)
         self.token = TOKEN
         self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [terun_bin(), "sim", "--port", str(self.port), "--token", TOKEN, *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        banner = self.process.stdout.readline()
-        if "listening" not in banner:
-            self.process.kill()
-            raise RuntimeError(f"terun sim did not start: {banner}{self.process.stderr.read()}")
 
     def call(self, method, path, body=None, token=TOKEN):
         url = path if path.startswith("http") else self.base + "/v7" + path

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from terun_harness import ROOT, free_port, terun_bin  # noqa: E402
+from terun_harness import ROOT, launch_sim, terun_bin  # noqa: E402
 
 TOKEN = "runbook-harness-token"
 
@@ -21,19 +21,9 @@ class Sim:
     """A standalone `terun sim`; `run` runs terun against it in a work folder."""
 
     def __init__(self, work, *args):
-        self.port = free_port()
+        self.process, self.port = launch_sim(TOKEN, *args)
         self.base = f"http://127.0.0.1:{self.port}"
         self.work = work
-        self.process = subprocess.Popen(
-            [terun_bin(), "sim", "--port", str(self.port), "--token", TOKEN, *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        banner = self.process.stdout.readline()
-        if "listening" not in banner:
-            self.process.kill()
-            raise RuntimeError(f"terun sim did not start: {banner}{self.process.stderr.read()}")
 
     def env(self, aid=None):
         env = dict(os.environ, TE_BASE_URL=self.base, TE_TOKEN=TOKEN, NO_COLOR="1",
@@ -59,7 +49,19 @@ class Sim:
 
 
 @pytest.fixture
-def sim(tmp_path):
-    server = Sim(tmp_path, "--rate-limit", "off")
-    yield server
-    server.stop()
+def start_runbook_sim(tmp_path):
+    """Starts a `Sim` in the test's folder with the given `terun sim` arguments; stops it after."""
+    servers = []
+
+    def start(*args):
+        servers.append(Sim(tmp_path, *args))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def sim(start_runbook_sim):
+    return start_runbook_sim("--rate-limit", "off")
