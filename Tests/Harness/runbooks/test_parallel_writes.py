@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-from conftest import Sim
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -36,10 +35,8 @@ PREPARE = {"sync_tests": ["export_tests", "out=tests.yaml"]}
 
 
 @pytest.fixture
-def slow_sim(tmp_path):
-    server = Sim(tmp_path, "--rate-limit", "off", "--latency", "100-300", "--tests", "16")
-    yield server
-    server.stop()
+def slow_sim(start_runbook_sim):
+    return start_runbook_sim("--rate-limit", "off", "--latency", "100-300", "--tests", "16")
 
 
 def audit_entries(path):

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import ROOT
+from terun_harness import ROOT
 
 USERS_CSV = (
     "name,email,account_group,roles\n"
